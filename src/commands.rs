@@ -1,0 +1,204 @@
+//! The commands: load, run, export, write, print. Everything a command does to the
+//! outside world (terminal, files, threads, clock) happens here, not in the library.
+
+use crate::cli::{CheckOptions, RunCommand};
+use anyhow::Context;
+use chancap::engine::{self, RunOptions};
+use chancap::export;
+use chancap::output::OutputDir;
+use chancap::scenario::{Diagnostics, LoadError, Scenario};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+/// Why a command failed, and so which exit status it ends with.
+pub enum Failure {
+    /// Invalid scenario: the rendered diagnostics (exit 2).
+    Invalid(String),
+    /// Another invalid input: a missing file, an unusable output directory (exit 2).
+    Input(anyhow::Error),
+    /// A failure while running (exit 1).
+    Runtime(anyhow::Error),
+}
+
+impl Failure {
+    /// Prints the failure on stderr.
+    pub fn report(&self) {
+        match self {
+            Failure::Invalid(text) => eprintln!("{text}"),
+            Failure::Input(e) | Failure::Runtime(e) => eprintln!("error: {e:#}"),
+        }
+    }
+
+    /// The process exit status.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Failure::Invalid(_) | Failure::Input(_) => 2,
+            Failure::Runtime(_) => 1,
+        }
+    }
+}
+
+fn load(path: &Path) -> Result<Scenario, Failure> {
+    Scenario::from_path(path).map_err(|e| match e {
+        LoadError::Invalid(diags) => Failure::Invalid(diags.to_string()),
+        io @ LoadError::Io { .. } => Failure::Input(anyhow::Error::new(io)),
+    })
+}
+
+fn print_warnings(s: &Scenario) {
+    if s.warnings.is_empty() {
+        return;
+    }
+    let diags = Diagnostics { origin: s.origin.clone(), source: String::new(), items: s.warnings.clone() };
+    for d in &s.warnings {
+        eprint!("{}", diags.render(d));
+    }
+}
+
+/// Writes to stdout; a closed pipe (`chancap run … | head`) is not an error.
+fn stdout(bytes: &[u8]) -> Result<(), Failure> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(bytes).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(Failure::Runtime(anyhow::Error::new(e).context("writing to stdout")))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// `chancap check FILE…`
+pub fn check(opts: &CheckOptions) -> Result<(), Failure> {
+    let mut failed = Vec::new();
+    for path in &opts.files {
+        match load(path) {
+            Ok(s) => {
+                if !opts.quiet {
+                    stdout(format!("{}: valid. {s}\n", path.display()).as_bytes())?;
+                }
+                print_warnings(&s);
+            }
+            Err(f) => {
+                f.report();
+                failed.push(f);
+            }
+        }
+    }
+    match failed.len() {
+        0 => Ok(()),
+        1 if opts.files.len() == 1 => Err(failed.remove(0)).map_err(|f| match f {
+            // Already printed above; exit with the same status without printing twice.
+            Failure::Invalid(_) => Failure::Invalid(String::new()),
+            Failure::Input(_) => Failure::Invalid(String::new()),
+            other => other,
+        }),
+        n => Err(Failure::Invalid(format!("{n} of {} files are invalid", opts.files.len()))),
+    }
+}
+
+/// The default output directory: `output/<file stem>/`.
+fn default_out(file: &Path) -> PathBuf {
+    let stem = file.file_stem().map_or_else(|| "scenario".into(), |s| s.to_string_lossy().into_owned());
+    Path::new("output").join(stem)
+}
+
+/// `chancap run FILE`
+pub fn run(opts: &RunCommand) -> Result<(), Failure> {
+    let scenario = load(&opts.file)?;
+    let run_opts = RunOptions {
+        iterations: opts.iterations.unwrap_or(scenario.iterations),
+        seed: opts.seed.unwrap_or(scenario.seed),
+    };
+    let talk = !opts.quiet && !opts.json;
+    if !opts.quiet {
+        print_warnings(&scenario);
+    }
+
+    // Check the output directory before the long part.
+    let out_path = match (&opts.out, opts.json) {
+        (Some(dir), _) => Some(dir.clone()),
+        (None, false) => Some(default_out(&opts.file)),
+        (None, true) => None,
+    };
+    let out_dir = match &out_path {
+        Some(p) => Some(OutputDir::prepare(p).map_err(|e| Failure::Input(e.into()))?),
+        None => None,
+    };
+
+    let pool = {
+        let mut b = rayon::ThreadPoolBuilder::new();
+        if let Some(n) = opts.threads {
+            b = b.num_threads(n);
+        }
+        b.build().context("starting worker threads").map_err(Failure::Runtime)?
+    };
+    let bar = progress_bar(run_opts.iterations, !opts.quiet && std::io::stderr().is_terminal());
+    let start = Instant::now();
+    let results = pool.install(|| engine::run(&scenario, &run_opts, &|n| bar.tick(n)));
+    let elapsed = start.elapsed();
+    bar.finish();
+
+    let summary = export::json::summary(&results);
+    if let Some(dir) = &out_dir {
+        let files = [
+            ("summary.json", summary.clone()),
+            ("cells.csv", export::csv::cells(&results)),
+            ("capacity.csv", export::csv::capacity(&results)),
+        ];
+        dir.write_all(&files).map_err(|e| Failure::Runtime(e.into()))?;
+    }
+    if opts.json {
+        return stdout(&summary);
+    }
+    if talk {
+        let note = format!(
+            "engine {:.2} s on {} thread{}",
+            elapsed.as_secs_f64(),
+            pool.current_num_threads(),
+            if pool.current_num_threads() == 1 { "" } else { "s" }
+        );
+        let mut text = export::table::report(&results, &note);
+        if let Some(dir) = &out_dir {
+            text.push_str(&format!("\nWrote summary.json, cells.csv, capacity.csv to {}\n", dir.path().display()));
+        }
+        stdout(text.as_bytes())?;
+    }
+    Ok(())
+}
+
+/// A progress bar on stderr that appears only if the run takes longer than a
+/// moment, and never when stderr is not a terminal or with --quiet.
+struct Progress {
+    bar: ProgressBar,
+    enabled: bool,
+    shown: AtomicBool,
+    start: Instant,
+}
+
+fn progress_bar(total: u64, enabled: bool) -> Progress {
+    let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::hidden());
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{spinner} simulating [{bar:40}] {human_pos}/{human_len} iterations · {per_sec} · ETA {eta}",
+        )
+        .expect("valid template")
+        .progress_chars("=> "),
+    );
+    Progress { bar, enabled, shown: AtomicBool::new(false), start: Instant::now() }
+}
+
+impl Progress {
+    fn tick(&self, n: u64) {
+        self.bar.inc(n);
+        if self.enabled && !self.shown.load(Ordering::Relaxed) && self.start.elapsed() > Duration::from_millis(300) {
+            self.shown.store(true, Ordering::Relaxed);
+            self.bar.set_draw_target(ProgressDrawTarget::stderr());
+        }
+    }
+
+    fn finish(&self) {
+        self.bar.finish_and_clear();
+    }
+}

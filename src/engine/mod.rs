@@ -1,0 +1,370 @@
+//! The Monte Carlo engine: [`run`] turns a validated [`Scenario`] into [`Results`].
+//!
+//! The engine does no I/O and reads no clock. Iterations run in parallel on the
+//! current rayon pool in fixed blocks; every random number comes from a named
+//! stream seeded by (seed, iteration, element) (see [`rng`]), so the result is a
+//! pure function of the scenario, the seed and the iteration count. Progress is
+//! reported through a callback so the caller can draw a bar.
+
+pub mod capacity;
+pub mod plan;
+pub mod rng;
+pub mod sample;
+
+use crate::results::Results;
+use crate::scenario::{ChannelModel, Scenario};
+use capacity::ChannelCapacity;
+use plan::{Layout, Plan, cell_metric as m};
+use rayon::prelude::*;
+use rng::{StreamRng, stream};
+use sample::{binomial, poisson};
+
+/// Iterations per work unit. Fixed, so the split of work never depends on the
+/// number of threads.
+pub const BLOCK: usize = 256;
+
+/// What to run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RunOptions {
+    /// Number of iterations.
+    pub iterations: u64,
+    /// Seed of all random streams.
+    pub seed: u64,
+}
+
+impl RunOptions {
+    /// The scenario's own iteration count and seed.
+    pub fn from_scenario(s: &Scenario) -> RunOptions {
+        RunOptions { iterations: s.iterations, seed: s.seed }
+    }
+}
+
+/// The raw outcome of a run: one record of [`Layout::len`] numbers per iteration.
+#[derive(Debug, Clone)]
+pub struct Samples {
+    /// Where each quantity sits in a record.
+    pub layout: Layout,
+    /// Row-major records, iteration by iteration.
+    pub records: Vec<f64>,
+}
+
+impl Samples {
+    /// Number of iterations.
+    pub fn iterations(&self) -> usize {
+        self.records.len().checked_div(self.layout.len()).unwrap_or(0)
+    }
+
+    /// The record of iteration `i`.
+    pub fn record(&self, i: usize) -> &[f64] {
+        let len = self.layout.len();
+        &self.records[i * len..(i + 1) * len]
+    }
+}
+
+/// Runs the scenario and summarises the iterations. `progress` is called with the
+/// number of iterations finished since its last call.
+pub fn run(s: &Scenario, opts: &RunOptions, progress: &(dyn Fn(u64) + Sync)) -> Results {
+    let plan = Plan::new(s);
+    let samples = simulate(s, &plan, opts, progress);
+    Results::summarize(s, &plan, opts, &samples)
+}
+
+/// Runs the iterations and returns their raw records.
+pub fn simulate(s: &Scenario, plan: &Plan, opts: &RunOptions, progress: &(dyn Fn(u64) + Sync)) -> Samples {
+    let len = plan.layout.len();
+    let n = usize::try_from(opts.iterations).unwrap_or(usize::MAX);
+    let mut records = vec![0.0; n.saturating_mul(len)];
+    if len > 0 {
+        records.par_chunks_mut(BLOCK * len).enumerate().for_each(|(block, chunk)| {
+            let mut work = Workspace::new(s, plan);
+            for (j, record) in chunk.chunks_mut(len).enumerate() {
+                let i = (block * BLOCK + j) as u64;
+                work.iterate(s, plan, opts.seed, i, record);
+            }
+            progress((chunk.len() / len) as u64);
+        });
+    }
+    Samples { layout: plan.layout.clone(), records }
+}
+
+/// Scratch space reused across the iterations of a block.
+struct Workspace {
+    theta: Vec<f64>,
+    capacity: Vec<ChannelCapacity>,
+    cell_rngs: Vec<[StreamRng; 4]>,
+    segment_rngs: Vec<StreamRng>,
+    campaign_rngs: Vec<StreamRng>,
+    campaign_calls: Vec<u64>,
+    lambda: Vec<f64>,
+    lane_opps: Vec<u64>,
+    lane_wins: Vec<u64>,
+    cell_hours: Vec<f64>,
+    cell_revenue: Vec<f64>,
+}
+
+const DEMAND: usize = 0;
+const SERVE: usize = 1;
+const WINS: usize = 2;
+const DEALS: usize = 3;
+
+impl Workspace {
+    fn new(s: &Scenario, plan: &Plan) -> Workspace {
+        let any = stream(0, 0, 0);
+        Workspace {
+            theta: vec![0.0; s.params.len()],
+            capacity: vec![ChannelCapacity::default(); s.channels.len()],
+            cell_rngs: vec![[any.clone(), any.clone(), any.clone(), any.clone()]; plan.cells.len()],
+            segment_rngs: vec![any.clone(); s.segments.len()],
+            campaign_rngs: vec![any; s.campaigns.len()],
+            campaign_calls: vec![0; s.campaigns.len()],
+            lambda: vec![0.0; s.segments.len()],
+            lane_opps: vec![0; plan.lanes.len()],
+            lane_wins: Vec::with_capacity(plan.lanes.len()),
+            cell_hours: vec![0.0; plan.cells.len()],
+            cell_revenue: vec![0.0; plan.cells.len()],
+        }
+    }
+
+    /// One possible year (spec §5), written into `rec`.
+    fn iterate(&mut self, s: &Scenario, plan: &Plan, seed: u64, i: u64, rec: &mut [f64]) {
+        rec.fill(0.0);
+        let layout = &plan.layout;
+        let ppy = s.ppy() as f64;
+
+        // θ: every uncertain input, once per iteration, each from its own stream.
+        for (p, param) in s.params.iter().enumerate() {
+            self.theta[p] = match param.dist.as_fixed() {
+                Some(v) => v,
+                None => param.dist.sample(&mut stream(seed, i, plan.param_streams[p])),
+            };
+        }
+        // Moved out for the iteration so the workspace can be borrowed mutably.
+        let theta_owned = std::mem::take(&mut self.theta);
+        let theta = theta_owned.as_slice();
+
+        // Available capacity and fixed cost per channel and period.
+        for (c, ch) in s.channels.iter().enumerate() {
+            let mut rng = stream(seed, i, plan.channel_streams[c]);
+            let out = &mut self.capacity[c];
+            match &ch.model {
+                ChannelModel::People(p) => capacity::people(&mut rng, p, theta[p.attrition.0], s.periods, s.ppy(), out),
+                ChannelModel::Reseller(r) => capacity::reseller(
+                    &mut rng,
+                    r,
+                    theta[r.opportunities_per_partner.0],
+                    theta[r.partner_churn.0],
+                    s.periods,
+                    s.ppy(),
+                    out,
+                ),
+                ChannelModel::Online(o) => capacity::online(o, s.periods, s.ppy(), out),
+            }
+        }
+
+        for (k, cell) in plan.cells.iter().enumerate() {
+            for (j, id) in cell.streams.iter().enumerate() {
+                self.cell_rngs[k][j] = stream(seed, i, *id);
+            }
+        }
+        for (x, id) in plan.segment_streams.iter().enumerate() {
+            self.segment_rngs[x] = stream(seed, i, *id);
+        }
+        for (x, camp) in s.campaigns.iter().enumerate() {
+            self.campaign_rngs[x] = stream(seed, i, plan.campaign_streams[x]);
+            let accounts = s.segments[camp.segment].accounts as f64;
+            self.campaign_calls[x] = (theta[camp.reach.0] * accounts / camp.periods.len() as f64).round() as u64;
+        }
+
+        let growth = 1.0 + theta[s.market_growth.0];
+        for t in 0..s.periods {
+            // Demand.
+            for (x, seg) in s.segments.iter().enumerate() {
+                let lambda =
+                    seg.accounts as f64 * theta[seg.opportunities_per_account.0] * growth * seg.season[t] / ppy;
+                self.lambda[x] = lambda;
+                rec[layout.uncovered(x)] += poisson(&mut self.segment_rngs[x], lambda * plan.uncovered_share[x]) as f64;
+            }
+            for (l, lane) in plan.lanes.iter().enumerate() {
+                let cell = &plan.cells[lane.cell];
+                self.lane_opps[l] = match lane.campaign {
+                    None => poisson(&mut self.cell_rngs[lane.cell][DEMAND], self.lambda[cell.segment] * cell.share),
+                    Some(x) if s.campaigns[x].periods.contains(&(t + 1)) => {
+                        binomial(&mut self.campaign_rngs[x], self.campaign_calls[x], theta[s.campaigns[x].response.0])
+                    }
+                    Some(_) => 0,
+                };
+            }
+            // Required capacity and serving, channel by channel.
+            for (c, ch) in s.channels.iter().enumerate() {
+                let available = self.capacity[c].available[t];
+                let fixed = self.capacity[c].fixed_cost[t];
+                let cells = &plan.channel_cells[c];
+                match &ch.model {
+                    ChannelModel::People(p) => {
+                        let mut required = 0.0;
+                        for &k in cells {
+                            let cell = &plan.cells[k];
+                            let mut hours = cell.account_hours_per_year / ppy;
+                            for &l in &cell.lanes {
+                                let lane = &plan.lanes[l];
+                                hours += self.lane_opps[l] as f64 * lane.hours_per_opportunity;
+                                if let Some(x) = lane.campaign {
+                                    let camp = &s.campaigns[x];
+                                    if camp.periods.contains(&(t + 1)) {
+                                        hours += self.campaign_calls[x] as f64 * camp.hours_per_call;
+                                    }
+                                }
+                            }
+                            self.cell_hours[k] = hours;
+                            required += hours;
+                        }
+                        let f = fraction(s.enforce_capacity, required, available);
+                        for &k in cells {
+                            let served = self.serve_and_win(s, plan, theta, k, f, rec);
+                            let mut cost = p.cost_per_opportunity * served as f64;
+                            if required > 0.0 {
+                                cost += fixed * self.cell_hours[k] / required;
+                            }
+                            rec[layout.cell(k, m::CHANNEL_COST)] += cost;
+                        }
+                        if required <= 0.0 {
+                            rec[layout.unallocated(c)] += fixed;
+                        }
+                        rec[layout.required(c, t)] = required;
+                    }
+                    ChannelModel::Reseller(r) => {
+                        let required: u64 =
+                            cells.iter().flat_map(|k| &plan.cells[*k].lanes).map(|l| self.lane_opps[*l]).sum();
+                        let f = fraction(s.enforce_capacity, required as f64, available);
+                        let mut revenue = 0.0;
+                        for &k in cells {
+                            self.serve_and_win(s, plan, theta, k, f, rec);
+                            revenue += self.cell_revenue[k];
+                        }
+                        let share = theta[r.partner_margin.0] + theta[r.incentives.0];
+                        self.allocate_by_revenue(layout, c, cells, revenue, fixed, |rev, _| share * rev, rec);
+                        rec[layout.required(c, t)] = required as f64;
+                    }
+                    ChannelModel::Online(o) => {
+                        // Every opportunity is served; wins are capped by the order limit.
+                        let mut wins = 0u64;
+                        let mut won = std::mem::take(&mut self.lane_wins);
+                        won.clear();
+                        for &k in cells {
+                            for &l in &plan.cells[k].lanes {
+                                let opps = self.lane_opps[l];
+                                let w = binomial(&mut self.cell_rngs[k][WINS], opps, theta[plan.lanes[l].hit_rate.0]);
+                                won.push(w);
+                                wins += w;
+                            }
+                        }
+                        let f = fraction(s.enforce_capacity, wins as f64, available);
+                        let mut revenue = 0.0;
+                        let mut j = 0;
+                        for &k in cells {
+                            let factor = plan.cells[k].deal_size_factor.map_or(1.0, |id| theta[id.0]);
+                            let deal = &s.segments[plan.cells[k].segment].deal_size;
+                            let mut cell_revenue = 0.0;
+                            let mut kept_orders = 0u64;
+                            for &l in &plan.cells[k].lanes {
+                                let opps = self.lane_opps[l];
+                                let w = won[j];
+                                j += 1;
+                                let kept = if f < 1.0 { binomial(&mut self.cell_rngs[k][SERVE], w, f) } else { w };
+                                let lost = w - kept;
+                                let rng = &mut self.cell_rngs[k][DEALS];
+                                for _ in 0..kept {
+                                    cell_revenue += deal.sample(rng) * factor;
+                                }
+                                rec[layout.cell(k, m::OPPORTUNITIES)] += opps as f64;
+                                rec[layout.cell(k, m::SERVED)] += (opps - lost) as f64;
+                                rec[layout.cell(k, m::LOST)] += lost as f64;
+                                rec[layout.cell(k, m::WINS)] += kept as f64;
+                                kept_orders += kept;
+                            }
+                            rec[layout.cell(k, m::REVENUE)] += cell_revenue;
+                            rec[layout.cell(k, m::CHANNEL_COST)] += o.cost_per_order * kept_orders as f64;
+                            self.cell_revenue[k] = cell_revenue;
+                            revenue += cell_revenue;
+                        }
+                        self.lane_wins = won;
+                        let fee = theta[o.fee.0];
+                        self.allocate_by_revenue(layout, c, cells, revenue, fixed, |rev, _| fee * rev, rec);
+                        rec[layout.required(c, t)] = wins as f64;
+                    }
+                }
+                rec[layout.available(c, t)] = available;
+            }
+        }
+        // Gross margin: the rate is fixed within an iteration.
+        for (k, cell) in plan.cells.iter().enumerate() {
+            rec[layout.cell(k, m::GROSS_MARGIN)] = rec[layout.cell(k, m::REVENUE)] * theta[cell.gross_margin.0];
+        }
+        self.theta = theta_owned;
+    }
+
+    /// Serves, wins and prices the lanes of cell `k` at capacity fraction `f`; adds
+    /// to the record and leaves the period's revenue in `cell_revenue[k]`. Returns
+    /// the opportunities served.
+    fn serve_and_win(&mut self, s: &Scenario, plan: &Plan, theta: &[f64], k: usize, f: f64, rec: &mut [f64]) -> u64 {
+        let cell = &plan.cells[k];
+        let deal = &s.segments[cell.segment].deal_size;
+        let layout = &plan.layout;
+        let factor = cell.deal_size_factor.map_or(1.0, |id| theta[id.0]);
+        let rngs = &mut self.cell_rngs[k];
+        let mut revenue = 0.0;
+        let (mut opps_sum, mut served_sum, mut wins_sum) = (0u64, 0u64, 0u64);
+        for &l in &cell.lanes {
+            let opps = self.lane_opps[l];
+            let served = if f < 1.0 { binomial(&mut rngs[SERVE], opps, f) } else { opps };
+            let wins = binomial(&mut rngs[WINS], served, theta[plan.lanes[l].hit_rate.0]);
+            opps_sum += opps;
+            served_sum += served;
+            wins_sum += wins;
+            for _ in 0..wins {
+                revenue += deal.sample(&mut rngs[DEALS]) * factor;
+            }
+        }
+        rec[layout.cell(k, m::OPPORTUNITIES)] += opps_sum as f64;
+        rec[layout.cell(k, m::SERVED)] += served_sum as f64;
+        rec[layout.cell(k, m::LOST)] += (opps_sum - served_sum) as f64;
+        rec[layout.cell(k, m::WINS)] += wins_sum as f64;
+        rec[layout.cell(k, m::REVENUE)] += revenue;
+        self.cell_revenue[k] = revenue;
+        served_sum
+    }
+
+    /// Adds each cell's variable cost (`variable(revenue, cell)`) and its share of
+    /// the period's fixed cost by revenue; fixed cost of a period without revenue
+    /// stays with the channel as unallocated.
+    #[allow(clippy::too_many_arguments)]
+    fn allocate_by_revenue(
+        &self,
+        layout: &Layout,
+        c: usize,
+        cells: &[usize],
+        revenue: f64,
+        fixed: f64,
+        variable: impl Fn(f64, usize) -> f64,
+        rec: &mut [f64],
+    ) {
+        for &k in cells {
+            let rev = self.cell_revenue[k];
+            let mut cost = variable(rev, k);
+            if revenue > 0.0 {
+                cost += fixed * rev / revenue;
+            }
+            rec[layout.cell(k, m::CHANNEL_COST)] += cost;
+        }
+        if revenue <= 0.0 {
+            rec[layout.unallocated(c)] += fixed;
+        }
+    }
+}
+
+/// Share of demand a channel can serve in a period: `A / R` when enforcing and
+/// short, else 1.
+#[inline]
+fn fraction(enforce: bool, required: f64, available: f64) -> f64 {
+    if enforce && required > available { (available / required).max(0.0) } else { 1.0 }
+}

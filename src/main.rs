@@ -1,0 +1,21 @@
+//! The `chancap` binary: parse arguments, call the library, map errors to exit
+//! codes (0 success, 1 failure while running, 2 invalid input).
+
+mod cli;
+mod commands;
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let result = match cli::parse() {
+        cli::Command::Check(opts) => commands::check(&opts),
+        cli::Command::Run(opts) => commands::run(&opts),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => {
+            failure.report();
+            ExitCode::from(failure.exit_code())
+        }
+    }
+}

@@ -1,0 +1,426 @@
+//! The results of a run: every figure chancap reports, as a distribution.
+//!
+//! These types are the `summary.json` interface (spec §6); their field names are
+//! fixed. Every metric is summed over the horizon within an iteration, then
+//! summarised across iterations as a [`Stat`]. Ratios (hit rate, cost-to-serve,
+//! utilisation) are computed per iteration and summarised over the iterations where
+//! they are defined; a ratio that is never defined is `null`.
+
+use crate::engine::plan::{Layout, Plan, cell_metric as m};
+use crate::engine::{RunOptions, Samples};
+use crate::scenario::{ChannelKind, ChannelModel, Scenario, TargetMetric};
+use crate::stats::Stat;
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// Everything a run reports.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Results {
+    /// What was run.
+    pub scenario: RunInfo,
+    /// Whole-business figures.
+    pub totals: Totals,
+    /// P(metric ≥ target) for each target.
+    pub targets: Vec<TargetResult>,
+    /// One entry per (segment, channel) cell, segments top first.
+    pub cells: Vec<CellResult>,
+    /// One entry per segment, top first.
+    pub segments: Vec<SegmentResult>,
+    /// One entry per channel, in file order.
+    pub channels: Vec<ChannelResult>,
+}
+
+/// Identification of a run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunInfo {
+    /// Scenario name.
+    pub name: String,
+    /// Scenario file.
+    pub file: String,
+    /// Seed used.
+    pub seed: u64,
+    /// Iterations run.
+    pub iterations: u64,
+    /// Number of periods.
+    pub periods: usize,
+    /// Period length: month, quarter or week.
+    pub period: String,
+    /// Currency label.
+    pub currency: String,
+}
+
+/// Whole-business totals over the horizon.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Totals {
+    /// Routed opportunities incl. campaign opportunities (uncovered excluded).
+    pub opportunities: Stat,
+    /// Opportunities no channel covers.
+    pub uncovered: Stat,
+    /// Opportunities served.
+    pub served: Stat,
+    /// Opportunities (or online orders) lost for lack of capacity.
+    pub lost_to_capacity: Stat,
+    /// Won deals.
+    pub wins: Stat,
+    /// Revenue, in currency.
+    pub revenue: Stat,
+    /// Gross margin (revenue × product margin), in currency.
+    pub gross_margin: Stat,
+    /// All channel cost, including fixed cost not allocated to any cell.
+    pub channel_cost: Stat,
+    /// Gross margin − channel cost.
+    pub contribution: Stat,
+}
+
+/// The probability of reaching a target.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TargetResult {
+    /// `revenue` or `contribution`.
+    pub metric: String,
+    /// The target, in currency.
+    pub value: f64,
+    /// Share of iterations with metric ≥ value.
+    pub probability: f64,
+}
+
+/// The cell metrics, shared by cells, segments and channels.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Metrics {
+    /// Routed opportunities incl. campaigns.
+    pub opportunities: Stat,
+    /// Opportunities served.
+    pub served: Stat,
+    /// Lost for lack of capacity.
+    pub lost_to_capacity: Stat,
+    /// Won deals.
+    pub wins: Stat,
+    /// Wins / served, over iterations with served > 0.
+    pub hit_rate: Option<Stat>,
+    /// Revenue, in currency.
+    pub revenue: Stat,
+    /// Gross margin, in currency.
+    pub gross_margin: Stat,
+    /// Channel cost, in currency.
+    pub channel_cost: Stat,
+    /// Gross margin − channel cost, in currency.
+    pub contribution: Stat,
+    /// Channel cost / revenue, over iterations with revenue > 0.
+    pub cost_to_serve: Option<Stat>,
+}
+
+/// One (segment, channel) cell.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CellResult {
+    /// Segment name.
+    pub segment: String,
+    /// Channel name.
+    pub channel: String,
+    /// Its figures.
+    #[serde(flatten)]
+    pub metrics: Metrics,
+}
+
+/// One segment: its cells summed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SegmentResult {
+    /// Segment name.
+    pub segment: String,
+    /// Display label.
+    pub label: String,
+    /// Its cells' figures summed.
+    #[serde(flatten)]
+    pub metrics: Metrics,
+    /// Opportunities of the segment that no channel covers.
+    pub uncovered: Stat,
+}
+
+/// One channel: its cells summed, plus its unallocated fixed cost and capacity.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChannelResult {
+    /// Channel name.
+    pub channel: String,
+    /// direct, telesales, reseller or online.
+    pub kind: String,
+    /// Its cells' figures summed; `channel_cost` and `contribution` include the
+    /// unallocated fixed cost.
+    #[serde(flatten)]
+    pub metrics: Metrics,
+    /// Fixed cost of periods in which the channel had nothing to allocate it to.
+    pub unallocated_cost: Stat,
+    /// Required vs available capacity; `null` for online without an order limit.
+    pub capacity: Option<Capacity>,
+}
+
+/// Required vs available capacity of a channel.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Capacity {
+    /// `hours`, `opportunities` or `orders`.
+    pub unit: String,
+    /// Required capacity over the horizon.
+    pub required: Stat,
+    /// Available capacity over the horizon.
+    pub available: Stat,
+    /// Required / available over the horizon.
+    pub utilization: Option<Stat>,
+    /// Σ over periods of max(0, required − available).
+    pub shortfall: Stat,
+    /// Required hours in FTE (people channels), averaged over the horizon.
+    pub required_fte: Option<Stat>,
+    /// Available hours in FTE (people channels), averaged over the horizon.
+    pub available_fte: Option<Stat>,
+    /// P(required > available in at least one period).
+    pub p_shortfall: f64,
+    /// Period by period.
+    pub periods: Vec<PeriodCapacity>,
+}
+
+/// Capacity of a channel in one period.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PeriodCapacity {
+    /// Period number, from 1.
+    pub period: usize,
+    /// Required capacity.
+    pub required: Stat,
+    /// Available capacity.
+    pub available: Stat,
+    /// Required / available, over iterations with available > 0.
+    pub utilization: Option<Stat>,
+    /// max(0, required − available).
+    pub shortfall: Stat,
+    /// Required in FTE (people channels).
+    pub required_fte: Option<Stat>,
+    /// Available in FTE (people channels).
+    pub available_fte: Option<Stat>,
+    /// Shortfall in FTE (people channels): the extra people needed that period.
+    pub shortfall_fte: Option<Stat>,
+    /// P(required > available) in this period.
+    pub p_shortfall: f64,
+}
+
+/// A column of per-iteration values.
+fn column(samples: &Samples, f: impl Fn(&[f64]) -> f64) -> Vec<f64> {
+    (0..samples.iterations()).map(|i| f(samples.record(i))).collect()
+}
+
+/// Stat of a column that is defined in every iteration.
+fn stat(mut values: Vec<f64>) -> Stat {
+    Stat::from_values(&mut values).unwrap_or(Stat {
+        mean: 0.0,
+        sd: 0.0,
+        se: 0.0,
+        p5: 0.0,
+        p10: 0.0,
+        p50: 0.0,
+        p90: 0.0,
+        p95: 0.0,
+        min: 0.0,
+        max: 0.0,
+    })
+}
+
+/// Stat of a ratio over the iterations where it is defined (finite).
+fn ratio_stat(num: &[f64], den: &[f64]) -> Option<Stat> {
+    let mut v: Vec<f64> = num.iter().zip(den).filter(|(_, d)| **d > 0.0).map(|(n, d)| n / d).collect();
+    Stat::from_values(&mut v)
+}
+
+/// Sums of the raw cell metrics over `cells` per iteration, plus `extra_cost`
+/// (unallocated fixed cost) columns added to the channel cost.
+fn metrics(samples: &Samples, layout: &Layout, cells: &[usize], extra_cost: &[usize]) -> Metrics {
+    let sum = |metric: usize| column(samples, |r| cells.iter().map(|k| r[layout.cell(*k, metric)]).sum());
+    let opportunities = sum(m::OPPORTUNITIES);
+    let served = sum(m::SERVED);
+    let wins = sum(m::WINS);
+    let revenue = sum(m::REVENUE);
+    let gross_margin = sum(m::GROSS_MARGIN);
+    let mut cost = sum(m::CHANNEL_COST);
+    if !extra_cost.is_empty() {
+        for (i, c) in cost.iter_mut().enumerate() {
+            let r = samples.record(i);
+            *c += extra_cost.iter().map(|x| r[*x]).sum::<f64>();
+        }
+    }
+    let contribution: Vec<f64> = gross_margin.iter().zip(&cost).map(|(g, c)| g - c).collect();
+    Metrics {
+        hit_rate: ratio_stat(&wins, &served),
+        cost_to_serve: ratio_stat(&cost, &revenue),
+        opportunities: stat(opportunities),
+        served: stat(served),
+        lost_to_capacity: stat(sum(m::LOST)),
+        wins: stat(wins),
+        revenue: stat(revenue),
+        gross_margin: stat(gross_margin),
+        channel_cost: stat(cost),
+        contribution: stat(contribution),
+    }
+}
+
+fn capacity(s: &Scenario, samples: &Samples, layout: &Layout, c: usize) -> Option<Capacity> {
+    let channel = &s.channels[c];
+    let fte_per_unit = match &channel.model {
+        ChannelModel::People(p) => Some(s.ppy() as f64 / p.hours_per_fte),
+        ChannelModel::Online(o) if o.orders_capacity.is_none() => return None,
+        _ => None,
+    };
+    let periods = s.periods;
+    let required = column(samples, |r| (0..periods).map(|t| r[layout.required(c, t)]).sum());
+    let available = column(samples, |r| (0..periods).map(|t| r[layout.available(c, t)]).sum());
+    let shortfall = column(samples, |r| {
+        (0..periods).map(|t| (r[layout.required(c, t)] - r[layout.available(c, t)]).max(0.0)).sum()
+    });
+    let n = samples.iterations().max(1) as f64;
+    let short_any = (0..samples.iterations())
+        .filter(|i| {
+            let r = samples.record(*i);
+            (0..periods).any(|t| r[layout.required(c, t)] > r[layout.available(c, t)])
+        })
+        .count() as f64
+        / n;
+    let period_entries = (0..periods)
+        .into_par_iter()
+        .map(|t| {
+            let req = column(samples, |r| r[layout.required(c, t)]);
+            let avail = column(samples, |r| r[layout.available(c, t)]);
+            let short: Vec<f64> = req.iter().zip(&avail).map(|(r, a)| (r - a).max(0.0)).collect();
+            let p_short = req.iter().zip(&avail).filter(|(r, a)| r > a).count() as f64 / n;
+            let utilization = ratio_stat(&req, &avail);
+            let (required, available, shortfall) = (stat(req), stat(avail), stat(short));
+            PeriodCapacity {
+                period: t + 1,
+                required_fte: fte_per_unit.map(|f| required.scaled(f)),
+                available_fte: fte_per_unit.map(|f| available.scaled(f)),
+                shortfall_fte: fte_per_unit.map(|f| shortfall.scaled(f)),
+                required,
+                available,
+                utilization,
+                shortfall,
+                p_shortfall: p_short,
+            }
+        })
+        .collect();
+    let utilization = ratio_stat(&required, &available);
+    let (required, available) = (stat(required), stat(available));
+    // FTE averaged over the horizon: hours per period ÷ (hours per FTE per period).
+    let horizon_fte = fte_per_unit.map(|f| f / periods as f64);
+    Some(Capacity {
+        unit: channel.kind.capacity_unit().to_string(),
+        required_fte: horizon_fte.map(|f| required.scaled(f)),
+        available_fte: horizon_fte.map(|f| available.scaled(f)),
+        required,
+        available,
+        utilization,
+        shortfall: stat(shortfall),
+        p_shortfall: short_any,
+        periods: period_entries,
+    })
+}
+
+impl Results {
+    /// Summarises the raw records of a run.
+    pub fn summarize(s: &Scenario, plan: &Plan, opts: &RunOptions, samples: &Samples) -> Results {
+        let layout = &plan.layout;
+        let all_cells: Vec<usize> = (0..plan.cells.len()).collect();
+        let all_unallocated: Vec<usize> = (0..s.channels.len()).map(|c| layout.unallocated(c)).collect();
+
+        let cells = plan
+            .cells
+            .par_iter()
+            .enumerate()
+            .map(|(k, cell)| CellResult {
+                segment: s.segments[cell.segment].name.clone(),
+                channel: s.channels[cell.channel].name.clone(),
+                metrics: metrics(samples, layout, &[k], &[]),
+            })
+            .collect();
+        let segments = s
+            .segments
+            .par_iter()
+            .enumerate()
+            .map(|(x, seg)| {
+                let of_segment: Vec<usize> = (0..plan.cells.len()).filter(|k| plan.cells[*k].segment == x).collect();
+                SegmentResult {
+                    segment: seg.name.clone(),
+                    label: seg.label.clone(),
+                    metrics: metrics(samples, layout, &of_segment, &[]),
+                    uncovered: stat(column(samples, |r| r[layout.uncovered(x)])),
+                }
+            })
+            .collect();
+        let channels = s
+            .channels
+            .par_iter()
+            .enumerate()
+            .map(|(c, ch)| ChannelResult {
+                channel: ch.name.clone(),
+                kind: ch.kind.as_str().to_string(),
+                metrics: metrics(samples, layout, &plan.channel_cells[c], &[layout.unallocated(c)]),
+                unallocated_cost: stat(column(samples, |r| r[layout.unallocated(c)])),
+                capacity: capacity(s, samples, layout, c),
+            })
+            .collect();
+
+        let all = metrics(samples, layout, &all_cells, &all_unallocated);
+        let uncovered = column(samples, |r| (0..s.segments.len()).map(|x| r[layout.uncovered(x)]).sum());
+        let revenue = column(samples, |r| all_cells.iter().map(|k| r[layout.cell(*k, m::REVENUE)]).sum());
+        let contribution = column(samples, |r| {
+            let gm: f64 = all_cells.iter().map(|k| r[layout.cell(*k, m::GROSS_MARGIN)]).sum();
+            let cost: f64 = all_cells.iter().map(|k| r[layout.cell(*k, m::CHANNEL_COST)]).sum::<f64>()
+                + all_unallocated.iter().map(|x| r[*x]).sum::<f64>();
+            gm - cost
+        });
+        let n = samples.iterations().max(1) as f64;
+        let targets = s
+            .targets
+            .iter()
+            .map(|target| {
+                let values = match target.metric {
+                    TargetMetric::Revenue => &revenue,
+                    TargetMetric::Contribution => &contribution,
+                };
+                TargetResult {
+                    metric: target.metric.as_str().to_string(),
+                    value: target.value,
+                    probability: values.iter().filter(|v| **v >= target.value).count() as f64 / n,
+                }
+            })
+            .collect();
+
+        Results {
+            scenario: RunInfo {
+                name: s.name.clone(),
+                file: s.origin.clone(),
+                seed: opts.seed,
+                iterations: opts.iterations,
+                periods: s.periods,
+                period: s.period.as_str().to_string(),
+                currency: s.currency.clone(),
+            },
+            totals: Totals {
+                opportunities: all.opportunities,
+                uncovered: stat(uncovered),
+                served: all.served,
+                lost_to_capacity: all.lost_to_capacity,
+                wins: all.wins,
+                revenue: all.revenue,
+                gross_margin: all.gross_margin,
+                channel_cost: all.channel_cost,
+                contribution: all.contribution,
+            },
+            targets,
+            cells,
+            segments,
+            channels,
+        }
+    }
+
+    /// The channel kind of a channel result.
+    pub fn kind_of(channel: &ChannelResult) -> Option<ChannelKind> {
+        match channel.kind.as_str() {
+            "direct" => Some(ChannelKind::Direct),
+            "telesales" => Some(ChannelKind::Telesales),
+            "reseller" => Some(ChannelKind::Reseller),
+            "online" => Some(ChannelKind::Online),
+            _ => None,
+        }
+    }
+}

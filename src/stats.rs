@@ -1,0 +1,133 @@
+//! Summaries of a metric across iterations.
+//!
+//! A [`Stat`] holds the mean, the sample standard deviation (n − 1 denominator),
+//! the standard error of the mean (sd / √n), five percentiles, min and max.
+//! Percentiles are exact order statistics with linear interpolation between the two
+//! nearest ranks — Hyndman & Fan (1996) definition 7, the default of R, NumPy and
+//! Excel's PERCENTILE.INC.
+
+use serde::{Deserialize, Serialize};
+
+/// Distribution of one metric over the iterations.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Stat {
+    /// Mean over iterations.
+    pub mean: f64,
+    /// Sample standard deviation.
+    pub sd: f64,
+    /// Standard error of the mean: sd / √n.
+    pub se: f64,
+    /// 5th percentile.
+    pub p5: f64,
+    /// 10th percentile.
+    pub p10: f64,
+    /// Median.
+    pub p50: f64,
+    /// 90th percentile.
+    pub p90: f64,
+    /// 95th percentile.
+    pub p95: f64,
+    /// Smallest value.
+    pub min: f64,
+    /// Largest value.
+    pub max: f64,
+}
+
+impl Stat {
+    /// Summarises `values` (reordered in place). `None` when empty. NaN values must
+    /// be filtered out by the caller.
+    pub fn from_values(values: &mut [f64]) -> Option<Stat> {
+        let n = values.len();
+        if n == 0 {
+            return None;
+        }
+        let mean = values.iter().sum::<f64>() / n as f64;
+        let sd = if n > 1 {
+            (values.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>() / (n - 1) as f64).sqrt()
+        } else {
+            0.0
+        };
+        values.sort_unstable_by(f64::total_cmp);
+        let q = |p| percentile_sorted(values, p);
+        Some(Stat {
+            mean,
+            sd,
+            se: sd / (n as f64).sqrt(),
+            p5: q(0.05),
+            p10: q(0.10),
+            p50: q(0.50),
+            p90: q(0.90),
+            p95: q(0.95),
+            min: values[0],
+            max: values[n - 1],
+        })
+    }
+
+    /// The Stat of `factor × X` for `factor ≥ 0` (every field scales linearly).
+    pub fn scaled(&self, factor: f64) -> Stat {
+        Stat {
+            mean: self.mean * factor,
+            sd: self.sd * factor,
+            se: self.se * factor,
+            p5: self.p5 * factor,
+            p10: self.p10 * factor,
+            p50: self.p50 * factor,
+            p90: self.p90 * factor,
+            p95: self.p95 * factor,
+            min: self.min * factor,
+            max: self.max * factor,
+        }
+    }
+
+    /// Half-width of the 95 % confidence interval of the mean (1.96 · se).
+    pub fn ci95(&self) -> f64 {
+        1.959_963_984_540_054 * self.se
+    }
+}
+
+/// Percentile `p` ∈ [0, 1] of sorted values, Hyndman & Fan definition 7:
+/// `h = (n − 1) p`, interpolating between ranks ⌊h⌋ and ⌈h⌉.
+pub fn percentile_sorted(sorted: &[f64], p: f64) -> f64 {
+    let n = sorted.len();
+    if n == 1 {
+        return sorted[0];
+    }
+    let h = (n - 1) as f64 * p;
+    let lo = h.floor() as usize;
+    let hi = (lo + 1).min(n - 1);
+    sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percentiles_follow_definition_7() {
+        let mut v: Vec<f64> = (1..=11).map(f64::from).rev().collect();
+        let s = Stat::from_values(&mut v).unwrap();
+        assert_eq!((s.min, s.p50, s.max), (1.0, 6.0, 11.0));
+        assert!((s.p10 - 2.0).abs() < 1e-12);
+        assert!((s.p5 - 1.5).abs() < 1e-12);
+        assert!((s.p95 - 10.5).abs() < 1e-12);
+        assert!((s.mean - 6.0).abs() < 1e-12);
+        // Sample sd of 1..=11 is sqrt(11).
+        assert!((s.sd - 11f64.sqrt()).abs() < 1e-12);
+        assert!((s.se - 1.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn empty_and_single() {
+        assert!(Stat::from_values(&mut []).is_none());
+        let s = Stat::from_values(&mut [4.0]).unwrap();
+        assert_eq!((s.p5, s.p95, s.sd), (4.0, 4.0, 0.0));
+    }
+
+    #[test]
+    fn scaling_scales_every_field() {
+        let s = Stat::from_values(&mut [1.0, 2.0, 3.0, 10.0]).unwrap();
+        let t = s.scaled(2.0);
+        assert_eq!(t.p90, 2.0 * s.p90);
+        assert_eq!(t.sd, 2.0 * s.sd);
+    }
+}
