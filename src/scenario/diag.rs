@@ -168,12 +168,19 @@ fn snippet(text: &str, span: Range<usize>) -> Option<String> {
     Some(format!("{:gutter$} |\n{line_no} | {shown}\n{:gutter$} | {}{}\n", "", "", " ".repeat(pad), "^".repeat(width),))
 }
 
-/// The candidate closest to `name` if it is close enough to be a plausible typo.
+/// The candidate closest to `name` if it is close enough to be a plausible typo:
+/// Jaro–Winkler similarity ≥ 0.8 (good for long names and shared prefixes) or
+/// normalised Damerau–Levenshtein similarity ≥ 0.6 (good for short names and
+/// swapped letters, where Jaro's matching window is too narrow).
 pub fn nearest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     candidates
         .into_iter()
-        .map(|c| (strsim::jaro_winkler(name, c), c))
-        .filter(|(score, _)| *score >= 0.75)
+        .map(|c| {
+            let jw = strsim::jaro_winkler(name, c);
+            let dl = strsim::normalized_damerau_levenshtein(name, c);
+            (if jw >= 0.8 || dl >= 0.6 { jw.max(dl) } else { 0.0 }, c)
+        })
+        .filter(|(score, _)| *score > 0.0)
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, c)| c)
 }
@@ -197,6 +204,7 @@ mod tests {
         let names = ["hit_rate", "share", "channel"];
         assert_eq!(nearest("hitrate", names), Some("hit_rate"));
         assert_eq!(nearest("chanel", names), Some("channel"));
+        assert_eq!(nearest("kye", ["key", "large"]), Some("key"));
         assert_eq!(nearest("zzz", names), None);
     }
 

@@ -330,11 +330,12 @@ pub struct Scenario {
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
     /// The file could not be read.
-    #[error("cannot read {path}: {source}")]
+    #[error("cannot read {path}")]
     Io {
         /// The path.
         path: String,
         /// The cause.
+        #[source]
         source: std::io::Error,
     },
     /// The file is not a valid scenario.

@@ -118,12 +118,22 @@ impl<'a, 'i> Tbl<'a, 'i> {
     }
 }
 
+/// A channel as far as it could be read.
+struct ChannelEntry {
+    name: Option<String>,
+    kind: Option<ChannelKind>,
+    channel: Option<Channel>,
+}
+
 /// Walks the document, collecting diagnostics and uncertain parameters.
 struct Reader {
     diags: Vec<Diagnostic>,
     params: Vec<Param>,
     /// The horizon, once known to be valid.
     periods: Option<usize>,
+    /// (segment, channel) pairs named by coverage rows, valid or not: a campaign
+    /// on such a pair takes its hit rate from the row.
+    covered_pairs: Vec<(usize, usize)>,
     ppy: usize,
 }
 
@@ -149,7 +159,7 @@ pub(super) fn read(text: &str, _origin: &str) -> (Option<Scenario>, Vec<Diagnost
         return (None, diags);
     }
     let root = Tbl { map: root.get_ref(), span: root.span(), path: String::new() };
-    let mut r = Reader { diags: Vec::new(), params: Vec::new(), periods: None, ppy: 12 };
+    let mut r = Reader { diags: Vec::new(), params: Vec::new(), periods: None, covered_pairs: Vec::new(), ppy: 12 };
     let scenario = r.scenario(&root);
     let mut diags = r.diags;
     diags.sort_by_key(|d| d.span.as_ref().map_or(usize::MAX, |s| s.start));
@@ -753,9 +763,9 @@ impl Reader {
 
         let segments = self.segments(root, season.as_deref());
         let channels = self.channels(root);
-        let segment_names: Vec<&str> = segments.iter().map(|s| s.as_ref().map_or("", |s| s.name.as_str())).collect();
+        let segment_names: Vec<&str> = segments.iter().map(|s| s.0.as_deref().unwrap_or("")).collect();
         let coverage = self.coverage(root, &segment_names, &channels);
-        let campaigns = self.campaigns(root, &segment_names, &channels, &coverage);
+        let campaigns = self.campaigns(root, &segment_names, &channels);
 
         if segments.is_empty() && root.get("segments").is_none() {
             self.error(
@@ -787,9 +797,9 @@ impl Reader {
         if self.diags.iter().any(|d| d.severity == Severity::Error) {
             return None;
         }
-        let segments: Vec<Segment> = segments.into_iter().map(|s| s.expect("checked: no errors")).collect();
-        let channels: Vec<Channel> = channels.into_iter().map(|c| c.expect("checked: no errors")).collect();
-        let coverage: Vec<Coverage> = coverage.into_iter().map(|c| c.expect("checked: no errors").0).collect();
+        let segments: Vec<Segment> = segments.into_iter().map(|s| s.1.expect("checked: no errors")).collect();
+        let channels: Vec<Channel> = channels.into_iter().map(|c| c.channel.expect("checked: no errors")).collect();
+        let coverage: Vec<Coverage> = coverage.into_iter().map(|c| c.expect("checked: no errors")).collect();
         let campaigns: Vec<Campaign> = campaigns.into_iter().map(|c| c.expect("checked: no errors")).collect();
         self.size_check(&segments, market_growth?, periods? as usize, root.span.clone());
         if self.diags.iter().any(|d| d.severity == Severity::Error) {
@@ -816,7 +826,9 @@ impl Reader {
         })
     }
 
-    fn segments(&mut self, root: &Tbl<'_, '_>, season: Option<&[f64]>) -> Vec<Option<Segment>> {
+    /// The segments; each with its name when that is valid, even if other fields
+    /// are not, so that references to it do not cascade into more errors.
+    fn segments(&mut self, root: &Tbl<'_, '_>, season: Option<&[f64]>) -> Vec<(Option<String>, Option<Segment>)> {
         let tables = self.table_array(root, "segments");
         let mut seen: HashMap<String, usize> = HashMap::new();
         let mut out = Vec::new();
@@ -855,23 +867,28 @@ impl Reader {
             let own_season = self.seasonality(t);
             let profile =
                 own_season.or_else(|| season.map(<[f64]>::to_vec)).or_else(|| self.periods.map(|p| vec![1.0; p]));
-            out.push((|| {
-                let name = name?.into_inner();
-                Some(Segment {
-                    label: label.map_or_else(|| name.clone(), |l| l.into_inner()),
-                    name,
-                    accounts: accounts?,
-                    opportunities_per_account: opa?,
-                    deal_size: deal_size?,
-                    gross_margin: gross_margin?,
-                    season: profile?,
-                })
-            })());
+            let valid_name = name.as_ref().filter(|_| name_ok).map(|n| n.get_ref().clone());
+            out.push((
+                valid_name,
+                (|| {
+                    let name = name?.into_inner();
+                    Some(Segment {
+                        label: label.map_or_else(|| name.clone(), |l| l.into_inner()),
+                        name,
+                        accounts: accounts?,
+                        opportunities_per_account: opa?,
+                        deal_size: deal_size?,
+                        gross_margin: gross_margin?,
+                        season: profile?,
+                    })
+                })(),
+            ));
         }
         out
     }
 
-    fn channels(&mut self, root: &Tbl<'_, '_>) -> Vec<Option<Channel>> {
+    /// The channels with their name and kind when those are valid (see `segments`).
+    fn channels(&mut self, root: &Tbl<'_, '_>) -> Vec<ChannelEntry> {
         let Some(v) = root.get("channels") else { return Vec::new() };
         let Some(all) = self.table(v, "channels".into()) else { return Vec::new() };
         let mut out = Vec::new();
@@ -879,8 +896,9 @@ impl Reader {
             let name = Spanned::new(key.span(), key.get_ref().to_string());
             let path = format!("channels.{}", name.get_ref());
             let name_ok = self.identifier(&name, path.clone());
+            let valid_name = name_ok.then(|| name.get_ref().clone());
             let Some(t) = self.table(value, path.clone()) else {
-                out.push(None);
+                out.push(ChannelEntry { name: valid_name, kind: None, channel: None });
                 continue;
             };
             let kind = match self.string(&t, "kind", true) {
@@ -903,7 +921,7 @@ impl Reader {
                 },
             };
             let Some(kind) = kind else {
-                out.push(None);
+                out.push(ChannelEntry { name: valid_name, kind: None, channel: None });
                 continue;
             };
             let allowed = match kind {
@@ -917,10 +935,11 @@ impl Reader {
                 ChannelKind::Reseller => self.reseller(&t, &path).map(ChannelModel::Reseller),
                 ChannelKind::Online => self.online(&t, &path).map(ChannelModel::Online),
             };
-            out.push(match (model, name_ok) {
+            let channel = match (model, name_ok) {
                 (Some(model), true) => Some(Channel { name: name.into_inner(), kind, model }),
                 _ => None,
-            });
+            };
+            out.push(ChannelEntry { name: valid_name, kind: Some(kind), channel });
         }
         if out.is_empty() {
             self.error(Some(v.span()), "channels", "no channels: add at least one [channels.NAME] table");
@@ -1089,15 +1108,15 @@ impl Reader {
         })
     }
 
-    /// Coverage rows, each with the span of its table (for later cross-checks).
+    /// Coverage rows; checks pairs given twice and shares of a segment above 1.
     fn coverage(
         &mut self,
         root: &Tbl<'_, '_>,
         segment_names: &[&str],
-        channels: &[Option<Channel>],
-    ) -> Vec<Option<(Coverage, Range<usize>)>> {
+        channels: &[ChannelEntry],
+    ) -> Vec<Option<Coverage>> {
         let tables = self.table_array(root, "coverage");
-        let channel_names: Vec<&str> = channels.iter().map(|c| c.as_ref().map_or("", |c| c.name.as_str())).collect();
+        let channel_names: Vec<&str> = channels.iter().map(|c| c.name.as_deref().unwrap_or("")).collect();
         let mut seen: HashMap<(usize, usize), usize> = HashMap::new();
         let mut shares: Vec<Vec<(f64, Range<usize>, String)>> = vec![Vec::new(); segment_names.len()];
         let mut out = Vec::new();
@@ -1114,6 +1133,7 @@ impl Reader {
                 _ => t.path.clone(),
             };
             if let (Some(s), Some(c)) = (segment, channel) {
+                self.covered_pairs.push((s, c));
                 if let Some(first) = seen.get(&(s, c)) {
                     self.error(
                         ch_name.as_ref().map(Spanned::span),
@@ -1128,7 +1148,7 @@ impl Reader {
                     seen.insert((s, c), out.len() + 1);
                 }
             }
-            let kind = channel.and_then(|c| channels[c].as_ref().map(|c| c.kind));
+            let kind = channel.and_then(|c| channels[c].kind);
             let people = kind.is_none_or(ChannelKind::is_people);
             if !people {
                 for field in COVERAGE_PEOPLE_KEYS {
@@ -1170,20 +1190,17 @@ impl Reader {
                 Some(_) => self.uncertain(t, "gross_margin", &key, Domain::Rate, None).map(Some),
             };
             out.push((|| {
-                Some((
-                    Coverage {
-                        segment: segment?,
-                        channel: channel?,
-                        share: share?,
-                        hit_rate: hit_rate?,
-                        hours_per_opportunity: hpo?,
-                        contacts_per_account: cpa?,
-                        hours_per_contact: hpc?,
-                        deal_size_factor: dsf?,
-                        gross_margin: gm?,
-                    },
-                    t.span.clone(),
-                ))
+                Some(Coverage {
+                    segment: segment?,
+                    channel: channel?,
+                    share: share?,
+                    hit_rate: hit_rate?,
+                    hours_per_opportunity: hpo?,
+                    contacts_per_account: cpa?,
+                    hours_per_contact: hpc?,
+                    deal_size_factor: dsf?,
+                    gross_margin: gm?,
+                })
             })());
         }
         for (s, rows) in shares.iter().enumerate() {
@@ -1213,11 +1230,10 @@ impl Reader {
         &mut self,
         root: &Tbl<'_, '_>,
         segment_names: &[&str],
-        channels: &[Option<Channel>],
-        coverage: &[Option<(Coverage, Range<usize>)>],
+        channels: &[ChannelEntry],
     ) -> Vec<Option<Campaign>> {
         let tables = self.table_array(root, "campaigns");
-        let channel_names: Vec<&str> = channels.iter().map(|c| c.as_ref().map_or("", |c| c.name.as_str())).collect();
+        let channel_names: Vec<&str> = channels.iter().map(|c| c.name.as_deref().unwrap_or("")).collect();
         let mut seen: HashMap<String, ()> = HashMap::new();
         let mut out = Vec::new();
         for t in &tables {
@@ -1240,19 +1256,17 @@ impl Reader {
             let mut channel =
                 ch_name.as_ref().and_then(|n| self.reference(n, t.field("channel"), "channel", &channel_names));
             if let (Some(c), Some(n)) = (channel, &ch_name) {
-                if let Some(ch) = &channels[c] {
-                    if !ch.kind.is_people() {
-                        self.error(
-                            Some(n.span()),
-                            t.field("channel"),
-                            format!(
-                                "campaigns run on direct or telesales channels; \"{}\" is kind = \"{}\"",
-                                ch.name,
-                                ch.kind.as_str()
-                            ),
-                        );
-                        channel = None;
-                    }
+                if let Some(kind) = channels[c].kind.filter(|k| !k.is_people()) {
+                    self.error(
+                        Some(n.span()),
+                        t.field("channel"),
+                        format!(
+                            "campaigns run on direct or telesales channels; \"{}\" is kind = \"{}\"",
+                            n.get_ref(),
+                            kind.as_str()
+                        ),
+                    );
+                    channel = None;
                 }
             }
             let periods = self.campaign_periods(t);
@@ -1266,7 +1280,7 @@ impl Reader {
             };
             let response = self.uncertain(t, "response", &key, Domain::Rate, None);
             let covered = match (segment, channel) {
-                (Some(s), Some(c)) => coverage.iter().flatten().any(|(row, _)| row.segment == s && row.channel == c),
+                (Some(s), Some(c)) => self.covered_pairs.contains(&(s, c)),
                 _ => true,
             };
             let hit_rate = match t.get("hit_rate") {

@@ -1,0 +1,206 @@
+//! Every class of bad input of spec §7: each fixture in `tests/fixtures/bad` is
+//! refused with every expected finding, each with its place and field path.
+
+use chancap::scenario::{LoadError, Scenario};
+use std::path::Path;
+
+fn fixture(name: &str) -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+}
+
+/// Loads a fixture that must be invalid and returns the rendered diagnostics.
+fn refused(name: &str) -> String {
+    match Scenario::from_path(&fixture(&format!("bad/{name}"))) {
+        Ok(_) => panic!("{name} should be refused"),
+        Err(LoadError::Invalid(d)) => d.to_string(),
+        Err(e) => panic!("{name}: unexpected {e}"),
+    }
+}
+
+#[track_caller]
+fn expect(name: &str, fragments: &[&str]) {
+    let text = refused(name);
+    for f in fragments {
+        assert!(text.contains(f), "{name}: expected {f:?} in:\n{text}");
+    }
+}
+
+#[test]
+fn the_valid_base_of_the_fixtures_is_valid() {
+    let s = Scenario::from_path(&fixture("valid_minimal.toml")).unwrap();
+    // The online channel serves nothing: a warning, not an error.
+    assert!(s.warnings.iter().any(|w| w.message.contains("serves no segment")));
+}
+
+#[test]
+fn syntax_errors_have_line_and_column() {
+    expect("syntax.toml", &["syntax.toml:4:", "TOML syntax"]);
+}
+
+#[test]
+fn unknown_keys_get_the_nearest_key() {
+    expect(
+        "unknown_key.toml",
+        &[
+            "unknown_key.toml:6:1: segments[1].acounts: unknown field `acounts`",
+            "did you mean `accounts`?",
+            "coverage[1].hitrate: unknown field `hitrate`",
+            "did you mean `hit_rate`?",
+            // The misspelt key also leaves a required field missing.
+            "segments[1].accounts: missing required field `accounts`",
+        ],
+    );
+}
+
+#[test]
+fn wrong_types_are_named() {
+    expect(
+        "wrong_type.toml",
+        &[
+            "wrong_type.toml:2:8: scenario.name: expected a string, found integer 7",
+            "channels.direct.headcount: expected a whole number, found string \"four\"",
+        ],
+    );
+}
+
+#[test]
+fn out_of_range_values_nan_and_infinity_are_refused() {
+    expect(
+        "out_of_range.toml",
+        &[
+            "segments[1].opportunities_per_account: must be a finite number, found inf",
+            "channels.direct.headcount: must be ≥ 0, found -2",
+            "channels.direct.cost_per_fte: must be a finite number, found NaN",
+            "coverage[1].hit_rate: a rate must stay within [0, 1], but this can take 1.3",
+        ],
+    );
+}
+
+#[test]
+fn nonsensical_distribution_parameters_are_refused() {
+    expect(
+        "bad_distribution.toml",
+        &[
+            "segments[1].opportunities_per_account: triangular needs min ≤ mode ≤ max",
+            "coverage[1].hit_rate: beta with mean 0.45 needs 0 < sd",
+        ],
+    );
+}
+
+#[test]
+fn an_untruncated_normal_is_refused_for_a_rate() {
+    expect(
+        "normal_rate.toml",
+        &[
+            "coverage[1].hit_rate: a rate must stay within [0, 1], but a normal distribution is unbounded",
+            "truncate it",
+        ],
+    );
+}
+
+#[test]
+fn unknown_names_get_the_nearest_name() {
+    expect(
+        "unknown_names.toml",
+        &[
+            "coverage[2].segment: unknown segment \"kye\"",
+            "did you mean \"key\"?",
+            "unknown channel \"drect\"",
+            "did you mean \"direct\"?",
+        ],
+    );
+}
+
+#[test]
+fn duplicate_names_and_pairs_are_refused() {
+    expect("duplicate_names.toml", &["segments[2].name: duplicate segment name \"key\""]);
+    expect(
+        "pair_twice.toml",
+        &["segment \"key\" and channel \"direct\" are paired twice", "merge this row with coverage[1]"],
+    );
+}
+
+#[test]
+fn shares_of_a_segment_above_one_are_refused() {
+    expect(
+        "shares_above_one.toml",
+        &["the shares of segment \"key\" add up to 1.1, more than 1", "coverage[1]: 0.6, coverage[2]: 0.5"],
+    );
+}
+
+#[test]
+fn campaign_periods_outside_the_horizon_are_refused() {
+    expect("campaign_periods.toml", &["campaigns[1].periods[2]: period 13 is outside the horizon of 12 periods"]);
+}
+
+#[test]
+fn campaigns_and_people_fields_need_people_channels() {
+    expect("campaign_on_online.toml", &["campaigns run on direct or telesales channels; \"web\" is kind = \"online\""]);
+    expect(
+        "people_field_on_online.toml",
+        &["coverage[2].hours_per_opportunity: `hours_per_opportunity` applies to direct and telesales channels"],
+    );
+}
+
+#[test]
+fn a_table_where_a_number_belongs_is_refused() {
+    expect(
+        "table_where_number.toml",
+        &["channels.direct.cost_per_fte: expected a number, found a distribution table", "only uncertain fields"],
+    );
+}
+
+#[test]
+fn empty_and_binary_files_are_refused() {
+    expect("empty.toml", &["the file is empty"]);
+    expect("binary.toml", &["not a text file"]);
+}
+
+#[test]
+fn a_missing_file_is_an_io_error() {
+    match Scenario::from_path(Path::new("does/not/exist.toml")) {
+        Err(LoadError::Io { path, .. }) => assert_eq!(path, "does/not/exist.toml"),
+        other => panic!("expected an I/O error, got {other:?}"),
+    }
+}
+
+/// Every problem of a file is reported in one run.
+#[test]
+fn all_problems_are_reported_at_once() {
+    let text = refused("out_of_range.toml");
+    assert!(text.contains("4 errors"), "{text}");
+}
+
+/// No input makes the reader panic: thousands of mutilated copies of the
+/// reference scenario (lines dropped, bytes replaced, text cut) are either valid
+/// or refused with diagnostics.
+#[test]
+fn mutilated_scenarios_never_panic() {
+    use rand::{Rng, RngExt, SeedableRng};
+    let reference = super::reference();
+    let lines: Vec<&str> = reference.lines().collect();
+    let mut rng = rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(2027);
+    let junk = ["=", "[", "]", "{", "\"", "-1", "1e400", "nan", "[[coverage]]", "dist = \"beta\"", "0", ".", "\n"];
+    let mut refused = 0;
+    for round in 0..1500 {
+        let mut text = String::new();
+        for line in &lines {
+            match rng.random_range(0..40) {
+                0 => {}
+                1 => text.push_str(&line[..rng.random_range(0..=line.len())].chars().collect::<String>()),
+                2 => text.push_str(junk[rng.random_range(0..junk.len())]),
+                _ => text.push_str(line),
+            }
+            text.push('\n');
+        }
+        if round % 7 == 0 {
+            let cut = rng.random_range(0..text.len());
+            text.truncate(text.floor_char_boundary(cut));
+        }
+        if Scenario::from_toml_str(&text, "mutant.toml").is_err() {
+            refused += 1;
+        }
+        let _ = rng.next_u64();
+    }
+    assert!(refused > 100, "the mutations should break most files, {refused} refused");
+}

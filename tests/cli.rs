@@ -1,0 +1,176 @@
+//! The `chancap` command as a user runs it.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use std::path::Path;
+
+fn chancap() -> Command {
+    Command::cargo_bin("chancap").unwrap()
+}
+
+fn reference_path() -> String {
+    format!("{}/scenarios/reference.toml", env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn check_accepts_every_shipped_scenario() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+    let mut n = 0;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "toml") {
+            chancap().arg("check").arg(&path).assert().success().stdout(predicate::str::contains("valid."));
+            n += 1;
+        }
+    }
+    assert!(n >= 3, "the reference and at least two more scenarios ship");
+}
+
+#[test]
+fn check_reports_problems_with_exit_status_2() {
+    let bad = format!("{}/tests/fixtures/bad/out_of_range.toml", env!("CARGO_MANIFEST_DIR"));
+    chancap()
+        .args(["check", &bad])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("out_of_range.toml:").and(predicate::str::contains("4 errors")));
+}
+
+#[test]
+fn run_writes_the_three_files_and_prints_the_report() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("res");
+    chancap()
+        .args(["run", &reference_path(), "-n", "500", "--seed", "7", "--out"])
+        .arg(&out)
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("Totals over the horizon")
+                .and(predicate::str::contains("Revenue (EUR)"))
+                .and(predicate::str::contains("probability"))
+                .and(predicate::str::contains("Periods at risk"))
+                .and(predicate::str::contains("Cost-to-serve")),
+        );
+    for f in ["summary.json", "cells.csv", "capacity.csv"] {
+        assert!(out.join(f).is_file(), "{f} written");
+    }
+    let json: serde_json::Value = serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap();
+    assert_eq!(json["scenario"]["seed"], 7);
+    assert_eq!(json["scenario"]["iterations"], 500);
+    for key in ["scenario", "totals", "targets", "cells", "segments", "channels"] {
+        assert!(json.get(key).is_some(), "summary.json has {key}");
+    }
+    let stat = &json["totals"]["revenue"];
+    for key in ["mean", "sd", "se", "p5", "p10", "p50", "p90", "p95", "min", "max"] {
+        assert!(stat[key].is_number(), "Stat has {key}");
+    }
+    let cap = &json["channels"][0]["capacity"];
+    for key in [
+        "unit",
+        "required",
+        "available",
+        "utilization",
+        "shortfall",
+        "required_fte",
+        "available_fte",
+        "p_shortfall",
+        "periods",
+    ] {
+        assert!(cap.get(key).is_some(), "capacity has {key}");
+    }
+    let cells = std::fs::read_to_string(out.join("cells.csv")).unwrap();
+    assert!(cells.starts_with("segment,channel,metric,mean,sd,se,p5,p10,p50,p90,p95,min,max\n"));
+    assert!(cells.contains("key,direct,revenue,"));
+    let capacity = std::fs::read_to_string(out.join("capacity.csv")).unwrap();
+    // 3 capacity-limited channels × 12 periods + header (the web shop is unlimited).
+    assert_eq!(capacity.lines().count(), 1 + 3 * 12);
+}
+
+#[test]
+fn run_defaults_to_output_file_stem() {
+    let tmp = tempfile::tempdir().unwrap();
+    chancap().current_dir(tmp.path()).args(["run", &reference_path(), "-n", "100", "-q"]).assert().success().stdout("");
+    assert!(tmp.path().join("output/reference/summary.json").is_file());
+}
+
+#[test]
+fn json_mode_prints_only_json_and_writes_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let assert =
+        chancap().current_dir(tmp.path()).args(["run", &reference_path(), "-n", "200", "--json"]).assert().success();
+    let json: serde_json::Value = serde_json::from_slice(&assert.get_output().stdout).unwrap();
+    assert_eq!(json["scenario"]["name"], "Wholesale 2027 reference");
+    assert!(!tmp.path().join("output").exists());
+}
+
+#[test]
+fn thread_count_does_not_change_a_byte() {
+    let tmp = tempfile::tempdir().unwrap();
+    for threads in ["1", "2"] {
+        chancap()
+            .args(["run", &reference_path(), "-n", "1200", "-q", "--threads", threads, "--out"])
+            .arg(tmp.path().join(threads))
+            .assert()
+            .success();
+    }
+    for f in ["summary.json", "cells.csv", "capacity.csv"] {
+        let a = std::fs::read(tmp.path().join("1").join(f)).unwrap();
+        let b = std::fs::read(tmp.path().join("2").join(f)).unwrap();
+        assert!(a == b, "{f} differs between 1 and 2 threads");
+    }
+}
+
+#[test]
+fn invalid_input_exits_2_and_writes_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let bad = format!("{}/tests/fixtures/bad/unknown_names.toml", env!("CARGO_MANIFEST_DIR"));
+    chancap()
+        .current_dir(tmp.path())
+        .args(["run", &bad])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("unknown_names.toml:").and(predicate::str::contains("did you mean")));
+    assert!(!tmp.path().join("output").exists(), "nothing written for invalid input");
+}
+
+#[test]
+fn missing_file_exits_2() {
+    chancap()
+        .args(["run", "no/such/file.toml"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("cannot read no/such/file.toml"));
+}
+
+#[test]
+fn unwritable_output_directory_exits_2_before_running() {
+    let tmp = tempfile::tempdir().unwrap();
+    let blocker = tmp.path().join("file");
+    std::fs::write(&blocker, "").unwrap();
+    chancap()
+        .args(["run", &reference_path(), "-n", "100", "--out"])
+        .arg(blocker.join("sub"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("cannot write to output directory"));
+}
+
+#[test]
+fn usage_errors_exit_2_and_help_has_examples() {
+    chancap().args(["run"]).assert().code(2);
+    chancap().args(["run", "x.toml", "--iterations", "0"]).assert().code(2);
+    chancap().args(["run", "--help"]).assert().success().stdout(predicate::str::contains("Examples:"));
+}
+
+#[test]
+fn quiet_prints_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    chancap()
+        .args(["run", &reference_path(), "-n", "100", "--quiet", "--out"])
+        .arg(tmp.path())
+        .assert()
+        .success()
+        .stdout("")
+        .stderr("");
+}
