@@ -1,1 +1,63 @@
-fn main() {}
+//! Engine benchmarks: the reference scenario end to end (iterations per second),
+//! the samplers one by one (time per draw), and the summary step.
+//!
+//! Run with `cargo bench --bench engine`; see benches/README.md.
+
+use chancap::engine::{self, RunOptions, plan::Plan};
+use chancap::results::Results;
+use chancap::scenario::{Dist, Scenario};
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use rand::SeedableRng;
+use rand_xoshiro::Xoshiro256PlusPlus;
+use std::hint::black_box;
+
+fn reference() -> Scenario {
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/reference.toml")).unwrap();
+    Scenario::from_toml_str(&text, "reference.toml").unwrap()
+}
+
+fn engine_bench(c: &mut Criterion) {
+    let s = reference();
+    let mut g = c.benchmark_group("reference");
+    g.sample_size(20);
+    for iterations in [2_000u64, 10_000] {
+        g.throughput(Throughput::Elements(iterations));
+        let opts = RunOptions { iterations, seed: 2027 };
+        g.bench_with_input(BenchmarkId::new("run", iterations), &opts, |b, opts| {
+            b.iter(|| engine::run(black_box(&s), opts, &|_| {}))
+        });
+    }
+    let plan = Plan::new(&s);
+    let opts = RunOptions { iterations: 10_000, seed: 2027 };
+    let samples = engine::simulate(&s, &plan, &opts, &|_| {});
+    g.bench_function("summarize/10000", |b| b.iter(|| Results::summarize(&s, &plan, &opts, black_box(&samples))));
+    g.finish();
+}
+
+fn sampler_bench(c: &mut Criterion) {
+    let mut g = c.benchmark_group("draw");
+    g.throughput(Throughput::Elements(1000));
+    let mut rng = Xoshiro256PlusPlus::seed_from_u64(1);
+    let dists = [
+        ("lognormal", Dist::lognormal_median_p90(40_000.0, 120_000.0).unwrap()),
+        ("beta", Dist::beta(0.45, 0.05).unwrap()),
+        ("triangular", Dist::triangular(10.0, 12.0, 15.0).unwrap()),
+        ("truncated-normal", Dist::normal(0.03, 0.04, Some(-0.2), Some(0.3)).unwrap()),
+    ];
+    for (name, d) in &dists {
+        g.bench_function(*name, |b| b.iter(|| (0..1000).map(|_| d.sample(&mut rng)).sum::<f64>()));
+    }
+    g.bench_function("poisson(20)", |b| {
+        b.iter(|| (0..1000).map(|_| engine::sample::poisson(&mut rng, black_box(20.0))).sum::<u64>())
+    });
+    g.bench_function("binomial(50,0.3)", |b| {
+        b.iter(|| (0..1000).map(|_| engine::sample::binomial(&mut rng, black_box(50), 0.3)).sum::<u64>())
+    });
+    g.bench_function("binomial(5000,0.02)", |b| {
+        b.iter(|| (0..1000).map(|_| engine::sample::binomial(&mut rng, black_box(5000), 0.02)).sum::<u64>())
+    });
+    g.finish();
+}
+
+criterion_group!(benches, engine_bench, sampler_bench);
+criterion_main!(benches);
