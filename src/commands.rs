@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 
 /// Why a command failed, and so which exit status it ends with.
 pub enum Failure {
-    /// Invalid scenario: the rendered diagnostics (exit 2).
+    /// Invalid scenario: the rendered diagnostics, empty if already printed (exit 2).
     Invalid(String),
     /// Another invalid input: a missing file, an unusable output directory (exit 2).
     Input(anyhow::Error),
@@ -27,6 +27,7 @@ impl Failure {
     /// Prints the failure on stderr.
     pub fn report(&self) {
         match self {
+            Failure::Invalid(text) if text.is_empty() => {}
             Failure::Invalid(text) => eprintln!("{text}"),
             Failure::Input(e) | Failure::Runtime(e) => eprintln!("error: {e:#}"),
         }
@@ -69,9 +70,10 @@ fn stdout(bytes: &[u8]) -> Result<(), Failure> {
     }
 }
 
-/// `chancap check FILE…`
+/// `chancap check FILE…`: every file is checked; each problem is printed as it is
+/// found, so the failure returned carries only the count.
 pub fn check(opts: &CheckOptions) -> Result<(), Failure> {
-    let mut failed = Vec::new();
+    let mut invalid = 0;
     for path in &opts.files {
         match load(path) {
             Ok(s) => {
@@ -82,18 +84,13 @@ pub fn check(opts: &CheckOptions) -> Result<(), Failure> {
             }
             Err(f) => {
                 f.report();
-                failed.push(f);
+                invalid += 1;
             }
         }
     }
-    match failed.len() {
+    match invalid {
         0 => Ok(()),
-        1 if opts.files.len() == 1 => Err(failed.remove(0)).map_err(|f| match f {
-            // Already printed above; exit with the same status without printing twice.
-            Failure::Invalid(_) => Failure::Invalid(String::new()),
-            Failure::Input(_) => Failure::Invalid(String::new()),
-            other => other,
-        }),
+        _ if opts.files.len() == 1 => Err(Failure::Invalid(String::new())),
         n => Err(Failure::Invalid(format!("{n} of {} files are invalid", opts.files.len()))),
     }
 }
@@ -180,11 +177,9 @@ struct Progress {
 fn progress_bar(total: u64, enabled: bool) -> Progress {
     let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::hidden());
     bar.set_style(
-        ProgressStyle::with_template(
-            "{spinner} simulating [{bar:40}] {human_pos}/{human_len} iterations · {per_sec} · ETA {eta}",
-        )
-        .expect("valid template")
-        .progress_chars("=> "),
+        ProgressStyle::with_template("{spinner} simulating [{bar:30}] {human_pos}/{human_len} iterations, ETA {eta}")
+            .expect("valid template")
+            .progress_chars("=> "),
     );
     Progress { bar, enabled, shown: AtomicBool::new(false), start: Instant::now() }
 }
