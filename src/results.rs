@@ -8,7 +8,7 @@
 
 use crate::engine::plan::{Layout, Plan, cell_metric as m};
 use crate::engine::{RunOptions, Samples};
-use crate::scenario::{ChannelKind, ChannelModel, Scenario, TargetMetric};
+use crate::scenario::{ChannelModel, Scenario, TargetMetric};
 use crate::stats::Stat;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -410,17 +410,6 @@ impl Results {
             cells,
             segments,
             channels,
-        }
-    }
-
-    /// The channel kind of a channel result.
-    pub fn kind_of(channel: &ChannelResult) -> Option<ChannelKind> {
-        match channel.kind.as_str() {
-            "direct" => Some(ChannelKind::Direct),
-            "telesales" => Some(ChannelKind::Telesales),
-            "reseller" => Some(ChannelKind::Reseller),
-            "online" => Some(ChannelKind::Online),
-            _ => None,
         }
     }
 }

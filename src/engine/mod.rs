@@ -242,7 +242,7 @@ impl Workspace {
                             revenue += self.cell_revenue[k];
                         }
                         let share = theta[r.partner_margin.0] + theta[r.incentives.0];
-                        self.allocate_by_revenue(layout, c, cells, revenue, fixed, |rev, _| share * rev, rec);
+                        self.allocate_by_revenue(layout, c, cells, revenue, fixed, share, rec);
                         rec[layout.required(c, t)] = required as f64;
                     }
                     ChannelModel::Online(o) => {
@@ -289,7 +289,7 @@ impl Workspace {
                         }
                         self.lane_wins = won;
                         let fee = theta[o.fee.0];
-                        self.allocate_by_revenue(layout, c, cells, revenue, fixed, |rev, _| fee * rev, rec);
+                        self.allocate_by_revenue(layout, c, cells, revenue, fixed, fee, rec);
                         rec[layout.required(c, t)] = wins as f64;
                     }
                 }
@@ -334,9 +334,9 @@ impl Workspace {
         served_sum
     }
 
-    /// Adds each cell's variable cost (`variable(revenue, cell)`) and its share of
-    /// the period's fixed cost by revenue; fixed cost of a period without revenue
-    /// stays with the channel as unallocated.
+    /// Adds each cell's revenue-based variable cost (`share × revenue`) and its
+    /// share of the period's fixed cost by revenue; fixed cost of a period without
+    /// revenue stays with the channel as unallocated.
     #[allow(clippy::too_many_arguments)]
     fn allocate_by_revenue(
         &self,
@@ -345,12 +345,12 @@ impl Workspace {
         cells: &[usize],
         revenue: f64,
         fixed: f64,
-        variable: impl Fn(f64, usize) -> f64,
+        share: f64,
         rec: &mut [f64],
     ) {
         for &k in cells {
             let rev = self.cell_revenue[k];
-            let mut cost = variable(rev, k);
+            let mut cost = share * rev;
             if revenue > 0.0 {
                 cost += fixed * rev / revenue;
             }
