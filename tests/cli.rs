@@ -174,3 +174,12 @@ fn quiet_prints_nothing() {
         .stdout("")
         .stderr("");
 }
+
+#[test]
+fn an_iteration_count_beyond_memory_is_refused_before_running() {
+    chancap()
+        .args(["run", &reference_path(), "-n", "100000000", "--json"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("use at most"));
+}
