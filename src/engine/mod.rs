@@ -12,7 +12,7 @@ pub mod rng;
 pub mod sample;
 
 use crate::results::Results;
-use crate::scenario::{ChannelModel, Scenario};
+use crate::scenario::{ChannelModel, Dist, Scenario};
 use capacity::ChannelCapacity;
 use plan::{Layout, Plan, cell_metric as m};
 use rayon::prelude::*;
@@ -271,15 +271,9 @@ impl Workspace {
                                 let w = won[j];
                                 j += 1;
                                 let kept = if f < 1.0 { binomial(&mut self.cell_rngs[k][SERVE], w, f) } else { w };
-                                let lost = w - kept;
-                                let rng = &mut self.cell_rngs[k][DEALS];
-                                for _ in 0..kept {
-                                    cell_revenue += deal.sample(rng) * factor;
-                                }
-                                rec[layout.cell(k, m::OPPORTUNITIES)] += opps as f64;
-                                rec[layout.cell(k, m::SERVED)] += (opps - lost) as f64;
-                                rec[layout.cell(k, m::LOST)] += lost as f64;
-                                rec[layout.cell(k, m::WINS)] += kept as f64;
+                                add_deals(&mut cell_revenue, deal, &mut self.cell_rngs[k][DEALS], kept, factor);
+                                // Orders lost to the limit are taken off served.
+                                add_counts(rec, layout, k, opps, opps - (w - kept), kept);
                                 kept_orders += kept;
                             }
                             rec[layout.cell(k, m::REVENUE)] += cell_revenue;
@@ -321,14 +315,9 @@ impl Workspace {
             opps_sum += opps;
             served_sum += served;
             wins_sum += wins;
-            for _ in 0..wins {
-                revenue += deal.sample(&mut rngs[DEALS]) * factor;
-            }
+            add_deals(&mut revenue, deal, &mut rngs[DEALS], wins, factor);
         }
-        rec[layout.cell(k, m::OPPORTUNITIES)] += opps_sum as f64;
-        rec[layout.cell(k, m::SERVED)] += served_sum as f64;
-        rec[layout.cell(k, m::LOST)] += (opps_sum - served_sum) as f64;
-        rec[layout.cell(k, m::WINS)] += wins_sum as f64;
+        add_counts(rec, &plan.layout, k, opps_sum, served_sum, wins_sum);
         rec[layout.cell(k, m::REVENUE)] += revenue;
         self.cell_revenue[k] = revenue;
         served_sum
@@ -360,6 +349,24 @@ impl Workspace {
             rec[layout.unallocated(c)] += fixed;
         }
     }
+}
+
+/// Adds the revenue of `wins` deals to `revenue`: one deal-size draw per win,
+/// times the cell's deal-size factor.
+#[inline]
+fn add_deals(revenue: &mut f64, deal: &Dist, rng: &mut StreamRng, wins: u64, factor: f64) {
+    for _ in 0..wins {
+        *revenue += deal.sample(rng) * factor;
+    }
+}
+
+/// Adds a cell's routed, served, lost (routed − served) and won counts to the record.
+#[inline]
+fn add_counts(rec: &mut [f64], layout: &Layout, k: usize, opportunities: u64, served: u64, wins: u64) {
+    rec[layout.cell(k, m::OPPORTUNITIES)] += opportunities as f64;
+    rec[layout.cell(k, m::SERVED)] += served as f64;
+    rec[layout.cell(k, m::LOST)] += (opportunities - served) as f64;
+    rec[layout.cell(k, m::WINS)] += wins as f64;
 }
 
 /// Share of demand a channel can serve in a period: `A / R` when enforcing and
