@@ -27,6 +27,7 @@ pub struct RunCommand {
     pub out: Option<PathBuf>,
     pub json: bool,
     pub quiet: bool,
+    pub no_plots: bool,
 }
 
 #[derive(Parser)]
@@ -91,6 +92,9 @@ struct RunArgs {
     /// Print nothing but errors.
     #[arg(short, long)]
     quiet: bool,
+    /// Do not draw the charts (SVG and PNG).
+    #[arg(long)]
+    no_plots: bool,
 }
 
 /// Parses the process arguments; clap prints help, version and usage errors itself
@@ -106,6 +110,7 @@ pub fn parse() -> Command {
             out: a.out,
             json: a.json,
             quiet: a.quiet,
+            no_plots: a.no_plots,
         }),
     }
 }

@@ -159,13 +159,20 @@ pub fn run(opts: &RunCommand) -> Result<(), Failure> {
     bar.finish();
 
     let summary = export::json::summary(&results);
+    let mut written = Vec::new();
     if let Some(dir) = &out_dir {
-        let files = [
-            ("summary.json", summary.clone()),
-            ("cells.csv", export::csv::cells(&results)),
-            ("capacity.csv", export::csv::capacity(&results)),
+        let mut files = vec![
+            ("summary.json".to_string(), summary.clone()),
+            ("distributions.json".to_string(), export::json::distributions(&results)),
+            ("cells.csv".to_string(), export::csv::cells(&results)),
+            ("capacity.csv".to_string(), export::csv::capacity(&results)),
         ];
+        if !opts.no_plots {
+            files.extend(chart_files(&results)?);
+        }
+        let files: Vec<(&str, Vec<u8>)> = files.iter().map(|(n, b)| (n.as_str(), b.clone())).collect();
         dir.write_all(&files).map_err(|e| Failure::Runtime(e.into()))?;
+        written = files.iter().map(|(n, _)| n.to_string()).collect();
     }
     if opts.json {
         return stdout(&summary);
@@ -179,7 +186,7 @@ pub fn run(opts: &RunCommand) -> Result<(), Failure> {
         );
         let mut text = export::table::report(&results, &note);
         if let Some(dir) = &out_dir {
-            text.push_str(&format!("\nWrote summary.json, cells.csv, capacity.csv to {}\n", dir.path().display()));
+            text.push_str(&format!("\n{}\n", wrote(dir.path(), &written)));
         }
         stdout(text.as_bytes())?;
     }
@@ -217,4 +224,25 @@ impl Progress {
     fn finish(&self) {
         self.bar.finish_and_clear();
     }
+}
+
+/// Every chart as `NAME.svg` and `NAME.png`.
+fn chart_files(results: &chancap::results::Results) -> Result<Vec<(String, Vec<u8>)>, Failure> {
+    let charts = export::charts::all(results).map_err(|e| Failure::Runtime(e.into()))?;
+    Ok(charts
+        .into_iter()
+        .flat_map(|c| [(format!("{}.svg", c.name), c.svg.into_bytes()), (format!("{}.png", c.name), c.png)])
+        .collect())
+}
+
+/// "Wrote 4 files to DIR: a, b, …" with the charts counted rather than listed.
+fn wrote(dir: &Path, files: &[String]) -> String {
+    let (charts, data): (Vec<&String>, Vec<&String>) =
+        files.iter().partition(|f| f.ends_with(".svg") || f.ends_with(".png"));
+    let data: Vec<&str> = data.iter().map(|s| s.as_str()).collect();
+    let mut text = format!("Wrote {} to {}", data.join(", "), dir.display());
+    if !charts.is_empty() {
+        text.push_str(&format!(" and {} charts (SVG and PNG)", charts.len() / 2));
+    }
+    text
 }

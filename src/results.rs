@@ -28,6 +28,57 @@ pub struct Results {
     pub segments: Vec<SegmentResult>,
     /// One entry per channel, in file order.
     pub channels: Vec<ChannelResult>,
+    /// Binned outcomes for the charts; not part of `summary.json` (written beside
+    /// it as `distributions.json`).
+    #[serde(skip)]
+    pub distributions: Distributions,
+}
+
+/// How the headline outcomes are distributed over the iterations, binned.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Distributions {
+    /// Total revenue over the horizon, in currency.
+    pub revenue: Histogram,
+    /// Total contribution over the horizon, in currency.
+    pub contribution: Histogram,
+}
+
+/// Equal-width bins from `lo` to `hi`; `counts[k]` iterations fell in bin k.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Histogram {
+    /// Lower edge of the first bin.
+    pub lo: f64,
+    /// Upper edge of the last bin.
+    pub hi: f64,
+    /// Iterations per bin.
+    pub counts: Vec<u64>,
+}
+
+/// Bins in an outcome histogram.
+pub const HISTOGRAM_BINS: usize = 60;
+
+impl Histogram {
+    /// Bins `values` into [`HISTOGRAM_BINS`] equal bins between their minimum and
+    /// maximum (the maximum falls in the last bin).
+    pub fn of(values: &[f64]) -> Histogram {
+        let finite = values.iter().copied().filter(|v| v.is_finite());
+        let (lo, hi) = finite.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| (lo.min(v), hi.max(v)));
+        if lo > hi {
+            return Histogram::default();
+        }
+        let mut counts = vec![0; HISTOGRAM_BINS];
+        let width = (hi - lo) / HISTOGRAM_BINS as f64;
+        for v in values.iter().filter(|v| v.is_finite()) {
+            let k = if width > 0.0 { ((v - lo) / width) as usize } else { 0 };
+            counts[k.min(HISTOGRAM_BINS - 1)] += 1;
+        }
+        Histogram { lo, hi, counts }
+    }
+
+    /// Width of one bin.
+    pub fn width(&self) -> f64 {
+        if self.counts.is_empty() { 0.0 } else { (self.hi - self.lo) / self.counts.len() as f64 }
+    }
 }
 
 /// Identification of a run.
@@ -410,6 +461,10 @@ impl Results {
             cells,
             segments,
             channels,
+            distributions: Distributions {
+                revenue: Histogram::of(&revenue),
+                contribution: Histogram::of(&contribution),
+            },
         }
     }
 }

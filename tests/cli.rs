@@ -37,7 +37,7 @@ fn check_reports_problems_with_exit_status_2() {
 }
 
 #[test]
-fn run_writes_the_three_files_and_prints_the_report() {
+fn run_writes_data_files_and_charts_and_prints_the_report() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("res");
     chancap()
@@ -52,7 +52,7 @@ fn run_writes_the_three_files_and_prints_the_report() {
                 .and(predicate::str::contains("Periods at risk"))
                 .and(predicate::str::contains("Cost-to-serve")),
         );
-    for f in ["summary.json", "cells.csv", "capacity.csv"] {
+    for f in ["summary.json", "distributions.json", "cells.csv", "capacity.csv", "utilisation.svg", "outcomes.png"] {
         assert!(out.join(f).is_file(), "{f} written");
     }
     let json: serde_json::Value = serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap();
@@ -95,6 +95,20 @@ fn run_defaults_to_output_file_stem() {
 }
 
 #[test]
+fn no_plots_writes_only_the_data_files() {
+    let tmp = tempfile::tempdir().unwrap();
+    chancap()
+        .args(["run", &reference_path(), "-n", "100", "-q", "--no-plots", "--out"])
+        .arg(tmp.path())
+        .assert()
+        .success();
+    let mut files: Vec<String> =
+        std::fs::read_dir(tmp.path()).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+    files.sort();
+    assert_eq!(files, ["capacity.csv", "cells.csv", "distributions.json", "summary.json"]);
+}
+
+#[test]
 fn json_mode_prints_only_json_and_writes_nothing() {
     let tmp = tempfile::tempdir().unwrap();
     let assert =
@@ -114,10 +128,13 @@ fn thread_count_does_not_change_a_byte() {
             .assert()
             .success();
     }
-    for f in ["summary.json", "cells.csv", "capacity.csv"] {
-        let a = std::fs::read(tmp.path().join("1").join(f)).unwrap();
-        let b = std::fs::read(tmp.path().join("2").join(f)).unwrap();
-        assert!(a == b, "{f} differs between 1 and 2 threads");
+    let mut files: Vec<_> = std::fs::read_dir(tmp.path().join("1")).unwrap().map(|e| e.unwrap().file_name()).collect();
+    files.sort();
+    assert!(files.len() >= 20, "data files and charts written: {files:?}");
+    for f in files {
+        let a = std::fs::read(tmp.path().join("1").join(&f)).unwrap();
+        let b = std::fs::read(tmp.path().join("2").join(&f)).unwrap();
+        assert!(a == b, "{f:?} differs between 1 and 2 threads");
     }
 }
 

@@ -1,6 +1,7 @@
 //! Integration tests, in one binary to keep link time down.
 
 mod bad_input;
+mod charts;
 mod cli;
 mod model;
 

@@ -1,6 +1,7 @@
-//! `summary.json`: the results as pretty-printed JSON (spec §6).
+//! `summary.json`: the results as pretty-printed JSON (spec §6), and beside it
+//! `distributions.json`: the binned outcomes the charts draw.
 
-use crate::results::Results;
+use crate::results::{Distributions, Results};
 
 /// The results as JSON text, ending in a newline. Key order is fixed by the
 /// result types, floats are written in their shortest round-trip form, so equal
@@ -11,7 +12,19 @@ pub fn summary(results: &Results) -> Vec<u8> {
     out
 }
 
-/// Reads a `summary.json` back.
+/// The binned outcomes as JSON text, ending in a newline.
+pub fn distributions(results: &Results) -> Vec<u8> {
+    let mut out = serde_json::to_vec_pretty(&results.distributions).expect("histograms serialise: plain numbers only");
+    out.push(b'\n');
+    out
+}
+
+/// Reads a `summary.json` back (without distributions).
 pub fn parse(bytes: &[u8]) -> Result<Results, serde_json::Error> {
+    serde_json::from_slice(bytes)
+}
+
+/// Reads a `distributions.json` back.
+pub fn parse_distributions(bytes: &[u8]) -> Result<Distributions, serde_json::Error> {
     serde_json::from_slice(bytes)
 }

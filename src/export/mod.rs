@@ -1,6 +1,7 @@
 //! Exporters: each turns [`Results`](crate::results::Results) into bytes or text.
 //! None of them touches the file system; `output` writes what they return.
 
+pub mod charts;
 pub mod csv;
 pub mod format;
 pub mod json;
