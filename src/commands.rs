@@ -1,11 +1,12 @@
 //! The commands: load, run, export, write, print. Everything a command does to the
 //! outside world (terminal, files, threads, clock) happens here, not in the library.
 
-use crate::cli::{CheckOptions, RunCommand};
+use crate::cli::{CheckOptions, ReportCommand, RunCommand};
 use anyhow::Context;
 use chancap::engine::{self, RunOptions};
 use chancap::export;
 use chancap::output::OutputDir;
+use chancap::results::Results;
 use chancap::scenario::{Diagnostics, LoadError, Scenario};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::{IsTerminal, Write};
@@ -145,18 +146,8 @@ pub fn run(opts: &RunCommand) -> Result<(), Failure> {
         None => None,
     };
 
-    let pool = {
-        let mut b = rayon::ThreadPoolBuilder::new();
-        if let Some(n) = opts.threads {
-            b = b.num_threads(n);
-        }
-        b.build().context("starting worker threads").map_err(Failure::Runtime)?
-    };
-    let bar = progress_bar(run_opts.iterations, !opts.quiet && std::io::stderr().is_terminal());
-    let start = Instant::now();
-    let results = pool.install(|| engine::run(&scenario, &run_opts, &|n| bar.tick(n)));
-    let elapsed = start.elapsed();
-    bar.finish();
+    let sim = simulate(&scenario, &run_opts, opts.threads, !opts.quiet)?;
+    let results = sim.results;
 
     let summary = export::json::summary(&results);
     let mut written = Vec::new();
@@ -180,15 +171,132 @@ pub fn run(opts: &RunCommand) -> Result<(), Failure> {
     if talk {
         let note = format!(
             "engine {:.2} s on {} thread{}",
-            elapsed.as_secs_f64(),
-            pool.current_num_threads(),
-            if pool.current_num_threads() == 1 { "" } else { "s" }
+            sim.elapsed.as_secs_f64(),
+            sim.threads,
+            if sim.threads == 1 { "" } else { "s" }
         );
         let mut text = export::table::report(&results, &note);
         if let Some(dir) = &out_dir {
             text.push_str(&format!("\n{}\n", wrote(dir.path(), &written)));
         }
         stdout(text.as_bytes())?;
+    }
+    Ok(())
+}
+
+/// A finished simulation.
+struct Simulated {
+    results: Results,
+    elapsed: Duration,
+    threads: usize,
+}
+
+/// Runs the engine on its own thread pool, with a progress bar when `progress`
+/// and stderr is a terminal.
+fn simulate(
+    scenario: &Scenario,
+    run_opts: &RunOptions,
+    threads: Option<usize>,
+    progress: bool,
+) -> Result<Simulated, Failure> {
+    let pool = {
+        let mut b = rayon::ThreadPoolBuilder::new();
+        if let Some(n) = threads {
+            b = b.num_threads(n);
+        }
+        b.build().context("starting worker threads").map_err(Failure::Runtime)?
+    };
+    let bar = progress_bar(run_opts.iterations, progress && std::io::stderr().is_terminal());
+    let start = Instant::now();
+    let results = pool.install(|| engine::run(scenario, run_opts, &|n| bar.tick(n)));
+    let elapsed = start.elapsed();
+    bar.finish();
+    Ok(Simulated { results, elapsed, threads: pool.current_num_threads() })
+}
+
+/// The date a report states: `SOURCE_DATE_EPOCH` (seconds since 1970) when set,
+/// for reproducible reports, else today (UTC).
+fn report_date() -> Result<String, Failure> {
+    let when = match std::env::var("SOURCE_DATE_EPOCH") {
+        Ok(text) => {
+            let secs: u64 = text.trim().parse().map_err(|_| {
+                Failure::Input(anyhow::anyhow!(
+                    "SOURCE_DATE_EPOCH is {text:?}; it must be a whole number of seconds since 1970-01-01"
+                ))
+            })?;
+            std::time::UNIX_EPOCH + Duration::from_secs(secs)
+        }
+        Err(_) => std::time::SystemTime::now(),
+    };
+    let stamp = humantime::format_rfc3339_seconds(when).to_string();
+    Ok(stamp.get(..10).unwrap_or(&stamp).to_string())
+}
+
+/// Reads an earlier run's results for the report, checking they belong to `scenario`.
+fn read_results(dir: &Path, scenario: &Scenario) -> Result<Results, Failure> {
+    let read = |name: &str| {
+        let path = dir.join(name);
+        std::fs::read(&path).with_context(|| {
+            format!("reading {} (written by `chancap run`; run it first or drop --from)", path.display())
+        })
+    };
+    let summary = read("summary.json").map_err(Failure::Input)?;
+    let mut results = export::json::parse(&summary)
+        .with_context(|| format!("{} is not a chancap summary.json", dir.join("summary.json").display()))
+        .map_err(Failure::Input)?;
+    let dists = read("distributions.json").map_err(Failure::Input)?;
+    results.distributions = export::json::parse_distributions(&dists)
+        .with_context(|| format!("{} is not a chancap distributions.json", dir.join("distributions.json").display()))
+        .map_err(Failure::Input)?;
+    let same = results.scenario.name == scenario.name
+        && results.segments.len() == scenario.segments.len()
+        && results.channels.len() == scenario.channels.len()
+        && results.channels.iter().zip(&scenario.channels).all(|(a, b)| a.channel == b.name);
+    if !same {
+        return Err(Failure::Input(anyhow::anyhow!(
+            "{} holds results of \"{}\" ({}), not of {} (\"{}\"); run `chancap run {}` first",
+            dir.display(),
+            results.scenario.name,
+            results.scenario.file,
+            scenario.origin,
+            scenario.name,
+            scenario.origin
+        )));
+    }
+    Ok(results)
+}
+
+/// `chancap report FILE`
+pub fn report(opts: &ReportCommand) -> Result<(), Failure> {
+    let scenario = load(&opts.file)?;
+    if !opts.quiet {
+        print_warnings(&scenario);
+    }
+    let date = report_date()?;
+    let out_dir = OutputDir::prepare(&opts.out.clone().unwrap_or_else(|| default_out(&opts.file)))
+        .map_err(|e| Failure::Input(e.into()))?;
+    let results = match &opts.from {
+        Some(dir) => read_results(dir, &scenario)?,
+        None => {
+            let run_opts = RunOptions {
+                iterations: opts.iterations.unwrap_or(scenario.iterations),
+                seed: opts.seed.unwrap_or(scenario.seed),
+            };
+            check_memory(&scenario, run_opts.iterations)?;
+            simulate(&scenario, &run_opts, opts.threads, !opts.quiet)?.results
+        }
+    };
+    let charts = export::charts::all(&results).map_err(|e| Failure::Runtime(e.into()))?;
+    let html = export::report::html(&export::report::Report {
+        scenario: &scenario,
+        results: &results,
+        charts: &charts,
+        date: &date,
+    });
+    let written = out_dir.write_all(&[("report.html", html.into_bytes())]).map_err(|e| Failure::Runtime(e.into()))?;
+    if !opts.quiet {
+        let path = written.first().map_or_else(|| out_dir.path().join("report.html"), |p| p.clone());
+        stdout(format!("Wrote {}\n", path.display()).as_bytes())?;
     }
     Ok(())
 }
@@ -227,7 +335,7 @@ impl Progress {
 }
 
 /// Every chart as `NAME.svg` and `NAME.png`.
-fn chart_files(results: &chancap::results::Results) -> Result<Vec<(String, Vec<u8>)>, Failure> {
+fn chart_files(results: &Results) -> Result<Vec<(String, Vec<u8>)>, Failure> {
     let charts = export::charts::all(results).map_err(|e| Failure::Runtime(e.into()))?;
     Ok(charts
         .into_iter()

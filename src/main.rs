@@ -10,6 +10,7 @@ fn main() -> ExitCode {
     let result = match cli::parse() {
         cli::Command::Check(opts) => commands::check(&opts),
         cli::Command::Run(opts) => commands::run(&opts),
+        cli::Command::Report(opts) => commands::report(&opts),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -48,7 +48,7 @@ fn run_writes_data_files_and_charts_and_prints_the_report() {
         .stdout(
             predicate::str::contains("Totals over the horizon")
                 .and(predicate::str::contains("Revenue (EUR)"))
-                .and(predicate::str::contains("probability"))
+                .and(predicate::str::contains("Probability of reaching it"))
                 .and(predicate::str::contains("Periods at risk"))
                 .and(predicate::str::contains("Cost-to-serve")),
         );

@@ -4,6 +4,7 @@ mod bad_input;
 mod charts;
 mod cli;
 mod model;
+mod report;
 
 use chancap::engine::{self, RunOptions};
 use chancap::results::Results;

@@ -1,8 +1,11 @@
 //! Exporters: each turns [`Results`](crate::results::Results) into bytes or text.
 //! None of them touches the file system; `output` writes what they return.
 
+pub mod assumptions;
 pub mod charts;
 pub mod csv;
+pub mod findings;
 pub mod format;
 pub mod json;
+pub mod report;
 pub mod table;

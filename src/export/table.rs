@@ -1,8 +1,11 @@
-//! The terminal report: what a strategist reads first.
+//! The tables of a run: what a strategist reads first, in the terminal and in the
+//! HTML report alike.
 //!
-//! Totals with P10 / P50 / P90 and the precision of the mean, the probability of
-//! each target, the service concept (segment × channel), capacity per channel and
-//! the periods in which a channel is likely to be short.
+//! [`sections`] builds the tables once — totals with P10 / P50 / P90 and the
+//! precision of the mean, the probability of each target, the service concept
+//! (segment × channel), the channels, capacity per channel and the periods in
+//! which a channel is likely to be short — and [`report`] sets them for the
+//! terminal; the HTML report sets the same sections as HTML tables.
 
 use super::format::{Unit, count, money, money_compact, pct, spread};
 use crate::results::Results;
@@ -15,26 +18,64 @@ pub const SHORT_PERIOD_THRESHOLD: f64 = 0.10;
 /// Rules above, below and under the header; no lines between rows.
 const PRESET: &str = "  ── ──      ──    ";
 
-fn table(header: Vec<&str>) -> Table {
-    let mut t = Table::new();
-    t.load_preset(PRESET).set_content_arrangement(ContentArrangement::Disabled).set_header(header);
-    t
+/// One table of the report.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Section {
+    /// The line above the table; empty for none.
+    pub title: String,
+    /// Column headings.
+    pub header: Vec<String>,
+    /// Rows of cells, already formatted.
+    pub rows: Vec<Vec<String>>,
+    /// Columns from this one on are numbers (right-aligned).
+    pub numeric_from: usize,
+    /// What to say instead of the table when it has no rows.
+    pub empty: String,
 }
 
-fn align_right_from(t: &mut Table, first: usize) {
-    let n = t.column_count();
-    for i in first..n {
-        if let Some(col) = t.column_mut(i) {
-            col.set_cell_alignment(CellAlignment::Right);
+impl Section {
+    fn new(title: impl Into<String>, header: &[&str], numeric_from: usize) -> Section {
+        Section {
+            title: title.into(),
+            header: header.iter().map(|h| h.to_string()).collect(),
+            rows: Vec::new(),
+            numeric_from,
+            empty: String::new(),
         }
+    }
+
+    /// The section as a terminal table.
+    fn terminal(&self) -> String {
+        let mut out = String::new();
+        if !self.title.is_empty() {
+            out.push_str(&format!("\n{}\n", self.title));
+        }
+        if self.rows.is_empty() {
+            out.push_str(&format!("{}\n", self.empty));
+            return out;
+        }
+        let mut t = Table::new();
+        t.load_preset(PRESET).set_content_arrangement(ContentArrangement::Disabled).set_header(&self.header);
+        for row in &self.rows {
+            t.add_row(row);
+        }
+        for i in self.numeric_from..t.column_count() {
+            if let Some(col) = t.column_mut(i) {
+                col.set_cell_alignment(CellAlignment::Right);
+            }
+        }
+        out.push_str(&format!("{t}\n"));
+        out
     }
 }
 
-fn segment_label<'a>(results: &'a Results, name: &'a str) -> &'a str {
+/// The label of a segment by its name.
+pub fn segment_label<'a>(results: &'a Results, name: &'a str) -> &'a str {
     results.segments.iter().find(|s| s.segment == name).map_or(name, |s| s.label.as_str())
 }
 
-fn period_word(results: &Results) -> &str {
+/// `months`, `quarters` or `weeks`.
+pub fn period_word(results: &Results) -> &str {
     match results.scenario.period.as_str() {
         "quarter" => "quarters",
         "week" => "weeks",
@@ -42,26 +83,39 @@ fn period_word(results: &Results) -> &str {
     }
 }
 
-/// The whole terminal report. `engine_note` (timing, threads) goes under the title.
-pub fn report(results: &Results, engine_note: &str) -> String {
-    let cur = results.scenario.currency.as_str();
+/// The header line: file, iterations, seed, horizon, currency and `note`.
+pub fn run_line(results: &Results, note: &str) -> String {
     let info = &results.scenario;
-    let mut out = String::new();
-    out.push_str(&format!("{}\n", info.name));
-    out.push_str(&format!(
-        "{} · {} iterations · seed {} · {} {} · {}{}\n\n",
+    format!(
+        "{} · {} iterations · seed {} · {} {} · {}{}",
         info.file,
         count(info.iterations as f64),
         info.seed,
         info.periods,
         period_word(results),
-        cur,
-        if engine_note.is_empty() { String::new() } else { format!(" · {engine_note}") }
-    ));
+        info.currency,
+        if note.is_empty() { String::new() } else { format!(" · {note}") }
+    )
+}
+
+/// The whole terminal report. `engine_note` (timing, threads) goes under the title.
+pub fn report(results: &Results, engine_note: &str) -> String {
+    let mut out = format!("{}\n{}\n\n", results.scenario.name, run_line(results, engine_note));
+    for (i, section) in sections(results).iter().enumerate() {
+        let text = section.terminal();
+        out.push_str(if i == 0 { text.trim_start_matches('\n') } else { &text });
+    }
+    out
+}
+
+/// The tables of the report, in reading order.
+pub fn sections(results: &Results) -> Vec<Section> {
+    let cur = results.scenario.currency.as_str();
+    let mut out = Vec::new();
 
     // Totals.
     let tot = &results.totals;
-    let mut t = table(vec!["Totals over the horizon", "P10", "P50", "P90", "mean ± 95 %"]);
+    let mut t = Section::new("", &["Totals over the horizon", "P10", "P50", "P90", "mean ± 95 %"], 1);
     let money_row = |name: String, s: &Stat| {
         vec![
             name,
@@ -80,45 +134,38 @@ pub fn report(results: &Results, engine_note: &str) -> String {
             format!("{} ± {}", count(s.mean), count(s.ci95())),
         ]
     };
-    t.add_row(money_row(format!("Revenue ({cur})"), &tot.revenue));
-    t.add_row(money_row(format!("Gross margin ({cur})"), &tot.gross_margin));
-    t.add_row(money_row(format!("Channel cost ({cur})"), &tot.channel_cost));
-    t.add_row(money_row(format!("Contribution ({cur})"), &tot.contribution));
-    t.add_row(count_row("Opportunities routed", &tot.opportunities));
-    t.add_row(count_row("Opportunities uncovered", &tot.uncovered));
-    t.add_row(count_row("Served", &tot.served));
-    t.add_row(count_row("Lost to capacity", &tot.lost_to_capacity));
-    t.add_row(count_row("Wins", &tot.wins));
-    align_right_from(&mut t, 1);
-    out.push_str(&format!("{t}\n"));
+    t.rows.push(money_row(format!("Revenue ({cur})"), &tot.revenue));
+    t.rows.push(money_row(format!("Gross margin ({cur})"), &tot.gross_margin));
+    t.rows.push(money_row(format!("Channel cost ({cur})"), &tot.channel_cost));
+    t.rows.push(money_row(format!("Contribution ({cur})"), &tot.contribution));
+    t.rows.push(count_row("Opportunities routed", &tot.opportunities));
+    t.rows.push(count_row("Opportunities uncovered", &tot.uncovered));
+    t.rows.push(count_row("Served", &tot.served));
+    t.rows.push(count_row("Lost to capacity", &tot.lost_to_capacity));
+    t.rows.push(count_row("Wins", &tot.wins));
+    out.push(t);
 
     if !results.targets.is_empty() {
-        out.push_str("\nTargets over the horizon\n");
+        let mut t = Section::new("Targets over the horizon", &["Metric", "Target", "Probability of reaching it"], 1);
         for target in &results.targets {
-            out.push_str(&format!(
-                "  {:<14} ≥ {:<20} probability {}\n",
-                target.metric,
-                money(target.value, cur),
-                pct(target.probability)
-            ));
+            t.rows.push(vec![
+                target.metric.clone(),
+                format!("≥ {}", money(target.value, cur)),
+                pct(target.probability),
+            ]);
         }
+        out.push(t);
     }
 
     // Service concept.
-    out.push_str(&format!("\nService concept: segment × channel — median (P10–P90), money in {cur}\n"));
-    let mut t = table(vec![
-        "Segment",
-        "Channel",
-        "Opportunities",
-        "Hit rate",
-        "Wins",
-        "Revenue",
-        "Contribution",
-        "Cost-to-serve",
-    ]);
+    let mut t = Section::new(
+        format!("Service concept: segment × channel — median (P10–P90), money in {cur}"),
+        &["Segment", "Channel", "Opportunities", "Hit rate", "Wins", "Revenue", "Contribution", "Cost-to-serve"],
+        2,
+    );
     for cell in &results.cells {
         let m = &cell.metrics;
-        t.add_row(vec![
+        t.rows.push(vec![
             segment_label(results, &cell.segment).to_string(),
             cell.channel.clone(),
             spread(&m.opportunities, Unit::Count),
@@ -129,17 +176,33 @@ pub fn report(results: &Results, engine_note: &str) -> String {
             m.cost_to_serve.as_ref().map_or("–".into(), |s| spread(s, Unit::Percent)),
         ]);
     }
-    align_right_from(&mut t, 2);
-    out.push_str(&format!("{t}\n"));
+    out.push(t);
+
+    // Segments: cost-to-serve and uncovered demand.
+    let mut t = Section::new(
+        format!("Segments — median (P10–P90), money in {cur}"),
+        &["Segment", "Revenue", "Contribution", "Cost-to-serve", "Uncovered opportunities"],
+        1,
+    );
+    for seg in &results.segments {
+        let m = &seg.metrics;
+        t.rows.push(vec![
+            seg.label.clone(),
+            spread(&m.revenue, Unit::Money),
+            spread(&m.contribution, Unit::Money),
+            m.cost_to_serve.as_ref().map_or("–".into(), |s| spread(s, Unit::Percent)),
+            spread(&seg.uncovered, Unit::Count),
+        ]);
+    }
+    out.push(t);
 
     // Channels: money.
-    out.push_str(&format!("\nChannels — median (P10–P90), money in {cur}\n"));
     let show_unallocated = results.channels.iter().any(|c| c.unallocated_cost.max > 0.0);
     let mut header = vec!["Channel", "Kind", "Revenue", "Channel cost", "Contribution", "Cost-to-serve"];
     if show_unallocated {
         header.push("Unallocated fixed cost");
     }
-    let mut t = table(header);
+    let mut t = Section::new(format!("Channels — median (P10–P90), money in {cur}"), &header, 2);
     for ch in &results.channels {
         let m = &ch.metrics;
         let mut row = vec![
@@ -153,33 +216,41 @@ pub fn report(results: &Results, engine_note: &str) -> String {
         if show_unallocated {
             row.push(spread(&ch.unallocated_cost, Unit::Money));
         }
-        t.add_row(row);
+        t.rows.push(row);
     }
-    align_right_from(&mut t, 2);
-    out.push_str(&format!("{t}\n"));
+    out.push(t);
 
     // Capacity.
-    out.push_str("\nCapacity over the horizon — median (P10–P90)\n");
-    let mut t = table(vec![
-        "Channel",
-        "Unit",
-        "Required",
-        "Available",
-        "Required FTE",
-        "Available FTE",
-        "Utilisation",
-        "Shortfall",
-        "P(shortfall)",
-    ]);
-    let mut risk =
-        table(vec!["Channel", "Period", "P(shortfall)", "Utilisation", "Shortfall P50", "Shortfall P90", "Unit"]);
-    let mut any_risk = false;
+    let mut t = Section::new(
+        "Capacity over the horizon — median (P10–P90)",
+        &[
+            "Channel",
+            "Unit",
+            "Required",
+            "Available",
+            "Required FTE",
+            "Available FTE",
+            "Utilisation",
+            "Shortfall",
+            "P(shortfall)",
+        ],
+        2,
+    );
+    let mut risk = Section::new(
+        format!(
+            "Periods at risk: P(shortfall) ≥ {}; shortfall in extra FTE for people channels",
+            pct(SHORT_PERIOD_THRESHOLD)
+        ),
+        &["Channel", "Period", "P(shortfall)", "Utilisation", "Shortfall P50", "Shortfall P90", "Unit"],
+        1,
+    );
+    risk.empty = format!("No channel has a period with P(shortfall) ≥ {}.", pct(SHORT_PERIOD_THRESHOLD));
     for ch in &results.channels {
         let Some(cap) = &ch.capacity else {
-            t.add_row(vec![ch.channel.clone(), "orders".into(), "unlimited".into()]);
+            t.rows.push(vec![ch.channel.clone(), "orders".into(), "unlimited".into()]);
             continue;
         };
-        t.add_row(vec![
+        t.rows.push(vec![
             ch.channel.clone(),
             cap.unit.clone(),
             spread(&cap.required, Unit::Quantity),
@@ -191,12 +262,11 @@ pub fn report(results: &Results, engine_note: &str) -> String {
             pct(cap.p_shortfall),
         ]);
         for p in cap.periods.iter().filter(|p| p.p_shortfall >= SHORT_PERIOD_THRESHOLD) {
-            any_risk = true;
             let (gap, unit) = match &p.shortfall_fte {
                 Some(fte) => (fte, "FTE"),
                 None => (&p.shortfall, cap.unit.as_str()),
             };
-            risk.add_row(vec![
+            risk.rows.push(vec![
                 ch.channel.clone(),
                 p.period.to_string(),
                 pct(p.p_shortfall),
@@ -207,17 +277,7 @@ pub fn report(results: &Results, engine_note: &str) -> String {
             ]);
         }
     }
-    align_right_from(&mut t, 2);
-    out.push_str(&format!("{t}\n"));
-    if any_risk {
-        out.push_str(&format!(
-            "\nPeriods at risk: P(shortfall) ≥ {}; shortfall in extra FTE for people channels\n",
-            pct(SHORT_PERIOD_THRESHOLD)
-        ));
-        align_right_from(&mut risk, 1);
-        out.push_str(&format!("{risk}\n"));
-    } else {
-        out.push_str(&format!("\nNo channel has a period with P(shortfall) ≥ {}.\n", pct(SHORT_PERIOD_THRESHOLD)));
-    }
+    out.push(t);
+    out.push(risk);
     out
 }

@@ -1,0 +1,224 @@
+//! The HTML report: self-contained, complete, reproducible, and (where a browser
+//! is installed) rendered and printed by a real headless Chromium.
+
+use assert_cmd::Command;
+use chancap::engine::{self, RunOptions};
+use chancap::export::findings::findings;
+use std::path::{Path, PathBuf};
+
+/// 2026-11-23 00:00:00 UTC.
+const EPOCH: &str = "1795392000";
+
+fn chancap() -> Command {
+    let mut cmd = Command::cargo_bin("chancap").unwrap();
+    cmd.env("SOURCE_DATE_EPOCH", EPOCH);
+    cmd
+}
+
+fn reference_path() -> String {
+    concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/reference.toml").to_string()
+}
+
+fn write_report(dir: &Path, extra: &[&str]) -> String {
+    chancap().args(["report", &reference_path(), "-q", "--out"]).arg(dir).args(extra).assert().success().stdout("");
+    std::fs::read_to_string(dir.join("report.html")).unwrap()
+}
+
+#[test]
+fn the_report_is_complete_and_self_contained() {
+    let tmp = tempfile::tempdir().unwrap();
+    let html = write_report(tmp.path(), &["-n", "400", "--seed", "11"]);
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    for heading in ["Key findings", "Charts", "Results in figures", "Assumptions", "Method"] {
+        assert!(html.contains(&format!("<h2>{heading}</h2>")), "has section {heading}");
+    }
+    // Run identification.
+    assert!(html.contains("Wholesale 2027 reference"));
+    assert!(html.contains("2026-11-23"), "date from SOURCE_DATE_EPOCH");
+    assert!(html.contains("400 iterations") && html.contains("seed 11"));
+    // Every chart inline, with its title as text.
+    assert_eq!(html.matches("<figure").count(), 8);
+    assert_eq!(html.matches("<svg").count(), 8);
+    assert!(html.contains("Capacity of direct: required vs available hours per month"));
+    // Assumptions as the file states them, distributions as a person reads them.
+    assert!(html.contains("triangular ") && html.contains("beta mean ") && html.contains("lognormal median "));
+    assert!(html.contains("<th>opportunities_per_account</th>") || html.contains(">opportunities_per_account</th>"));
+    // The terminal tables.
+    assert!(html.contains("Capacity over the horizon") && html.contains("Periods at risk"));
+    // Nothing from the network, no script, print CSS present.
+    assert!(!html.contains("<script"), "no JavaScript");
+    assert!(!html.contains("src=") && !html.contains("<link"), "no external resources");
+    let external = html.matches("http").count();
+    let svg_ns = html.matches("http://www.w3.org/2000/svg").count();
+    assert_eq!(external, svg_ns, "the only URLs are SVG namespaces");
+    assert!(html.contains("@media print") && html.contains("@page"));
+}
+
+#[test]
+fn a_report_from_an_earlier_run_is_the_same_report() {
+    let tmp = tempfile::tempdir().unwrap();
+    let run_dir = tmp.path().join("run");
+    Command::cargo_bin("chancap")
+        .unwrap()
+        .args(["run", &reference_path(), "-q", "-n", "300", "--seed", "9", "--out"])
+        .arg(&run_dir)
+        .assert()
+        .success();
+    let direct = write_report(&tmp.path().join("a"), &["-n", "300", "--seed", "9"]);
+    let from = write_report(&tmp.path().join("b"), &["--from", run_dir.to_str().unwrap()]);
+    assert!(direct == from, "report --from DIR equals report of the same run");
+}
+
+#[test]
+fn a_report_from_another_scenarios_results_is_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let run_dir = tmp.path().join("run");
+    Command::cargo_bin("chancap")
+        .unwrap()
+        .args(["run", &reference_path(), "-q", "-n", "100", "--no-plots", "--out"])
+        .arg(&run_dir)
+        .assert()
+        .success();
+    let other = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/one_pair.toml");
+    chancap()
+        .args(["report", other, "--out"])
+        .arg(tmp.path().join("r"))
+        .arg("--from")
+        .arg(&run_dir)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("holds results of \"Wholesale 2027 reference\""));
+    assert!(!tmp.path().join("r/report.html").exists());
+    // A directory without results names the file it needs.
+    chancap()
+        .args(["report", other, "--from"])
+        .arg(tmp.path())
+        .arg("--out")
+        .arg(tmp.path().join("r"))
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("summary.json").and(predicates::str::contains("chancap run")));
+}
+
+use predicates::prelude::PredicateBooleanExt;
+
+#[test]
+fn findings_of_the_reference_scenario() {
+    let s = super::scenario(&super::reference());
+    let results = engine::run(&s, &RunOptions { iterations: 2000, seed: 2027 }, &|_| {});
+    insta::assert_snapshot!("reference_findings", findings(&results).join("\n"));
+}
+
+/// A Chromium-family browser on PATH, if any.
+fn browser() -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    ["chromium", "chromium-browser", "google-chrome", "google-chrome-stable"]
+        .iter()
+        .flat_map(|name| std::env::split_paths(&path).map(move |dir| dir.join(name)))
+        .find(|p| p.is_file())
+}
+
+fn headless(browser: &Path, profile: &Path) -> std::process::Command {
+    let mut cmd = std::process::Command::new(browser);
+    cmd.args([
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--hide-scrollbars",
+        "--no-first-run",
+        "--virtual-time-budget=5000",
+        "--enable-logging=stderr",
+        "--v=0",
+    ])
+    .arg(format!("--user-data-dir={}", profile.display()));
+    cmd
+}
+
+/// Runs before the page's own content: records console errors, script errors and
+/// failed loads; on load, checks every image and SVG and writes the verdict into
+/// the DOM, where `--dump-dom` finds it.
+const PROBE: &str = r#"<script>
+window.__problems = [];
+const original = console.error;
+console.error = function (...args) { window.__problems.push('console: ' + args.join(' ')); original.apply(console, args); };
+window.addEventListener('error', e => window.__problems.push('error: ' + (e.message || (e.target && (e.target.src || e.target.href)))), true);
+window.addEventListener('load', () => {
+  for (const img of document.images) if (!img.complete || img.naturalWidth === 0) window.__problems.push('broken image ' + img.src);
+  for (const svg of document.querySelectorAll('svg')) { const b = svg.getBoundingClientRect(); if (b.width < 100 || b.height < 50) window.__problems.push('svg not drawn'); }
+  const h = [...document.querySelectorAll('h1, h2')].map(x => x.textContent.trim()).join('|');
+  document.body.setAttribute('data-probe', JSON.stringify({problems: window.__problems, headings: h, svgs: document.querySelectorAll('svg').length}));
+});
+</script>"#;
+
+#[test]
+fn the_report_renders_and_prints_in_a_real_browser() {
+    let Some(browser) = browser() else {
+        if std::env::var_os("CHANCAP_REQUIRE_BROWSER").is_some() {
+            panic!("CHANCAP_REQUIRE_BROWSER is set but no chromium is on PATH; run scripts/setup.sh");
+        }
+        eprintln!(
+            "SKIPPED the_report_renders_and_prints_in_a_real_browser: no chromium installed (scripts/setup.sh installs it)"
+        );
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let html = write_report(tmp.path(), &["-n", "300"]);
+    let report = tmp.path().join("report.html");
+    let url = |p: &Path| format!("file://{}", p.display());
+
+    // 1. The DOM after load, with the probe injected into a copy of the page.
+    let probed = tmp.path().join("probed.html");
+    std::fs::write(&probed, html.replacen("<head>", &format!("<head>\n{PROBE}"), 1)).unwrap();
+    let out = headless(&browser, &tmp.path().join("profile1")).arg("--dump-dom").arg(url(&probed)).output().unwrap();
+    assert!(out.status.success(), "chromium --dump-dom failed: {}", String::from_utf8_lossy(&out.stderr));
+    let dom = String::from_utf8_lossy(&out.stdout);
+    let start = dom.find("data-probe=\"").expect("probe ran on load") + "data-probe=\"".len();
+    let end = start + dom[start..].find('"').unwrap();
+    let probe: serde_json::Value =
+        serde_json::from_str(&html_unescape(&dom[start..end])).expect("probe verdict is JSON");
+    assert_eq!(probe["problems"], serde_json::json!([]), "no console errors, failed loads or broken images");
+    assert_eq!(probe["svgs"], 8, "all charts in the DOM");
+    let headings = probe["headings"].as_str().unwrap();
+    for h in ["Wholesale 2027 reference", "Key findings", "Charts", "Results in figures", "Assumptions", "Method"] {
+        assert!(headings.contains(h), "heading {h} rendered: {headings}");
+    }
+
+    // 2. The unmodified page: a screenshot, and no console messages at error level.
+    let shot = tmp.path().join("shot.png");
+    let out = headless(&browser, &tmp.path().join("profile2"))
+        .args(["--window-size=1280,2400", &format!("--screenshot={}", shot.display())])
+        .arg(url(&report))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "screenshot failed: {}", String::from_utf8_lossy(&out.stderr));
+    let log = String::from_utf8_lossy(&out.stderr);
+    let console_errors: Vec<&str> =
+        log.lines().filter(|l| l.contains("CONSOLE") && (l.contains("ERROR") || l.contains("Uncaught"))).collect();
+    assert!(console_errors.is_empty(), "console errors: {console_errors:?}");
+    let bytes = std::fs::read(&shot).expect("screenshot written");
+    let decoder = png::Decoder::new(std::io::Cursor::new(bytes.as_slice()));
+    let reader = decoder.read_info().expect("screenshot is a PNG");
+    assert_eq!((reader.info().width, reader.info().height), (1280, 2400));
+
+    // 3. Print to PDF: several A4 pages.
+    let pdf = tmp.path().join("report.pdf");
+    let out = headless(&browser, &tmp.path().join("profile3"))
+        .args(["--no-pdf-header-footer", &format!("--print-to-pdf={}", pdf.display())])
+        .arg(url(&report))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "print to PDF failed: {}", String::from_utf8_lossy(&out.stderr));
+    let pdf = std::fs::read(&pdf).expect("PDF written");
+    assert!(pdf.starts_with(b"%PDF-"), "a PDF");
+    let pages = count(&pdf, b"/Type /Page") - count(&pdf, b"/Type /Pages");
+    assert!(pages >= 4, "the printed report has {pages} pages");
+}
+
+fn count(haystack: &[u8], needle: &[u8]) -> usize {
+    haystack.windows(needle.len()).filter(|w| *w == needle).count()
+}
+
+fn html_unescape(s: &str) -> String {
+    s.replace("&quot;", "\"").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+}
