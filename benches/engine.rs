@@ -1,5 +1,6 @@
 //! Engine benchmarks: the reference scenario end to end (iterations per second),
-//! the samplers one by one (time per draw), and the summary step.
+//! the samplers one by one (time per draw), the summary step, and the charts and
+//! report drawn from a 10,000-iteration run.
 //!
 //! Run with `cargo bench --bench engine`; see benches/README.md.
 
@@ -59,5 +60,25 @@ fn sampler_bench(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, engine_bench, sampler_bench);
+fn chart_bench(c: &mut Criterion) {
+    let s = reference();
+    let results = engine::run(&s, &RunOptions { iterations: 10_000, seed: 2027 }, &|_| {});
+    let mut g = c.benchmark_group("export");
+    g.sample_size(10);
+    g.bench_function("charts/all", |b| b.iter(|| chancap::export::charts::all(black_box(&results)).unwrap()));
+    let charts = chancap::export::charts::all(&results).unwrap();
+    g.bench_function("report/html", |b| {
+        b.iter(|| {
+            chancap::export::report::html(&chancap::export::report::Report {
+                scenario: &s,
+                results: black_box(&results),
+                charts: &charts,
+                date: "2026-11-23",
+            })
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, engine_bench, sampler_bench, chart_bench);
 criterion_main!(benches);
