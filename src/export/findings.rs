@@ -112,7 +112,7 @@ pub fn findings(r: &Results) -> Vec<String> {
     let mut losing: Vec<_> = r.cells.iter().filter(|c| c.metrics.contribution.p50 < 0.0).collect();
     losing.sort_by(|a, b| a.metrics.contribution.p50.total_cmp(&b.metrics.contribution.p50));
     if losing.is_empty() {
-        out.push("Every segment × channel pair earns a positive contribution at the median.".into());
+        out.push("No segment × channel pair loses money at the median.".into());
     } else {
         let named: Vec<String> = losing
             .iter()
