@@ -12,6 +12,34 @@ pub enum Command {
     Run(RunCommand),
     /// Write the HTML report.
     Report(ReportCommand),
+    /// Run a parameter sweep (or one shard of it).
+    Sweep(SweepCommand),
+    /// Combine sweep shards.
+    Merge(MergeCommand),
+}
+
+/// `chancap sweep`.
+pub struct SweepCommand {
+    pub file: PathBuf,
+    pub sets: Vec<String>,
+    pub zip: bool,
+    pub max_points: usize,
+    pub shard: Option<(usize, usize)>,
+    pub resume: bool,
+    pub iterations: Option<u64>,
+    pub seed: Option<u64>,
+    pub threads: Option<usize>,
+    pub out: Option<PathBuf>,
+    pub quiet: bool,
+    pub no_plots: bool,
+}
+
+/// `chancap merge`.
+pub struct MergeCommand {
+    pub dirs: Vec<PathBuf>,
+    pub out: PathBuf,
+    pub quiet: bool,
+    pub no_plots: bool,
 }
 
 /// `chancap check`.
@@ -90,6 +118,88 @@ enum Sub {
                       Set SOURCE_DATE_EPOCH to fix the date it states (reproducible reports)."
     )]
     Report(ReportArgs),
+    /// Sweep parameters of a scenario: run it at every point of a grid and tabulate the key figures.
+    #[command(after_help = "Examples:\n  \
+            chancap sweep FILE --set channels.telesales.headcount=6..14:2 --set coverage.medium.direct.share=0,0.1,0.2\n  \
+            chancap sweep FILE --set coverage.key.direct.hit_rate.mean=0.3..0.5:0.05 --iterations 2000\n  \
+            chancap sweep FILE --zip --set A=1,2,3 --set B=10,20,30     # 3 points, paired by position\n  \
+            chancap sweep FILE                                       # uses the file's [sweep] table\n  \
+            chancap sweep FILE --shard 2/8 --out shards/2             # one shard of eight (Slurm array task)\n  \
+            chancap merge shards/* --out sweep/                        # combine the shards\n\n\
+            VALUES is a list (0,0.1,0.2) or an inclusive range FROM..TO:STEP (6..14:2 = 6,8,10,12,14).\n\
+            PATH names a number by the file's names: scenario.market_growth, targets.revenue,\n\
+            segments.NAME.FIELD, channels.NAME.FIELD, coverage.SEGMENT.CHANNEL.FIELD, campaigns.NAME.FIELD;\n\
+            on an uncertain field, a trailing .PARAMETER sets one parameter of its distribution (….hit_rate.mean).\n\
+            Every point runs with the same seed: common random numbers make points directly comparable.")]
+    Sweep(SweepArgs),
+    /// Merge the shard files of a sweep into sweep.csv and sweep.json, identical to a sweep run in one go.
+    #[command(
+        after_help = "Examples:\n  chancap merge shards/0 shards/1 shards/2 shards/3 --out sweep/\n  chancap merge shards/* --out sweep/"
+    )]
+    Merge {
+        /// Directories holding shard-K-of-N.json files (from `chancap sweep --shard`).
+        #[arg(required = true, value_name = "DIR")]
+        dirs: Vec<PathBuf>,
+        /// Output directory.
+        #[arg(short, long, value_name = "DIR")]
+        out: PathBuf,
+        /// Print nothing but errors.
+        #[arg(short, long)]
+        quiet: bool,
+        /// Do not draw the charts.
+        #[arg(long)]
+        no_plots: bool,
+    },
+}
+
+#[derive(Args)]
+struct SweepArgs {
+    /// Scenario file (TOML).
+    #[arg(value_name = "FILE")]
+    file: PathBuf,
+    /// A parameter and its values, PATH=VALUES; repeat for more parameters. Overrides the file's [sweep].
+    #[arg(long = "set", value_name = "PATH=VALUES")]
+    sets: Vec<String>,
+    /// Pair the values of the parameters by position instead of taking every combination.
+    #[arg(long)]
+    zip: bool,
+    /// Largest number of points to run.
+    #[arg(long, value_name = "N", default_value_t = chancap::sweep::DEFAULT_MAX_POINTS)]
+    max_points: usize,
+    /// Run only shard K of N (points whose number is K modulo N), K from 0; writes shard-K-of-N.json.
+    #[arg(long, value_name = "K/N", value_parser = parse_shard)]
+    shard: Option<(usize, usize)>,
+    /// Skip points already finished in the output directory (by an interrupted run of the same sweep).
+    #[arg(long)]
+    resume: bool,
+    /// Iterations per point (overrides `scenario.iterations`).
+    #[arg(short = 'n', long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=100_000_000))]
+    iterations: Option<u64>,
+    /// Seed of every point (overrides `scenario.seed`).
+    #[arg(short, long, value_name = "SEED")]
+    seed: Option<u64>,
+    /// Worker threads [default: all cores]. Results do not depend on it.
+    #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=1024))]
+    threads: Option<u64>,
+    /// Output directory [default: output/<file stem>-sweep/].
+    #[arg(short, long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// Print nothing but errors.
+    #[arg(short, long)]
+    quiet: bool,
+    /// Do not draw the charts.
+    #[arg(long)]
+    no_plots: bool,
+}
+
+fn parse_shard(text: &str) -> Result<(usize, usize), String> {
+    let bad = || format!("expected K/N with 0 ≤ K < N, e.g. 0/4, found `{text}`");
+    let (k, n) = text.split_once('/').ok_or_else(bad)?;
+    let (k, n): (usize, usize) = (k.trim().parse().map_err(|_| bad())?, n.trim().parse().map_err(|_| bad())?);
+    if n == 0 || k >= n {
+        return Err(bad());
+    }
+    Ok((k, n))
 }
 
 #[derive(Args)]
@@ -160,6 +270,21 @@ pub fn parse() -> Command {
             quiet: a.quiet,
             no_plots: a.no_plots,
         }),
+        Sub::Sweep(a) => Command::Sweep(SweepCommand {
+            file: a.file,
+            sets: a.sets,
+            zip: a.zip,
+            max_points: a.max_points,
+            shard: a.shard,
+            resume: a.resume,
+            iterations: a.iterations,
+            seed: a.seed,
+            threads: a.threads.map(|t| t as usize),
+            out: a.out,
+            quiet: a.quiet,
+            no_plots: a.no_plots,
+        }),
+        Sub::Merge { dirs, out, quiet, no_plots } => Command::Merge(MergeCommand { dirs, out, quiet, no_plots }),
         Sub::Report(a) => Command::Report(ReportCommand {
             file: a.file,
             iterations: a.iterations,

@@ -43,14 +43,14 @@ impl Failure {
     }
 }
 
-fn load(path: &Path) -> Result<Scenario, Failure> {
+pub(crate) fn load(path: &Path) -> Result<Scenario, Failure> {
     Scenario::from_path(path).map_err(|e| match e {
         LoadError::Invalid(diags) => Failure::Invalid(diags.to_string()),
         io @ LoadError::Io { .. } => Failure::Input(anyhow::Error::new(io)),
     })
 }
 
-fn print_warnings(s: &Scenario) {
+pub(crate) fn print_warnings(s: &Scenario) {
     if s.warnings.is_empty() {
         return;
     }
@@ -61,7 +61,7 @@ fn print_warnings(s: &Scenario) {
 }
 
 /// Writes to stdout; a closed pipe (`chancap run … | head`) is not an error.
-fn stdout(bytes: &[u8]) -> Result<(), Failure> {
+pub(crate) fn stdout(bytes: &[u8]) -> Result<(), Failure> {
     let mut out = std::io::stdout().lock();
     match out.write_all(bytes).and_then(|()| out.flush()) {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
@@ -303,14 +303,14 @@ pub fn report(opts: &ReportCommand) -> Result<(), Failure> {
 
 /// A progress bar on stderr that appears only if the run takes longer than a
 /// moment, and never when stderr is not a terminal or with --quiet.
-struct Progress {
+pub(crate) struct Progress {
     bar: ProgressBar,
     enabled: bool,
     shown: AtomicBool,
     start: Instant,
 }
 
-fn progress_bar(total: u64, enabled: bool) -> Progress {
+pub(crate) fn progress_bar(total: u64, enabled: bool) -> Progress {
     let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::hidden());
     bar.set_style(
         ProgressStyle::with_template("{spinner} simulating [{bar:30}] {human_pos}/{human_len} iterations, ETA {eta}")
@@ -321,7 +321,7 @@ fn progress_bar(total: u64, enabled: bool) -> Progress {
 }
 
 impl Progress {
-    fn tick(&self, n: u64) {
+    pub(crate) fn tick(&self, n: u64) {
         self.bar.inc(n);
         if self.enabled && !self.shown.load(Ordering::Relaxed) && self.start.elapsed() > Duration::from_millis(300) {
             self.shown.store(true, Ordering::Relaxed);
@@ -329,7 +329,7 @@ impl Progress {
         }
     }
 
-    fn finish(&self) {
+    pub(crate) fn finish(&self) {
         self.bar.finish_and_clear();
     }
 }

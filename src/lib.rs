@@ -29,3 +29,4 @@ pub mod output;
 pub mod results;
 pub mod scenario;
 pub mod stats;
+pub mod sweep;

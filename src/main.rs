@@ -3,6 +3,7 @@
 
 mod cli;
 mod commands;
+mod sweep_commands;
 
 use std::process::ExitCode;
 
@@ -11,6 +12,8 @@ fn main() -> ExitCode {
         cli::Command::Check(opts) => commands::check(&opts),
         cli::Command::Run(opts) => commands::run(&opts),
         cli::Command::Report(opts) => commands::report(&opts),
+        cli::Command::Sweep(opts) => sweep_commands::sweep(&opts),
+        cli::Command::Merge(opts) => sweep_commands::merge(&opts),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

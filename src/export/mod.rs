@@ -8,4 +8,5 @@ pub mod findings;
 pub mod format;
 pub mod json;
 pub mod report;
+pub mod sweep;
 pub mod table;

@@ -12,6 +12,7 @@
 
 pub mod diag;
 pub mod dist;
+pub mod paths;
 mod read;
 
 use std::fmt;

@@ -31,14 +31,15 @@ const MAX_LAG: u64 = 10_000;
 /// drawn, so a larger scenario would run for hours per iteration.
 const MAX_OPPORTUNITIES: f64 = 50_000_000.0;
 
-const ROOT_KEYS: &[&str] = &["scenario", "targets", "capacity", "segments", "channels", "coverage", "campaigns"];
+const ROOT_KEYS: &[&str] =
+    &["scenario", "targets", "capacity", "segments", "channels", "coverage", "campaigns", "sweep"];
 const SCENARIO_KEYS: &[&str] =
     &["name", "periods", "period", "currency", "iterations", "seed", "market_growth", "seasonality"];
 const TARGET_KEYS: &[&str] = &["revenue", "contribution"];
 const CAPACITY_KEYS: &[&str] = &["enforce"];
-const SEGMENT_KEYS: &[&str] =
+pub(super) const SEGMENT_KEYS: &[&str] =
     &["name", "label", "accounts", "opportunities_per_account", "deal_size", "gross_margin", "seasonality"];
-const PEOPLE_KEYS: &[&str] = &[
+pub(super) const PEOPLE_KEYS: &[&str] = &[
     "kind",
     "headcount",
     "hours_per_fte",
@@ -50,7 +51,7 @@ const PEOPLE_KEYS: &[&str] = &[
     "hires",
     "cost_per_opportunity",
 ];
-const RESELLER_KEYS: &[&str] = &[
+pub(super) const RESELLER_KEYS: &[&str] = &[
     "kind",
     "partners",
     "opportunities_per_partner",
@@ -62,8 +63,8 @@ const RESELLER_KEYS: &[&str] = &[
     "recruit_cost",
     "program_cost",
 ];
-const ONLINE_KEYS: &[&str] = &["kind", "fee", "cost_per_order", "platform_cost", "orders_capacity"];
-const COVERAGE_KEYS: &[&str] = &[
+pub(super) const ONLINE_KEYS: &[&str] = &["kind", "fee", "cost_per_order", "platform_cost", "orders_capacity"];
+pub(super) const COVERAGE_KEYS: &[&str] = &[
     "segment",
     "channel",
     "share",
@@ -75,7 +76,7 @@ const COVERAGE_KEYS: &[&str] = &[
     "gross_margin",
 ];
 const COVERAGE_PEOPLE_KEYS: &[&str] = &["hours_per_opportunity", "contacts_per_account", "hours_per_contact"];
-const CAMPAIGN_KEYS: &[&str] = &[
+pub(super) const CAMPAIGN_KEYS: &[&str] = &[
     "name",
     "segment",
     "channel",
@@ -88,6 +89,19 @@ const CAMPAIGN_KEYS: &[&str] = &[
 ];
 const DIST_NAMES: &[&str] =
     &["fixed", "uniform", "triangular", "pert", "normal", "lognormal", "beta", "gamma", "discrete"];
+
+/// The keys a distribution table of family `name` accepts.
+pub(super) fn dist_keys(name: &str) -> &'static [&'static str] {
+    match name {
+        "fixed" => &["dist", "value"],
+        "uniform" => &["dist", "min", "max"],
+        "triangular" | "pert" => &["dist", "min", "mode", "max"],
+        "normal" => &["dist", "mean", "sd", "min", "max"],
+        "lognormal" => &["dist", "median", "p90", "mean", "sd"],
+        "beta" | "gamma" => &["dist", "mean", "sd"],
+        _ => &["dist", "values", "weights"],
+    }
+}
 
 /// The range a value must stay in, over its distribution's whole support.
 #[derive(Clone, Copy, PartialEq)]
@@ -486,15 +500,7 @@ impl Reader {
                 }
             },
         };
-        let keys: &[&str] = match name.as_str() {
-            "fixed" => &["dist", "value"],
-            "uniform" => &["dist", "min", "max"],
-            "triangular" | "pert" => &["dist", "min", "mode", "max"],
-            "normal" => &["dist", "mean", "sd", "min", "max"],
-            "lognormal" => &["dist", "median", "p90", "mean", "sd"],
-            "beta" | "gamma" => &["dist", "mean", "sd"],
-            _ => &["dist", "values", "weights"],
-        };
+        let keys = dist_keys(&name);
         self.check_keys(t, keys);
         let errors_before = self.diags.len();
         let num = |r: &mut Reader, key: &str, required: bool| -> Option<f64> {

@@ -1,0 +1,416 @@
+//! Parameter paths: one number of a scenario file, named by the names the file uses.
+//!
+//! ```text
+//! scenario.market_growth              targets.revenue
+//! segments.key.accounts               channels.telesales.headcount
+//! coverage.medium.direct.share        campaigns.spring-call.reach
+//! coverage.key.direct.hit_rate.mean   (one parameter of a distribution)
+//! ```
+//!
+//! A path on an uncertain field either replaces its distribution by a number
+//! (`coverage.key.direct.hit_rate`) or sets one of the distribution's parameters
+//! (`coverage.key.direct.hit_rate.mean`). Sweeps (and later correlations and
+//! sensitivity) use these paths. Edits are made on the file's TOML values and the
+//! edited file is validated again like any scenario file, so an edited scenario is
+//! exactly as trustworthy as a written one.
+
+use super::read::{CAMPAIGN_KEYS, COVERAGE_KEYS, ONLINE_KEYS, PEOPLE_KEYS, RESELLER_KEYS, SEGMENT_KEYS, dist_keys};
+use super::{Diagnostics, Scenario};
+use toml::{Table, Value};
+
+/// Keys that hold text, flags or lists rather than one number.
+const NOT_NUMBERS: &[&str] =
+    &["name", "label", "kind", "segment", "channel", "periods", "backfill", "hires", "recruits", "seasonality"];
+
+/// A path that does not name a number of the file.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{message}{}", .suggestion.as_ref().map(|s| format!(" (did you mean `{s}`?)")).unwrap_or_default())]
+pub struct PathError {
+    /// The path as given.
+    pub path: String,
+    /// What is wrong.
+    pub message: String,
+    /// The nearest valid path, if one is close.
+    pub suggestion: Option<String>,
+}
+
+/// Where a path points in the file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Place {
+    Scenario,
+    Targets,
+    Segment(String),
+    Channel(String),
+    Coverage(String, String),
+    Campaign(String),
+}
+
+/// A checked path: it names a number (or a distribution's parameter) the file has
+/// or may have.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldPath {
+    text: String,
+    place: Place,
+    key: String,
+    param: Option<String>,
+}
+
+impl FieldPath {
+    /// The path as written.
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+}
+
+impl std::fmt::Display for FieldPath {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+/// A scenario file as TOML values, to be edited by path and validated again.
+#[derive(Debug, Clone)]
+pub struct Document {
+    root: Table,
+    origin: String,
+}
+
+fn str_of<'a>(t: &'a Table, key: &str) -> Option<&'a str> {
+    t.get(key).and_then(Value::as_str)
+}
+
+fn tables<'a>(root: &'a Table, key: &str) -> impl Iterator<Item = &'a Table> {
+    root.get(key).and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_table)
+}
+
+impl Document {
+    /// Reads the text of a scenario that is already known to be valid.
+    pub fn parse(text: &str, origin: &str) -> Result<Document, toml::de::Error> {
+        Ok(Document { root: text.parse::<Table>()?, origin: origin.to_string() })
+    }
+
+    /// The table a place points at, if the file has it.
+    fn table(&self, place: &Place) -> Option<&Table> {
+        match place {
+            Place::Scenario => self.root.get("scenario").and_then(Value::as_table),
+            Place::Targets => self.root.get("targets").and_then(Value::as_table),
+            Place::Segment(n) => tables(&self.root, "segments").find(|t| str_of(t, "name") == Some(n)),
+            Place::Channel(n) => self.root.get("channels").and_then(Value::as_table)?.get(n)?.as_table(),
+            Place::Coverage(s, c) => tables(&self.root, "coverage")
+                .find(|t| str_of(t, "segment") == Some(s) && str_of(t, "channel") == Some(c)),
+            Place::Campaign(n) => tables(&self.root, "campaigns").find(|t| str_of(t, "name") == Some(n)),
+        }
+    }
+
+    fn table_mut(&mut self, place: &Place) -> Option<&mut Table> {
+        let find = |v: &&mut Value, f: &dyn Fn(&Table) -> bool| -> bool { v.as_table().is_some_and(f) };
+        match place {
+            Place::Scenario | Place::Targets => {
+                let key = if *place == Place::Scenario { "scenario" } else { "targets" };
+                self.root.entry(key).or_insert_with(|| Value::Table(Table::new())).as_table_mut()
+            }
+            Place::Segment(n) => self
+                .root
+                .get_mut("segments")?
+                .as_array_mut()?
+                .iter_mut()
+                .find(|v| find(v, &|t| str_of(t, "name") == Some(n)))?
+                .as_table_mut(),
+            Place::Channel(n) => self.root.get_mut("channels")?.as_table_mut()?.get_mut(n)?.as_table_mut(),
+            Place::Coverage(s, c) => self
+                .root
+                .get_mut("coverage")?
+                .as_array_mut()?
+                .iter_mut()
+                .find(|v| find(v, &|t| str_of(t, "segment") == Some(s) && str_of(t, "channel") == Some(c)))?
+                .as_table_mut(),
+            Place::Campaign(n) => self
+                .root
+                .get_mut("campaigns")?
+                .as_array_mut()?
+                .iter_mut()
+                .find(|v| find(v, &|t| str_of(t, "name") == Some(n)))?
+                .as_table_mut(),
+        }
+    }
+
+    /// The number keys a place may have, whether or not the file writes them.
+    fn keys_of(&self, place: &Place) -> Vec<&'static str> {
+        let keys: &[&str] = match place {
+            Place::Scenario => &["market_growth"],
+            Place::Targets => &["revenue", "contribution"],
+            Place::Segment(_) => SEGMENT_KEYS,
+            Place::Channel(_) => match self.table(place).and_then(|t| str_of(t, "kind")) {
+                Some("reseller") => RESELLER_KEYS,
+                Some("online") => ONLINE_KEYS,
+                _ => PEOPLE_KEYS,
+            },
+            Place::Coverage(..) => COVERAGE_KEYS,
+            Place::Campaign(_) => CAMPAIGN_KEYS,
+        };
+        keys.iter().copied().filter(|k| !NOT_NUMBERS.contains(k)).collect()
+    }
+
+    /// Every place of the file.
+    fn places(&self) -> Vec<(String, Place)> {
+        let mut out = vec![("scenario".to_string(), Place::Scenario), ("targets".to_string(), Place::Targets)];
+        for t in tables(&self.root, "segments") {
+            if let Some(n) = str_of(t, "name") {
+                out.push((format!("segments.{n}"), Place::Segment(n.into())));
+            }
+        }
+        if let Some(chs) = self.root.get("channels").and_then(Value::as_table) {
+            for n in chs.keys() {
+                out.push((format!("channels.{n}"), Place::Channel(n.clone())));
+            }
+        }
+        for t in tables(&self.root, "coverage") {
+            if let (Some(s), Some(c)) = (str_of(t, "segment"), str_of(t, "channel")) {
+                out.push((format!("coverage.{s}.{c}"), Place::Coverage(s.into(), c.into())));
+            }
+        }
+        for t in tables(&self.root, "campaigns") {
+            if let Some(n) = str_of(t, "name") {
+                out.push((format!("campaigns.{n}"), Place::Campaign(n.into())));
+            }
+        }
+        out
+    }
+
+    /// Every path that names a number of this file, including the parameters of
+    /// the distributions it writes.
+    pub fn valid_paths(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        for (prefix, place) in self.places() {
+            for key in self.keys_of(&place) {
+                out.push(format!("{prefix}.{key}"));
+                if let Some(dist) = self.table(&place).and_then(|t| t.get(key)).and_then(Value::as_table) {
+                    let name = str_of(dist, "dist").unwrap_or("");
+                    for p in dist_keys(name).iter().filter(|p| **p != "dist" && dist.contains_key(**p)) {
+                        out.push(format!("{prefix}.{key}.{p}"));
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    fn fail(&self, path: &str, message: impl Into<String>) -> PathError {
+        let valid = self.valid_paths();
+        let suggestion = valid
+            .iter()
+            .map(|v| (strsim::jaro_winkler(path, v), v))
+            .filter(|(score, _)| *score > 0.85)
+            .max_by(|a, b| a.0.total_cmp(&b.0))
+            .map(|(_, v)| v.clone());
+        PathError { path: path.to_string(), message: message.into(), suggestion }
+    }
+
+    /// Checks that `path` names a number of this file.
+    pub fn resolve(&self, path: &str) -> Result<FieldPath, PathError> {
+        let parts: Vec<&str> = path.split('.').collect();
+        let names = match parts[0] {
+            "scenario" | "targets" => 0,
+            "segments" | "channels" | "campaigns" => 1,
+            "coverage" => 2,
+            other => {
+                return Err(self.fail(
+                    path,
+                    format!(
+                        "`{path}`: unknown section `{other}`; a path starts with scenario, targets, segments, \
+                         channels, coverage or campaigns"
+                    ),
+                ));
+            }
+        };
+        if parts.len() < names + 2 || parts.len() > names + 3 {
+            return Err(self.fail(
+                path,
+                format!(
+                    "`{path}` is not a path to a number: expected {}",
+                    match parts[0] {
+                        "coverage" => "coverage.SEGMENT.CHANNEL.FIELD[.PARAMETER]",
+                        "scenario" | "targets" => "SECTION.FIELD[.PARAMETER]",
+                        _ => "SECTION.NAME.FIELD[.PARAMETER]",
+                    }
+                ),
+            ));
+        }
+        let place = match parts[0] {
+            "scenario" => Place::Scenario,
+            "targets" => Place::Targets,
+            "segments" => Place::Segment(parts[1].into()),
+            "channels" => Place::Channel(parts[1].into()),
+            "campaigns" => Place::Campaign(parts[1].into()),
+            _ => Place::Coverage(parts[1].into(), parts[2].into()),
+        };
+        let prefix = parts[..=names].join(".");
+        if !matches!(place, Place::Scenario | Place::Targets) && self.table(&place).is_none() {
+            return Err(self.fail(path, format!("`{path}`: the file has no `{prefix}`")));
+        }
+        let key = parts[names + 1];
+        let keys = self.keys_of(&place);
+        if !keys.contains(&key) {
+            return Err(self.fail(
+                path,
+                format!(
+                    "`{path}`: `{key}` is not a number field of `{prefix}`; its number fields are {}",
+                    keys.join(", ")
+                ),
+            ));
+        }
+        let param = parts.get(names + 2).map(|p| p.to_string());
+        if let Some(p) = &param {
+            let current = self.table(&place).and_then(|t| t.get(key));
+            match current.and_then(Value::as_table) {
+                Some(dist) => {
+                    let name = str_of(dist, "dist").unwrap_or("");
+                    let accepted: Vec<&str> = dist_keys(name).iter().copied().filter(|k| *k != "dist").collect();
+                    if !accepted.contains(&p.as_str()) {
+                        return Err(self.fail(
+                            path,
+                            format!(
+                                "`{path}`: a {name} distribution has no parameter `{p}`; it has {}",
+                                accepted.join(", ")
+                            ),
+                        ));
+                    }
+                }
+                None => {
+                    return Err(self.fail(
+                        path,
+                        format!(
+                            "`{path}`: `{prefix}.{key}` is not a distribution in the file, so it has no `{p}`; \
+                             set `{prefix}.{key}` itself"
+                        ),
+                    ));
+                }
+            }
+        }
+        Ok(FieldPath { text: path.to_string(), place, key: key.to_string(), param })
+    }
+
+    /// Sets the number a path names. A whole number is written as a TOML integer,
+    /// so it also fits fields that take whole numbers (headcount, accounts).
+    pub fn set(&mut self, path: &FieldPath, value: f64) {
+        let v = if value.fract() == 0.0 && value.abs() < 9.0e15 {
+            Value::Integer(value as i64)
+        } else {
+            Value::Float(value)
+        };
+        let Some(table) = self.table_mut(&path.place) else { return };
+        match &path.param {
+            None => {
+                table.insert(path.key.clone(), v);
+            }
+            Some(p) => {
+                if let Some(dist) = table.get_mut(&path.key).and_then(Value::as_table_mut) {
+                    dist.insert(p.clone(), v);
+                }
+            }
+        }
+    }
+
+    /// The edited file as TOML text.
+    pub fn to_text(&self) -> String {
+        toml::to_string(&self.root).expect("a table of TOML values serialises")
+    }
+
+    /// Validates the edited file like a scenario file.
+    pub fn scenario(&self) -> Result<Scenario, Box<Diagnostics>> {
+        Scenario::from_toml_str(&self.to_text(), &self.origin)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TEXT: &str = r#"
+[scenario]
+name = "t"
+periods = 12
+
+[[segments]]
+name = "key"
+accounts = 40
+opportunities_per_account = { dist = "triangular", min = 10, mode = 12, max = 15 }
+deal_size = 40000
+
+[channels.direct]
+kind = "direct"
+headcount = 4
+hours_per_fte = 1400
+cost_per_fte = 100000
+
+[[coverage]]
+segment = "key"
+channel = "direct"
+share = 0.6
+hit_rate = { dist = "beta", mean = 0.4, sd = 0.05 }
+"#;
+
+    fn doc() -> Document {
+        Document::parse(TEXT, "t.toml").unwrap()
+    }
+
+    #[test]
+    fn paths_name_numbers_by_the_files_names() {
+        let d = doc();
+        for p in [
+            "scenario.market_growth",
+            "targets.revenue",
+            "segments.key.accounts",
+            "segments.key.opportunities_per_account.mode",
+            "channels.direct.headcount",
+            "channels.direct.attrition",
+            "coverage.key.direct.share",
+            "coverage.key.direct.hit_rate",
+            "coverage.key.direct.hit_rate.mean",
+        ] {
+            assert!(d.resolve(p).is_ok(), "{p}: {:?}", d.resolve(p));
+            assert!(d.valid_paths().contains(&p.to_string()), "{p} listed");
+        }
+    }
+
+    #[test]
+    fn bad_paths_say_why_and_suggest_the_nearest() {
+        let d = doc();
+        let e = d.resolve("channels.direct.headcont").unwrap_err();
+        assert_eq!(e.suggestion.as_deref(), Some("channels.direct.headcount"), "{e}");
+        assert!(e.message.contains("not a number field"), "{e}");
+        let e = d.resolve("channels.drect.headcount").unwrap_err();
+        assert!(e.message.contains("no `channels.drect`"), "{e}");
+        assert_eq!(e.suggestion.as_deref(), Some("channels.direct.headcount"));
+        assert!(d.resolve("segments.key.name").unwrap_err().message.contains("not a number field"));
+        assert!(d.resolve("coverage.key.direct.share.mean").unwrap_err().message.contains("not a distribution"));
+        assert!(d.resolve("coverage.key.direct.hit_rate.mode").unwrap_err().message.contains("has no parameter"));
+        assert!(d.resolve("pricing.x").unwrap_err().message.contains("unknown section"));
+        assert!(d.resolve("coverage.key").unwrap_err().message.contains("coverage.SEGMENT.CHANNEL.FIELD"));
+    }
+
+    #[test]
+    fn setting_a_number_or_a_parameter_gives_a_valid_scenario() {
+        let mut d = doc();
+        d.set(&d.resolve("channels.direct.headcount").unwrap(), 7.0);
+        d.set(&d.resolve("coverage.key.direct.hit_rate.mean").unwrap(), 0.3);
+        d.set(&d.resolve("segments.key.opportunities_per_account").unwrap(), 11.5);
+        let s = d.scenario().unwrap();
+        let super::super::ChannelModel::People(p) = &s.channels[0].model else { panic!() };
+        assert_eq!(p.headcount, 7);
+        let hit = &s.param(s.coverage[0].hit_rate).dist;
+        assert!((hit.mean() - 0.3).abs() < 1e-12);
+        assert_eq!(s.param(s.segments[0].opportunities_per_account).dist.as_fixed(), Some(11.5));
+    }
+
+    #[test]
+    fn an_invalid_value_is_caught_by_validation() {
+        let mut d = doc();
+        d.set(&d.resolve("coverage.key.direct.share").unwrap(), 1.5);
+        let e = d.scenario().unwrap_err();
+        assert!(e.items.iter().any(|i| i.path.contains("share")), "{e}");
+        let mut d = doc();
+        d.set(&d.resolve("channels.direct.headcount").unwrap(), 2.5);
+        assert!(d.scenario().is_err(), "a fractional headcount is refused");
+    }
+}
