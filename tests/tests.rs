@@ -5,6 +5,7 @@ mod charts;
 mod cli;
 mod model;
 mod report;
+mod sweep;
 
 use chancap::engine::{self, RunOptions};
 use chancap::results::Results;
