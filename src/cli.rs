@@ -12,10 +12,23 @@ pub enum Command {
     Run(RunCommand),
     /// Write the HTML report.
     Report(ReportCommand),
+    /// Compare scenarios.
+    Compare(CompareCommand),
     /// Run a parameter sweep (or one shard of it).
     Sweep(SweepCommand),
     /// Combine sweep shards.
     Merge(MergeCommand),
+}
+
+/// `chancap compare`.
+pub struct CompareCommand {
+    pub files: Vec<PathBuf>,
+    pub iterations: Option<u64>,
+    pub seed: Option<u64>,
+    pub threads: Option<usize>,
+    pub out: Option<PathBuf>,
+    pub quiet: bool,
+    pub no_plots: bool,
 }
 
 /// `chancap sweep`.
@@ -82,7 +95,9 @@ pub struct ReportCommand {
     after_help = "Examples:\n  chancap check scenarios/reference.toml\n  chancap run scenarios/reference.toml\n  \
                   chancap run scenarios/reference.toml --iterations 50000 --seed 7 --threads 2 --out results/\n  \
                   chancap run scenarios/reference.toml --json | jq .totals.revenue\n  \
-                  chancap report scenarios/reference.toml\n\n\
+                  chancap report scenarios/reference.toml\n  \
+                  chancap compare scenarios/reference.toml other.toml\n  \
+                  chancap sweep scenarios/reference.toml --set channels.telesales.headcount=6..14:2\n\n\
                   Exit status: 0 success, 1 failure while running, 2 invalid input or usage."
 )]
 struct Cli {
@@ -118,6 +133,36 @@ enum Sub {
                       Set SOURCE_DATE_EPOCH to fix the date it states (reproducible reports)."
     )]
     Report(ReportArgs),
+    /// Compare scenarios side by side, with common random numbers and P(beats the first).
+    #[command(after_help = "Examples:\n  \
+        chancap compare scenarios/reference.toml plan-b.toml plan-c.toml\n  \
+        chancap compare A.toml B.toml --iterations 20000 --seed 7 --out compare/\n\n\
+        Every scenario runs with the same seed and iteration count (by default the first file's), and\n\
+        iteration i of each draws the same random numbers for every element the files share, so the\n\
+        differences to the first scenario are paired: they measure the plan, not the noise.")]
+    Compare {
+        /// Scenario files (TOML), two or more; the first is the baseline.
+        #[arg(required = true, num_args = 2.., value_name = "FILE")]
+        files: Vec<PathBuf>,
+        /// Iterations per scenario [default: the first file's].
+        #[arg(short = 'n', long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=100_000_000))]
+        iterations: Option<u64>,
+        /// Seed of every run [default: the first file's].
+        #[arg(short, long, value_name = "SEED")]
+        seed: Option<u64>,
+        /// Worker threads [default: all cores]. Results do not depend on it.
+        #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=1024))]
+        threads: Option<u64>,
+        /// Output directory [default: output/compare/].
+        #[arg(short, long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// Print nothing but errors.
+        #[arg(short, long)]
+        quiet: bool,
+        /// Do not draw the charts.
+        #[arg(long)]
+        no_plots: bool,
+    },
     /// Sweep parameters of a scenario: run it at every point of a grid and tabulate the key figures.
     #[command(after_help = "Examples:\n  \
             chancap sweep FILE --set channels.telesales.headcount=6..14:2 --set coverage.medium.direct.share=0,0.1,0.2\n  \
@@ -283,6 +328,15 @@ pub fn parse() -> Command {
             out: a.out,
             quiet: a.quiet,
             no_plots: a.no_plots,
+        }),
+        Sub::Compare { files, iterations, seed, threads, out, quiet, no_plots } => Command::Compare(CompareCommand {
+            files,
+            iterations,
+            seed,
+            threads: threads.map(|t| t as usize),
+            out,
+            quiet,
+            no_plots,
         }),
         Sub::Merge { dirs, out, quiet, no_plots } => Command::Merge(MergeCommand { dirs, out, quiet, no_plots }),
         Sub::Report(a) => Command::Report(ReportCommand {

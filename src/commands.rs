@@ -1,7 +1,7 @@
 //! The commands: load, run, export, write, print. Everything a command does to the
 //! outside world (terminal, files, threads, clock) happens here, not in the library.
 
-use crate::cli::{CheckOptions, ReportCommand, RunCommand};
+use crate::cli::{CheckOptions, CompareCommand, ReportCommand, RunCommand};
 use anyhow::Context;
 use chancap::engine::{self, RunOptions};
 use chancap::export;
@@ -297,6 +297,75 @@ pub fn report(opts: &ReportCommand) -> Result<(), Failure> {
     if !opts.quiet {
         let path = written.first().map_or_else(|| out_dir.path().join("report.html"), |p| p.clone());
         stdout(format!("Wrote {}\n", path.display()).as_bytes())?;
+    }
+    Ok(())
+}
+
+/// `chancap compare A B …`
+pub fn compare(opts: &CompareCommand) -> Result<(), Failure> {
+    let mut scenarios = Vec::new();
+    let mut invalid = 0;
+    for path in &opts.files {
+        match load(path) {
+            Ok(s) => scenarios.push(s),
+            Err(f) => {
+                f.report();
+                invalid += 1;
+            }
+        }
+    }
+    if invalid > 0 {
+        return Err(Failure::Invalid(format!("{invalid} of {} files are invalid; nothing was run", opts.files.len())));
+    }
+    if !opts.quiet {
+        scenarios.iter().for_each(print_warnings);
+    }
+    let run_opts = RunOptions {
+        iterations: opts.iterations.unwrap_or(scenarios[0].iterations),
+        seed: opts.seed.unwrap_or(scenarios[0].seed),
+    };
+    for s in &scenarios {
+        check_memory(s, run_opts.iterations)?;
+    }
+    let out_dir = OutputDir::prepare(&opts.out.clone().unwrap_or_else(|| Path::new("output").join("compare")))
+        .map_err(|e| Failure::Input(e.into()))?;
+    let pool = {
+        let mut b = rayon::ThreadPoolBuilder::new();
+        if let Some(n) = opts.threads {
+            b = b.num_threads(n);
+        }
+        b.build().context("starting worker threads").map_err(Failure::Runtime)?
+    };
+    let bar =
+        progress_bar(run_opts.iterations * scenarios.len() as u64, !opts.quiet && std::io::stderr().is_terminal());
+    let start = Instant::now();
+    let comparison = pool.install(|| chancap::compare::compare(&scenarios, &run_opts, &|n| bar.tick(n)));
+    bar.finish();
+    let elapsed = start.elapsed();
+    let mut files = vec![
+        ("compare.csv".to_string(), export::compare::csv(&comparison)),
+        ("compare.json".to_string(), export::compare::json(&comparison)),
+    ];
+    if !opts.no_plots {
+        let charts = export::charts::compare(&comparison).map_err(|e| Failure::Runtime(e.into()))?;
+        files.extend(
+            charts
+                .into_iter()
+                .flat_map(|c| [(format!("{}.svg", c.name), c.svg.into_bytes()), (format!("{}.png", c.name), c.png)]),
+        );
+    }
+    let named: Vec<(&str, Vec<u8>)> = files.iter().map(|(n, b)| (n.as_str(), b.clone())).collect();
+    out_dir.write_all(&named).map_err(|e| Failure::Runtime(e.into()))?;
+    if !opts.quiet {
+        let mut text = export::compare::table(&comparison).terminal();
+        text.push_str(&format!(
+            "\n{} scenarios in {:.2} s on {} threads. {}\n",
+            scenarios.len(),
+            elapsed.as_secs_f64(),
+            pool.current_num_threads(),
+            wrote(out_dir.path(), &files.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>())
+        ));
+        stdout(text.trim_start_matches('\n').as_bytes())?;
     }
     Ok(())
 }

@@ -23,6 +23,7 @@
 
 #![deny(missing_docs)]
 
+pub mod compare;
 pub mod engine;
 pub mod export;
 pub mod output;

@@ -12,6 +12,7 @@ fn main() -> ExitCode {
         cli::Command::Check(opts) => commands::check(&opts),
         cli::Command::Run(opts) => commands::run(&opts),
         cli::Command::Report(opts) => commands::report(&opts),
+        cli::Command::Compare(opts) => commands::compare(&opts),
         cli::Command::Sweep(opts) => sweep_commands::sweep(&opts),
         cli::Command::Merge(opts) => sweep_commands::merge(&opts),
     };

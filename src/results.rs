@@ -41,6 +41,13 @@ pub struct Distributions {
     pub revenue: Histogram,
     /// Total contribution over the horizon, in currency.
     pub contribution: Histogram,
+    /// Revenue of every iteration, in iteration order (in memory only: for
+    /// paired comparisons of scenarios).
+    #[serde(skip)]
+    pub revenue_values: Vec<f64>,
+    /// Contribution of every iteration, in iteration order (in memory only).
+    #[serde(skip)]
+    pub contribution_values: Vec<f64>,
 }
 
 /// Equal-width bins from `lo` to `hi`; `counts[k]` iterations fell in bin k.
@@ -464,6 +471,8 @@ impl Results {
             distributions: Distributions {
                 revenue: Histogram::of(&revenue),
                 contribution: Histogram::of(&contribution),
+                revenue_values: revenue,
+                contribution_values: contribution,
             },
         }
     }

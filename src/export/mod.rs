@@ -3,6 +3,7 @@
 
 pub mod assumptions;
 pub mod charts;
+pub mod compare;
 pub mod csv;
 pub mod findings;
 pub mod format;

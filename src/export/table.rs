@@ -45,7 +45,7 @@ impl Section {
     }
 
     /// The section as a terminal table.
-    fn terminal(&self) -> String {
+    pub fn terminal(&self) -> String {
         let mut out = String::new();
         if !self.title.is_empty() {
             out.push_str(&format!("\n{}\n", self.title));
