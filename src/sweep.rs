@@ -58,7 +58,7 @@ pub enum SweepError {
     #[error("{0} is swept twice; give each parameter once")]
     Duplicate(String),
     /// A point makes an invalid scenario.
-    #[error("point {index} ({values}) makes the scenario invalid:\n{problems}")]
+    #[error("{invalid} of {of} points make the scenario invalid; the first, point {index} ({values}):\n{problems}")]
     InvalidPoint {
         /// Point number.
         index: usize,
@@ -66,6 +66,10 @@ pub enum SweepError {
         values: String,
         /// The validation messages.
         problems: String,
+        /// How many points are invalid.
+        invalid: usize,
+        /// Out of how many.
+        of: usize,
     },
 }
 
@@ -260,9 +264,10 @@ impl Sweep {
     }
 
     /// Validates every point's scenario before anything runs; returns the
-    /// scenarios of the points in `indices`.
+    /// scenarios of the points in `indices`, or the first invalid point (with
+    /// the number of invalid points).
     pub fn scenarios(&self, doc: &Document, indices: &[usize]) -> Result<Vec<crate::scenario::Scenario>, SweepError> {
-        indices
+        let checked: Vec<Result<crate::scenario::Scenario, SweepError>> = indices
             .par_iter()
             .map(|&index| {
                 let values = self.point(index);
@@ -283,6 +288,20 @@ impl Sweep {
                         })
                         .collect::<Vec<_>>()
                         .join("\n"),
+                    invalid: 0,
+                    of: indices.len(),
+                })
+            })
+            .collect();
+        let invalid = checked.iter().filter(|c| c.is_err()).count();
+        checked
+            .into_iter()
+            .map(|c| {
+                c.map_err(|e| match e {
+                    SweepError::InvalidPoint { index, values, problems, of, .. } => {
+                        SweepError::InvalidPoint { index, values, problems, invalid, of }
+                    }
+                    other => other,
                 })
             })
             .collect()

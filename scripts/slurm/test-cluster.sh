@@ -7,6 +7,7 @@
 # started is stopped on exit, also when a step fails.
 #
 #   bash scripts/slurm/test-cluster.sh            (as root; .ci/run calls it)
+#   bash scripts/slurm/test-cluster.sh SWEEP_OPTIONS…   (another sweep, e.g. a 500-point grid)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 repo=$(pwd)
@@ -98,6 +99,9 @@ done
 [ "$state" = "idle" ] || { echo "test-cluster: node not idle (state '$state')" >&2; exit 1; }
 
 sweep_args=(-n 1000 --set channels.telesales.headcount=6..12:2 --set coverage.medium.direct.share=0,0.1)
+if [ $# -gt 0 ]; then
+  sweep_args=("$@")
+fi
 echo "test-cluster: submitting 4 array tasks"
 start=$(date +%s%N)
 CHANCAP="$bin" sbatch --wait --array=0-3 --chdir="$repo" --output="$work/out/slurm-%A_%a.out" \
