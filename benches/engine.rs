@@ -31,7 +31,9 @@ fn engine_bench(c: &mut Criterion) {
     let plan = Plan::new(&s);
     let opts = RunOptions { iterations: 10_000, seed: 2027 };
     let samples = engine::simulate(&s, &plan, &opts, &|_| {});
-    g.bench_function("summarize/10000", |b| b.iter(|| Results::summarize(&s, &plan, &opts, black_box(&samples))));
+    g.bench_function("summarize/10000", |b| {
+        b.iter(|| Results::summarize(&s, &plan, &opts, black_box(&samples), &chancap::accumulate::Sink::Exact))
+    });
     g.finish();
 }
 

@@ -96,26 +96,6 @@ pub fn check(opts: &CheckOptions) -> Result<(), Failure> {
     }
 }
 
-/// Largest memory the per-iteration records of one run may take.
-const MAX_RECORD_BYTES: u64 = 8 << 30;
-
-/// Refuses, before anything runs, an iteration count whose records (kept for
-/// exact percentiles) would not fit in memory.
-fn check_memory(scenario: &Scenario, iterations: u64) -> Result<(), Failure> {
-    let per_iteration = (engine::plan::Plan::new(scenario).layout.len() * std::mem::size_of::<f64>()) as u64;
-    let needed = iterations.saturating_mul(per_iteration);
-    if needed > MAX_RECORD_BYTES {
-        let most = MAX_RECORD_BYTES / per_iteration.max(1);
-        return Err(Failure::Input(anyhow::anyhow!(
-            "{iterations} iterations of this scenario would keep {:.1} GB of per-iteration results in memory \
-             (limit {} GB); use at most {most} iterations",
-            needed as f64 / 1e9,
-            MAX_RECORD_BYTES >> 30
-        )));
-    }
-    Ok(())
-}
-
 /// The default output directory: `output/<file stem>/`.
 fn default_out(file: &Path) -> PathBuf {
     let stem = file.file_stem().map_or_else(|| "scenario".into(), |s| s.to_string_lossy().into_owned());
@@ -129,7 +109,6 @@ pub fn run(opts: &RunCommand) -> Result<(), Failure> {
         iterations: opts.iterations.unwrap_or(scenario.iterations),
         seed: opts.seed.unwrap_or(scenario.seed),
     };
-    check_memory(&scenario, run_opts.iterations)?;
     let talk = !opts.quiet && !opts.json;
     if !opts.quiet {
         print_warnings(&scenario);
@@ -282,7 +261,6 @@ pub fn report(opts: &ReportCommand) -> Result<(), Failure> {
                 iterations: opts.iterations.unwrap_or(scenario.iterations),
                 seed: opts.seed.unwrap_or(scenario.seed),
             };
-            check_memory(&scenario, run_opts.iterations)?;
             simulate(&scenario, &run_opts, opts.threads, !opts.quiet)?.results
         }
     };
@@ -324,8 +302,12 @@ pub fn compare(opts: &CompareCommand) -> Result<(), Failure> {
         iterations: opts.iterations.unwrap_or(scenarios[0].iterations),
         seed: opts.seed.unwrap_or(scenarios[0].seed),
     };
-    for s in &scenarios {
-        check_memory(s, run_opts.iterations)?;
+    if run_opts.iterations > chancap::accumulate::KEEP_LIMIT as u64 {
+        return Err(Failure::Input(anyhow::anyhow!(
+            "compare pairs the scenarios iteration by iteration and keeps every iteration's revenue and \
+             contribution: use at most {} iterations",
+            chancap::accumulate::KEEP_LIMIT
+        )));
     }
     let out_dir = OutputDir::prepare(&opts.out.clone().unwrap_or_else(|| Path::new("output").join("compare")))
         .map_err(|e| Failure::Input(e.into()))?;

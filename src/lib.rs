@@ -23,11 +23,13 @@
 
 #![deny(missing_docs)]
 
+pub mod accumulate;
 pub mod compare;
 pub mod engine;
 pub mod export;
 pub mod output;
 pub mod results;
 pub mod scenario;
+pub mod sketch;
 pub mod stats;
 pub mod sweep;

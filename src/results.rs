@@ -6,6 +6,7 @@
 //! utilisation) are computed per iteration and summarised over the iterations where
 //! they are defined; a ratio that is never defined is `null`.
 
+use crate::accumulate::Sink;
 use crate::engine::plan::{Layout, Plan, cell_metric as m};
 use crate::engine::{RunOptions, Samples};
 use crate::scenario::{ChannelModel, Scenario, TargetMetric};
@@ -260,31 +261,17 @@ fn column(samples: &Samples, f: impl Fn(&[f64]) -> f64) -> Vec<f64> {
     (0..samples.iterations()).map(|i| f(samples.record(i))).collect()
 }
 
-/// Stat of a column that is defined in every iteration.
-fn stat(mut values: Vec<f64>) -> Stat {
-    Stat::from_values(&mut values).unwrap_or(Stat {
-        mean: 0.0,
-        sd: 0.0,
-        se: 0.0,
-        p5: 0.0,
-        p10: 0.0,
-        p50: 0.0,
-        p90: 0.0,
-        p95: 0.0,
-        min: 0.0,
-        max: 0.0,
-    })
-}
-
-/// Stat of a ratio over the iterations where it is defined (finite).
-fn ratio_stat(num: &[f64], den: &[f64]) -> Option<Stat> {
-    let mut v: Vec<f64> = num.iter().zip(den).filter(|(_, d)| **d > 0.0).map(|(n, d)| n / d).collect();
-    Stat::from_values(&mut v)
-}
-
 /// Sums of the raw cell metrics over `cells` per iteration, plus `extra_cost`
 /// (unallocated fixed cost) columns added to the channel cost.
-fn metrics(samples: &Samples, layout: &Layout, cells: &[usize], extra_cost: &[usize]) -> Metrics {
+fn metrics(
+    sink: &Sink,
+    key: &str,
+    samples: &Samples,
+    layout: &Layout,
+    cells: &[usize],
+    extra_cost: &[usize],
+) -> Metrics {
+    let k = |name: &str| format!("{key}/{name}");
     let sum = |metric: usize| column(samples, |r| cells.iter().map(|k| r[layout.cell(*k, metric)]).sum());
     let opportunities = sum(m::OPPORTUNITIES);
     let served = sum(m::SERVED);
@@ -300,20 +287,20 @@ fn metrics(samples: &Samples, layout: &Layout, cells: &[usize], extra_cost: &[us
     }
     let contribution: Vec<f64> = gross_margin.iter().zip(&cost).map(|(g, c)| g - c).collect();
     Metrics {
-        hit_rate: ratio_stat(&wins, &served),
-        cost_to_serve: ratio_stat(&cost, &revenue),
-        opportunities: stat(opportunities),
-        served: stat(served),
-        lost_to_capacity: stat(sum(m::LOST)),
-        wins: stat(wins),
-        revenue: stat(revenue),
-        gross_margin: stat(gross_margin),
-        channel_cost: stat(cost),
-        contribution: stat(contribution),
+        hit_rate: sink.ratio(&k("hit_rate"), &wins, &served),
+        cost_to_serve: sink.ratio(&k("cost_to_serve"), &cost, &revenue),
+        opportunities: sink.stat(&k("opportunities"), opportunities),
+        served: sink.stat(&k("served"), served),
+        lost_to_capacity: sink.stat(&k("lost"), sum(m::LOST)),
+        wins: sink.stat(&k("wins"), wins),
+        revenue: sink.stat(&k("revenue"), revenue),
+        gross_margin: sink.stat(&k("gross_margin"), gross_margin),
+        channel_cost: sink.stat(&k("channel_cost"), cost),
+        contribution: sink.stat(&k("contribution"), contribution),
     }
 }
 
-fn capacity(s: &Scenario, samples: &Samples, layout: &Layout, c: usize) -> Option<Capacity> {
+fn capacity(sink: &Sink, s: &Scenario, samples: &Samples, layout: &Layout, c: usize) -> Option<Capacity> {
     let channel = &s.channels[c];
     let fte_per_unit = match &channel.model {
         ChannelModel::People(p) => Some(s.ppy() as f64 / p.hours_per_fte),
@@ -326,23 +313,31 @@ fn capacity(s: &Scenario, samples: &Samples, layout: &Layout, c: usize) -> Optio
     let shortfall = column(samples, |r| {
         (0..periods).map(|t| (r[layout.required(c, t)] - r[layout.available(c, t)]).max(0.0)).sum()
     });
-    let n = samples.iterations().max(1) as f64;
-    let short_any = (0..samples.iterations())
-        .filter(|i| {
-            let r = samples.record(*i);
-            (0..periods).any(|t| r[layout.required(c, t)] > r[layout.available(c, t)])
-        })
-        .count() as f64
-        / n;
+    let n = samples.iterations();
+    let short_any = sink.share(
+        &format!("cap/{c}/p_shortfall"),
+        (0..n)
+            .filter(|i| {
+                let r = samples.record(*i);
+                (0..periods).any(|t| r[layout.required(c, t)] > r[layout.available(c, t)])
+            })
+            .count(),
+        n,
+    );
     let period_entries = (0..periods)
         .into_par_iter()
         .map(|t| {
             let req = column(samples, |r| r[layout.required(c, t)]);
             let avail = column(samples, |r| r[layout.available(c, t)]);
             let short: Vec<f64> = req.iter().zip(&avail).map(|(r, a)| (r - a).max(0.0)).collect();
-            let p_short = req.iter().zip(&avail).filter(|(r, a)| r > a).count() as f64 / n;
-            let utilization = ratio_stat(&req, &avail);
-            let (required, available, shortfall) = (stat(req), stat(avail), stat(short));
+            let key = |name: &str| format!("cap/{c}/{t}/{name}");
+            let p_short = sink.share(&key("p_shortfall"), req.iter().zip(&avail).filter(|(r, a)| r > a).count(), n);
+            let utilization = sink.ratio(&key("utilization"), &req, &avail);
+            let (required, available, shortfall) = (
+                sink.stat(&key("required"), req),
+                sink.stat(&key("available"), avail),
+                sink.stat(&key("shortfall"), short),
+            );
             PeriodCapacity {
                 period: t + 1,
                 required_fte: fte_per_unit.map(|f| required.scaled(f)),
@@ -356,8 +351,9 @@ fn capacity(s: &Scenario, samples: &Samples, layout: &Layout, c: usize) -> Optio
             }
         })
         .collect();
-    let utilization = ratio_stat(&required, &available);
-    let (required, available) = (stat(required), stat(available));
+    let utilization = sink.ratio(&format!("cap/{c}/utilization"), &required, &available);
+    let (required, available) =
+        (sink.stat(&format!("cap/{c}/required"), required), sink.stat(&format!("cap/{c}/available"), available));
     // FTE averaged over the horizon: hours per period ÷ (hours per FTE per period).
     let horizon_fte = fte_per_unit.map(|f| f / periods as f64);
     Some(Capacity {
@@ -367,15 +363,17 @@ fn capacity(s: &Scenario, samples: &Samples, layout: &Layout, c: usize) -> Optio
         required,
         available,
         utilization,
-        shortfall: stat(shortfall),
+        shortfall: sink.stat(&format!("cap/{c}/shortfall"), shortfall),
         p_shortfall: short_any,
         periods: period_entries,
     })
 }
 
 impl Results {
-    /// Summarises the raw records of a run.
-    pub fn summarize(s: &Scenario, plan: &Plan, opts: &RunOptions, samples: &Samples) -> Results {
+    /// Summarises the raw records of a run (all of it, with [`Sink::Exact`]), or
+    /// feeds one batch of it to accumulators, or reads them back (see
+    /// [`crate::accumulate`]).
+    pub fn summarize(s: &Scenario, plan: &Plan, opts: &RunOptions, samples: &Samples, sink: &Sink) -> Results {
         let layout = &plan.layout;
         let all_cells: Vec<usize> = (0..plan.cells.len()).collect();
         let all_unallocated: Vec<usize> = (0..s.channels.len()).map(|c| layout.unallocated(c)).collect();
@@ -387,7 +385,7 @@ impl Results {
             .map(|(k, cell)| CellResult {
                 segment: s.segments[cell.segment].name.clone(),
                 channel: s.channels[cell.channel].name.clone(),
-                metrics: metrics(samples, layout, &[k], &[]),
+                metrics: metrics(sink, &format!("cell/{k}"), samples, layout, &[k], &[]),
             })
             .collect();
         let segments = s
@@ -399,8 +397,9 @@ impl Results {
                 SegmentResult {
                     segment: seg.name.clone(),
                     label: seg.label.clone(),
-                    metrics: metrics(samples, layout, &of_segment, &[]),
-                    uncovered: stat(column(samples, |r| r[layout.uncovered(x)])),
+                    metrics: metrics(sink, &format!("segment/{x}"), samples, layout, &of_segment, &[]),
+                    uncovered: sink
+                        .stat(&format!("segment/{x}/uncovered"), column(samples, |r| r[layout.uncovered(x)])),
                 }
             })
             .collect();
@@ -411,13 +410,21 @@ impl Results {
             .map(|(c, ch)| ChannelResult {
                 channel: ch.name.clone(),
                 kind: ch.kind.as_str().to_string(),
-                metrics: metrics(samples, layout, &plan.channel_cells[c], &[layout.unallocated(c)]),
-                unallocated_cost: stat(column(samples, |r| r[layout.unallocated(c)])),
-                capacity: capacity(s, samples, layout, c),
+                metrics: metrics(
+                    sink,
+                    &format!("channel/{c}"),
+                    samples,
+                    layout,
+                    &plan.channel_cells[c],
+                    &[layout.unallocated(c)],
+                ),
+                unallocated_cost: sink
+                    .stat(&format!("channel/{c}/unallocated"), column(samples, |r| r[layout.unallocated(c)])),
+                capacity: capacity(sink, s, samples, layout, c),
             })
             .collect();
 
-        let all = metrics(samples, layout, &all_cells, &all_unallocated);
+        let all = metrics(sink, "total", samples, layout, &all_cells, &all_unallocated);
         let uncovered = column(samples, |r| (0..s.segments.len()).map(|x| r[layout.uncovered(x)]).sum());
         let revenue = column(samples, |r| all_cells.iter().map(|k| r[layout.cell(*k, m::REVENUE)]).sum());
         let contribution = column(samples, |r| {
@@ -426,22 +433,26 @@ impl Results {
                 + all_unallocated.iter().map(|x| r[*x]).sum::<f64>();
             gm - cost
         });
-        let n = samples.iterations().max(1) as f64;
+        let n = samples.iterations();
         let targets = s
             .targets
             .iter()
-            .map(|target| {
+            .enumerate()
+            .map(|(i, target)| {
                 let values = match target.metric {
                     TargetMetric::Revenue => &revenue,
                     TargetMetric::Contribution => &contribution,
                 };
+                let reached = values.iter().filter(|v| **v >= target.value).count();
                 TargetResult {
                     metric: target.metric.as_str().to_string(),
                     value: target.value,
-                    probability: values.iter().filter(|v| **v >= target.value).count() as f64 / n,
+                    probability: sink.share(&format!("target/{i}"), reached, n),
                 }
             })
             .collect();
+        let revenue = sink.keep("keep/revenue", revenue);
+        let contribution = sink.keep("keep/contribution", contribution);
 
         Results {
             scenario: RunInfo {
@@ -455,7 +466,7 @@ impl Results {
             },
             totals: Totals {
                 opportunities: all.opportunities,
-                uncovered: stat(uncovered),
+                uncovered: sink.stat("total/uncovered", uncovered),
                 served: all.served,
                 lost_to_capacity: all.lost_to_capacity,
                 wins: all.wins,
@@ -469,8 +480,8 @@ impl Results {
             segments,
             channels,
             distributions: Distributions {
-                revenue: Histogram::of(&revenue),
-                contribution: Histogram::of(&contribution),
+                revenue: sink.histogram("total/revenue", &revenue),
+                contribution: sink.histogram("total/contribution", &contribution),
                 revenue_values: revenue,
                 contribution_values: contribution,
             },

@@ -193,10 +193,12 @@ fn quiet_prints_nothing() {
 }
 
 #[test]
-fn an_iteration_count_beyond_memory_is_refused_before_running() {
+fn compare_refuses_more_iterations_than_it_can_pair() {
+    let tmp = tempfile::tempdir().unwrap();
     chancap()
-        .args(["run", &reference_path(), "-n", "100000000", "--json"])
+        .args(["compare", &reference_path(), &reference_path(), "-n", "5000000", "--out"])
+        .arg(tmp.path())
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("use at most"));
+        .stderr(predicate::str::contains("use at most 4000000 iterations"));
 }

@@ -421,3 +421,79 @@ fn target_probabilities_are_shares_of_iterations() {
     let p = r.targets[1].probability;
     assert!(p > 0.0 && p < 1.0);
 }
+
+mod batched {
+    use chancap::engine::{self, RunOptions};
+
+    /// Share of `values` strictly below and at most `v`.
+    fn share_below(sorted: &[f64], v: f64) -> (f64, f64) {
+        let n = sorted.len() as f64;
+        (sorted.partition_point(|x| *x < v) as f64 / n, sorted.partition_point(|x| *x <= v) as f64 / n)
+    }
+
+    #[test]
+    fn a_run_summarised_in_batches_matches_the_exact_summary() {
+        let s = crate::scenario(&crate::reference());
+        let opts = RunOptions { iterations: 12_000, seed: 21 };
+        let exact = engine::run(&s, &opts, &|_| {});
+        let (batched, rank_error) = engine::run_batched(&s, &opts, 1_000, &|_| {});
+        assert!(rank_error > 0.0 && rank_error <= 0.001, "stated rank error {rank_error}");
+        // Counts, means and extremes are exact.
+        assert_eq!(batched.targets, exact.targets);
+        for (a, b) in batched.channels.iter().zip(&exact.channels) {
+            let (Some(a), Some(b)) = (&a.capacity, &b.capacity) else { continue };
+            assert_eq!(a.p_shortfall, b.p_shortfall);
+            for (pa, pb) in a.periods.iter().zip(&b.periods) {
+                assert_eq!(pa.p_shortfall, pb.p_shortfall);
+            }
+        }
+        let (t, e) = (&batched.totals.revenue, &exact.totals.revenue);
+        assert!((t.mean - e.mean).abs() <= 1e-9 * e.mean.abs(), "{} vs {}", t.mean, e.mean);
+        assert!((t.sd - e.sd).abs() <= 1e-9 * e.sd, "{} vs {}", t.sd, e.sd);
+        assert_eq!((t.min, t.max), (e.min, e.max));
+        // Histograms from the summary: same bins, counts within the rank error.
+        let (hb, he) = (&batched.distributions.revenue, &exact.distributions.revenue);
+        assert_eq!((hb.lo, hb.hi, hb.counts.len()), (he.lo, he.hi, he.counts.len()));
+        assert_eq!(hb.counts.iter().sum::<u64>(), 12_000);
+        let mut cum = (0i64, 0i64);
+        for (a, b) in hb.counts.iter().zip(&he.counts) {
+            cum = (cum.0 + *a as i64, cum.1 + *b as i64);
+            assert!((cum.0 - cum.1).abs() as f64 <= 2.0 * rank_error * 12_000.0 + 2.0, "cumulative counts {cum:?}");
+        }
+        assert_eq!(batched.distributions.revenue_values, exact.distributions.revenue_values, "values kept in order");
+        // Percentiles: the share of iterations below each is within the stated
+        // error of its nominal share.
+        for (values, stat) in [
+            (&exact.distributions.revenue_values, &batched.totals.revenue),
+            (&exact.distributions.contribution_values, &batched.totals.contribution),
+        ] {
+            let mut sorted = values.clone();
+            sorted.sort_by(f64::total_cmp);
+            for (p, v) in [(0.05, stat.p5), (0.10, stat.p10), (0.50, stat.p50), (0.90, stat.p90), (0.95, stat.p95)] {
+                let (below, upto) = share_below(&sorted, v);
+                let off = if p < below {
+                    below - p
+                } else if p > upto {
+                    p - upto
+                } else {
+                    0.0
+                };
+                assert!(off <= rank_error + 1.0 / sorted.len() as f64, "p {p}: {off} off, bound {rank_error}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_batched_run_does_not_depend_on_the_thread_count() {
+        let s = crate::scenario(&crate::reference());
+        let opts = RunOptions { iterations: 3_000, seed: 2 };
+        let run = |threads| {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap()
+                .install(|| engine::run_batched(&s, &opts, 700, &|_| {}).0)
+        };
+        assert_eq!(chancap::export::json::summary(&run(1)), chancap::export::json::summary(&run(2)));
+    }
+}

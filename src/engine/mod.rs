@@ -11,6 +11,7 @@ pub mod plan;
 pub mod rng;
 pub mod sample;
 
+use crate::accumulate::{Accumulators, Sink};
 use crate::results::Results;
 use crate::scenario::{ChannelModel, Dist, Scenario};
 use capacity::ChannelCapacity;
@@ -61,25 +62,74 @@ impl Samples {
     }
 }
 
+/// Most iterations kept in memory at once. A run of at most one batch is
+/// summarised exactly; a longer one batch by batch into bounded accumulators
+/// (percentiles from a quantile summary whose rank error is stated:
+/// [`crate::sketch`]).
+pub const BATCH: u64 = 32_768;
+
+/// Most memory the records of one batch may take.
+pub const BATCH_BYTES: u64 = 64 << 20;
+
+/// Iterations per batch for a scenario: [`BATCH`], fewer when its records are
+/// long. Depends only on the scenario, never on the machine.
+pub fn batch_size(plan: &Plan) -> u64 {
+    (BATCH_BYTES / (plan.layout.len().max(1) as u64 * 8)).clamp(1_024, BATCH)
+}
+
 /// Runs the scenario and summarises the iterations. `progress` is called with the
 /// number of iterations finished since its last call.
 pub fn run(s: &Scenario, opts: &RunOptions, progress: &(dyn Fn(u64) + Sync)) -> Results {
-    let plan = Plan::new(s);
-    let samples = simulate(s, &plan, opts, progress);
-    Results::summarize(s, &plan, opts, &samples)
+    run_batched(s, opts, batch_size(&Plan::new(s)), progress).0
 }
 
-/// Runs the iterations and returns their raw records.
+/// [`run`] with a chosen batch size; also returns the largest rank error of any
+/// percentile reported, as a share of the iterations (0 when exact).
+pub fn run_batched(s: &Scenario, opts: &RunOptions, batch: u64, progress: &(dyn Fn(u64) + Sync)) -> (Results, f64) {
+    let plan = Plan::new(s);
+    let batch = batch.max(1);
+    if opts.iterations <= batch {
+        let samples = simulate_range(s, &plan, opts.seed, 0..opts.iterations, progress);
+        return (Results::summarize(s, &plan, opts, &samples, &Sink::Exact), 0.0);
+    }
+    let acc = Accumulators::new(opts.iterations);
+    let mut start = 0;
+    let mut last = None;
+    while start < opts.iterations {
+        let end = (start + batch).min(opts.iterations);
+        let samples = simulate_range(s, &plan, opts.seed, start..end, progress);
+        Results::summarize(s, &plan, opts, &samples, &Sink::Feed(&acc));
+        last = Some(samples);
+        start = end;
+    }
+    let last = last.expect("at least one batch");
+    (Results::summarize(s, &plan, opts, &last, &Sink::Emit(&acc)), acc.worst_rank_error())
+}
+
+/// Runs every iteration of `opts` and returns their raw records (memory grows
+/// with the iteration count; [`run`] keeps it bounded).
 pub fn simulate(s: &Scenario, plan: &Plan, opts: &RunOptions, progress: &(dyn Fn(u64) + Sync)) -> Samples {
+    simulate_range(s, plan, opts.seed, 0..opts.iterations, progress)
+}
+
+/// Runs iterations `range` (numbered within the whole run, so a range gives the
+/// same records as the same iterations of a longer run).
+pub fn simulate_range(
+    s: &Scenario,
+    plan: &Plan,
+    seed: u64,
+    range: std::ops::Range<u64>,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Samples {
     let len = plan.layout.len();
-    let n = usize::try_from(opts.iterations).unwrap_or(usize::MAX);
+    let n = usize::try_from(range.end.saturating_sub(range.start)).unwrap_or(usize::MAX);
     let mut records = vec![0.0; n.saturating_mul(len)];
     if len > 0 {
         records.par_chunks_mut(BLOCK * len).enumerate().for_each(|(block, chunk)| {
             let mut work = Workspace::new(s, plan);
             for (j, record) in chunk.chunks_mut(len).enumerate() {
-                let i = (block * BLOCK + j) as u64;
-                work.iterate(s, plan, opts.seed, i, record);
+                let i = range.start + (block * BLOCK + j) as u64;
+                work.iterate(s, plan, seed, i, record);
             }
             progress((chunk.len() / len) as u64);
         });
