@@ -148,6 +148,9 @@ struct Workspace {
     lambda: Vec<f64>,
     lane_opps: Vec<u64>,
     lane_wins: Vec<u64>,
+    /// Served opportunities of each lane of a people channel, summed over the
+    /// periods: their wins are drawn once at the end of the iteration.
+    lane_served: Vec<u64>,
     cell_hours: Vec<f64>,
     cell_revenue: Vec<f64>,
 }
@@ -170,6 +173,7 @@ impl Workspace {
             lambda: vec![0.0; s.segments.len()],
             lane_opps: vec![0; plan.lanes.len()],
             lane_wins: Vec::with_capacity(plan.lanes.len()),
+            lane_served: vec![0; plan.lanes.len()],
             cell_hours: vec![0.0; plan.cells.len()],
             cell_revenue: vec![0.0; plan.cells.len()],
         }
@@ -178,6 +182,7 @@ impl Workspace {
     /// One possible year (spec §5), written into `rec`.
     fn iterate(&mut self, s: &Scenario, plan: &Plan, seed: u64, i: u64, rec: &mut [f64]) {
         rec.fill(0.0);
+        self.lane_served.fill(0);
         let layout = &plan.layout;
         let ppy = s.ppy() as f64;
 
@@ -270,7 +275,7 @@ impl Workspace {
                         }
                         let f = fraction(s.enforce_capacity, required, available);
                         for &k in cells {
-                            let served = self.serve_and_win(s, plan, theta, k, f, rec);
+                            let served = self.serve(plan, k, f, rec);
                             let mut cost = p.cost_per_opportunity * served as f64;
                             if required > 0.0 {
                                 cost += fixed * self.cell_hours[k] / required;
@@ -340,11 +345,49 @@ impl Workspace {
                 rec[layout.available(c, t)] = available;
             }
         }
+        // Wins of people channels: the hit rate and deal-size factor are fixed
+        // within an iteration and revenue per period is not needed (fixed cost
+        // follows hours), so the sum over periods of Binomial(served_t, p) is drawn
+        // as one Binomial(Σ served_t, p) — the same distribution.
+        for (k, cell) in plan.cells.iter().enumerate() {
+            if !s.channels[cell.channel].kind.is_people() {
+                continue;
+            }
+            let factor = cell.deal_size_factor.map_or(1.0, |id| theta[id.0]);
+            let deal = &s.segments[cell.segment].deal_size;
+            let rngs = &mut self.cell_rngs[k];
+            let (mut wins, mut revenue) = (0u64, 0.0);
+            for &l in &cell.lanes {
+                let w = binomial(&mut rngs[WINS], self.lane_served[l], theta[plan.lanes[l].hit_rate.0]);
+                add_deals(&mut revenue, deal, &mut rngs[DEALS], w, factor);
+                wins += w;
+            }
+            rec[layout.cell(k, m::WINS)] += wins as f64;
+            rec[layout.cell(k, m::REVENUE)] += revenue;
+        }
         // Gross margin: the rate is fixed within an iteration.
         for (k, cell) in plan.cells.iter().enumerate() {
             rec[layout.cell(k, m::GROSS_MARGIN)] = rec[layout.cell(k, m::REVENUE)] * theta[cell.gross_margin.0];
         }
         self.theta = theta_owned;
+    }
+
+    /// Serves the lanes of cell `k` of a people channel at capacity fraction `f`:
+    /// records opportunities and served, and adds served to the lanes' totals for
+    /// the end-of-iteration win draw. Returns the opportunities served.
+    fn serve(&mut self, plan: &Plan, k: usize, f: f64, rec: &mut [f64]) -> u64 {
+        let cell = &plan.cells[k];
+        let rng = &mut self.cell_rngs[k][SERVE];
+        let (mut opps_sum, mut served_sum) = (0u64, 0u64);
+        for &l in &cell.lanes {
+            let opps = self.lane_opps[l];
+            let served = if f < 1.0 { binomial(rng, opps, f) } else { opps };
+            self.lane_served[l] += served;
+            opps_sum += opps;
+            served_sum += served;
+        }
+        add_counts(rec, &plan.layout, k, opps_sum, served_sum, 0);
+        served_sum
     }
 
     /// Serves, wins and prices the lanes of cell `k` at capacity fraction `f`; adds
