@@ -45,7 +45,7 @@ impl Summary {
         if values.is_empty() {
             return;
         }
-        values.sort_unstable_by(f64::total_cmp);
+        radsort::sort(values);
         let batch = Summary {
             entries: values
                 .iter()

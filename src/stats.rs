@@ -47,7 +47,7 @@ impl Stat {
         } else {
             0.0
         };
-        values.sort_unstable_by(f64::total_cmp);
+        radsort::sort(values);
         let q = |p| percentile_sorted(values, p);
         Some(Stat {
             mean,

@@ -448,8 +448,8 @@ impl Workspace {
 /// times the cell's deal-size factor.
 #[inline]
 fn add_deals(revenue: &mut f64, deal: &Dist, rng: &mut StreamRng, wins: u64, factor: f64) {
-    for _ in 0..wins {
-        *revenue += deal.sample(rng) * factor;
+    if wins > 0 {
+        *revenue += deal.sum_of(rng, wins) * factor;
     }
 }
 

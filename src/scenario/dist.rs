@@ -307,6 +307,35 @@ impl Dist {
     }
 }
 
+impl Dist {
+    /// The sum of `count` independent draws. Lognormal draws are made 64 at a
+    /// time: the normals one by one, then e^x of all of them in one vectorised
+    /// pass ([`crate::engine::sample::exp_in_place`]) — the same distribution,
+    /// about twice as fast as drawing them one by one.
+    pub fn sum_of<R: Rng + ?Sized>(&self, rng: &mut R, count: u64) -> f64 {
+        match &self.kind {
+            Kind::LogNormal { mu, sigma, .. } => {
+                let mut buf = [0.0f64; 64];
+                let mut total = 0.0;
+                let mut left = count;
+                while left > 0 {
+                    let m = left.min(64) as usize;
+                    for x in &mut buf[..m] {
+                        let z: f64 = rand_distr::StandardNormal.sample(rng);
+                        *x = mu + sigma * z;
+                    }
+                    crate::engine::sample::exp_in_place(&mut buf[..m]);
+                    total += buf[..m].iter().sum::<f64>();
+                    left -= m as u64;
+                }
+                total
+            }
+            Kind::Fixed(v) => *v * count as f64,
+            _ => (0..count).map(|_| self.sample(rng)).sum(),
+        }
+    }
+}
+
 fn check_min_mode_max(name: &str, min: f64, mode: f64, max: f64) -> Result<(), String> {
     finite("min", min)?;
     finite("mode", mode)?;
