@@ -1,6 +1,6 @@
 //! Engine benchmarks: the reference scenario end to end (iterations per second),
-//! the samplers one by one (time per draw), the summary step, and the charts and
-//! report drawn from a 10,000-iteration run.
+//! the samplers one by one (time per draw), the summary step, the charts and
+//! report drawn from a 10,000-iteration run, and a small sweep.
 //!
 //! Run with `cargo bench --bench engine`; see benches/README.md.
 
@@ -50,8 +50,19 @@ fn sampler_bench(c: &mut Criterion) {
     for (name, d) in &dists {
         g.bench_function(*name, |b| b.iter(|| (0..1000).map(|_| d.sample(&mut rng)).sum::<f64>()));
     }
+    let deal = Dist::lognormal_median_p90(40_000.0, 120_000.0).unwrap();
+    g.bench_function("lognormal-sum-of-1000", |b| b.iter(|| deal.sum_of(&mut rng, black_box(1000))));
+    g.bench_function("poisson(3)", |b| {
+        b.iter(|| (0..1000).map(|_| engine::sample::poisson(&mut rng, black_box(3.0))).sum::<u64>())
+    });
     g.bench_function("poisson(20)", |b| {
         b.iter(|| (0..1000).map(|_| engine::sample::poisson(&mut rng, black_box(20.0))).sum::<u64>())
+    });
+    g.bench_function("poisson(300)", |b| {
+        b.iter(|| (0..1000).map(|_| engine::sample::poisson(&mut rng, black_box(300.0))).sum::<u64>())
+    });
+    g.bench_function("binomial(5,0.1)", |b| {
+        b.iter(|| (0..1000).map(|_| engine::sample::binomial(&mut rng, black_box(5), 0.1)).sum::<u64>())
     });
     g.bench_function("binomial(50,0.3)", |b| {
         b.iter(|| (0..1000).map(|_| engine::sample::binomial(&mut rng, black_box(50), 0.3)).sum::<u64>())
@@ -82,5 +93,29 @@ fn chart_bench(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, engine_bench, sampler_bench, chart_bench);
+/// A small sweep: 10 points of the reference scenario at 1,000 iterations each,
+/// run in parallel across points and iterations.
+fn sweep_bench(c: &mut Criterion) {
+    use chancap::scenario::paths::Document;
+    use chancap::sweep::{Sweep, run_points};
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/reference.toml")).unwrap();
+    let doc = Document::parse(&text, "reference.toml").unwrap();
+    let sets = vec![("channels.telesales.headcount".to_string(), "5..14:1".to_string())];
+    let sweep = Sweep::new(&doc, &sets, false, 100).unwrap();
+    let indices: Vec<usize> = (0..sweep.len()).collect();
+    let opts = RunOptions { iterations: 1_000, seed: 2027 };
+    let mut g = c.benchmark_group("sweep");
+    g.sample_size(10);
+    g.throughput(Throughput::Elements(indices.len() as u64 * opts.iterations));
+    g.bench_function("10-points-x-1000", |b| {
+        b.iter(|| {
+            let scenarios = sweep.scenarios(&doc, &indices).unwrap();
+            run_points(&sweep, &indices, &scenarios, &opts, &|_| {}, &|_| {})
+        })
+    });
+    g.bench_function("point-set-up", |b| b.iter(|| sweep.scenarios(&doc, black_box(&indices[..1])).unwrap()));
+    g.finish();
+}
+
+criterion_group!(benches, engine_bench, sampler_bench, chart_bench, sweep_bench);
 criterion_main!(benches);

@@ -14,6 +14,17 @@ use rand_distr::{Distribution, StandardUniform};
 /// Below this mean (n·min(p, 1−p)) the binomial is drawn by inversion.
 const INVERSION_MEAN: f64 = 12.0;
 
+/// 1/k for small k: a multiplication is much cheaper than a division.
+const RECIPROCALS: [f64; 40] = {
+    let mut t = [0.0; 40];
+    let mut k = 1;
+    while k < 40 {
+        t[k] = 1.0 / k as f64;
+        k += 1;
+    }
+    t
+};
+
 /// Below this λ the Poisson is drawn by inversion, above by PTRS.
 const POISSON_INVERSION: f64 = 10.0;
 
@@ -30,14 +41,14 @@ pub fn poisson<R: Rng + ?Sized>(rng: &mut R, lambda: f64) -> u64 {
         let mut p = (-lambda).exp();
         let mut cdf = p;
         let u: f64 = StandardUniform.sample(rng);
-        let mut k = 0u64;
+        let mut k = 0usize;
         // The cap only guards against rounding leaving u above the last sum.
         while u > cdf && k < 1_000 {
             k += 1;
-            p *= lambda / k as f64;
+            p *= lambda * if k < RECIPROCALS.len() { RECIPROCALS[k] } else { 1.0 / k as f64 };
             cdf += p;
         }
-        return k;
+        return k as u64;
     }
     if lambda > 1e15 {
         // Beyond any validated scenario; the normal limit is exact to the last digit here.
@@ -47,7 +58,6 @@ pub fn poisson<R: Rng + ?Sized>(rng: &mut R, lambda: f64) -> u64 {
     let mut log_rate = f64::NAN;
     let b = 0.931 + 2.53 * lambda.sqrt();
     let a = -0.059 + 0.02483 * b;
-    let inv_alpha = 1.1239 + 1.1328 / (b - 3.4);
     let v_r = 0.9277 - 3.6224 / (b - 2.0);
     loop {
         let u: f64 = StandardUniform.sample(rng);
@@ -61,6 +71,7 @@ pub fn poisson<R: Rng + ?Sized>(rng: &mut R, lambda: f64) -> u64 {
         if k < 0.0 || (us < 0.013 && v > us) {
             continue;
         }
+        let inv_alpha = 1.1239 + 1.1328 / (b - 3.4);
         let s = (v * inv_alpha / (a / (us * us) + b)).ln();
         if log_rate.is_nan() {
             log_rate = lambda.ln();
@@ -125,8 +136,6 @@ fn binomial_btrs<R: Rng + ?Sized>(rng: &mut R, n: u64, p: f64) -> u64 {
     let a = -0.0873 + 0.0248 * b + 0.01 * p;
     let c = nf * p + 0.5;
     let v_r = 0.92 - 4.2 / b;
-    let r = p / (1.0 - p);
-    let alpha = (2.83 + 5.1 / b) * spq;
     let m = floor((nf + 1.0) * p);
     // ln r and the mode's log-factorials only on the rare path that needs them.
     let (mut lpq, mut h) = (f64::NAN, f64::NAN);
@@ -142,9 +151,10 @@ fn binomial_btrs<R: Rng + ?Sized>(rng: &mut R, n: u64, p: f64) -> u64 {
         if us >= 0.07 && v <= v_r {
             return k as u64;
         }
+        let alpha = (2.83 + 5.1 / b) * spq;
         let v = (v * alpha / (a / (us * us) + b)).ln();
         if h.is_nan() {
-            lpq = r.ln();
+            lpq = (p / (1.0 - p)).ln();
             h = lgamma(m + 1.0) + lgamma(nf - m + 1.0);
         }
         // log of the pmf ratio f(k)/f(m), by log-gamma (exact up to rounding).
@@ -171,7 +181,8 @@ fn binomial_inversion<R: Rng + ?Sized>(rng: &mut R, n: u64, p: f64) -> u64 {
     let q = 1.0 - p;
     let s = p / q;
     let a = (n as f64 + 1.0) * s;
-    let mut r = q.powf(n as f64);
+    let r0 = (n as f64 * (-p).ln_1p()).exp();
+    let mut r = r0;
     let mut u: f64 = StandardUniform.sample(rng);
     let mut x: u64 = 0;
     while u > r {
@@ -181,7 +192,7 @@ fn binomial_inversion<R: Rng + ?Sized>(rng: &mut R, n: u64, p: f64) -> u64 {
             // Rounding left a sliver of probability unaccounted for: redraw.
             u = StandardUniform.sample(rng);
             x = 0;
-            r = q.powf(n as f64);
+            r = r0;
             continue;
         }
         r *= a / x as f64 - s;
@@ -371,23 +382,24 @@ fn exp_body(xs: &mut [f64]) {
         xs.iter_mut().for_each(|x| *x = x.exp());
         return;
     }
-    // Eight at a time in independent lanes, so the polynomial chains overlap.
-    let mut chunks = xs.chunks_exact_mut(8);
+    // LANES at a time in independent lanes, so the polynomial chains overlap.
+    const LANES: usize = 8;
+    let mut chunks = xs.chunks_exact_mut(LANES);
     for chunk in &mut chunks {
-        let mut t = [0.0; 8];
-        let mut r = [0.0; 8];
-        for i in 0..8 {
+        let mut t = [0.0; LANES];
+        let mut r = [0.0; LANES];
+        for i in 0..LANES {
             t[i] = chunk[i] * LOG2E + SHIFT;
             let k = t[i] - SHIFT;
             r[i] = (chunk[i] - k * LN2_HI) - k * LN2_LO;
         }
-        let mut p = [C[13]; 8];
+        let mut p = [C[13]; LANES];
         for c in C[..13].iter().rev() {
-            for i in 0..8 {
+            for i in 0..LANES {
                 p[i] = p[i] * r[i] + c;
             }
         }
-        for i in 0..8 {
+        for i in 0..LANES {
             // 2^k: k sits in the low bits of t; add the exponent bias and shift.
             let k_bits = t[i].to_bits().wrapping_sub(SHIFT.to_bits());
             chunk[i] = p[i] * f64::from_bits(k_bits.wrapping_add(1023) << 52);
