@@ -103,6 +103,10 @@ pub struct ReportCommand {
 struct Cli {
     #[command(subcommand)]
     command: Sub,
+    /// If the [[correlations]] of a file cannot all hold at once, use the nearest valid
+    /// correlation matrix (and say how each pair moved) instead of refusing the file.
+    #[arg(long, global = true)]
+    repair_correlations: bool,
 }
 
 #[derive(Subcommand)]
@@ -302,8 +306,10 @@ struct RunArgs {
 
 /// Parses the process arguments; clap prints help, version and usage errors itself
 /// (usage errors exit with status 2).
-pub fn parse() -> Command {
-    match Cli::parse().command {
+pub fn parse() -> (Command, bool) {
+    let cli = Cli::parse();
+    let repair = cli.repair_correlations;
+    let command = match cli.command {
         Sub::Check { files, quiet } => Command::Check(CheckOptions { files, quiet }),
         Sub::Run(a) => Command::Run(RunCommand {
             file: a.file,
@@ -348,5 +354,6 @@ pub fn parse() -> Command {
             from: a.from,
             quiet: a.quiet,
         }),
-    }
+    };
+    (command, repair)
 }

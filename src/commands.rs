@@ -43,8 +43,16 @@ impl Failure {
     }
 }
 
+static LOAD_OPTIONS: std::sync::OnceLock<chancap::scenario::LoadOptions> = std::sync::OnceLock::new();
+
+/// Sets how every command loads scenario files (once, from the command line).
+pub fn set_load_options(opts: chancap::scenario::LoadOptions) {
+    let _ = LOAD_OPTIONS.set(opts);
+}
+
 pub(crate) fn load(path: &Path) -> Result<Scenario, Failure> {
-    Scenario::from_path(path).map_err(|e| match e {
+    let opts = LOAD_OPTIONS.get().copied().unwrap_or_default();
+    Scenario::from_path_with(path, opts).map_err(|e| match e {
         LoadError::Invalid(diags) => Failure::Invalid(diags.to_string()),
         io @ LoadError::Io { .. } => Failure::Input(anyhow::Error::new(io)),
     })

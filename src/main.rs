@@ -8,7 +8,9 @@ mod sweep_commands;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let result = match cli::parse() {
+    let (command, repair_correlations) = cli::parse();
+    commands::set_load_options(chancap::scenario::LoadOptions { repair_correlations });
+    let result = match command {
         cli::Command::Check(opts) => commands::check(&opts),
         cli::Command::Run(opts) => commands::run(&opts),
         cli::Command::Report(opts) => commands::report(&opts),

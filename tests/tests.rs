@@ -4,6 +4,7 @@ mod bad_input;
 mod charts;
 mod cli;
 mod compare;
+mod correlations;
 mod model;
 mod report;
 mod sweep;

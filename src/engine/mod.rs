@@ -139,6 +139,40 @@ pub fn simulate_range(
     Samples { layout: plan.layout.clone(), records }
 }
 
+/// θ: every uncertain input of iteration `i`, once per iteration, each from its
+/// own stream; the correlated ones through the scenario's Gaussian copula (one
+/// standard normal from each field's stream, mixed by the factor, then Φ and the
+/// field's inverse distribution function), so every marginal stays exact.
+pub fn draw_params(s: &Scenario, plan: &Plan, seed: u64, i: u64, theta: &mut [f64]) {
+    let copula = s.copula.as_ref();
+    for (p, param) in s.params.iter().enumerate() {
+        if copula.is_some_and(|c| c.params.contains(&crate::scenario::ParamId(p))) {
+            continue;
+        }
+        theta[p] = match param.dist.as_fixed() {
+            Some(v) => v,
+            None => param.dist.sample(&mut stream(seed, i, plan.param_streams[p])),
+        };
+    }
+    if let Some(c) = copula {
+        let n = c.params.len();
+        let z: Vec<f64> = c
+            .params
+            .iter()
+            .map(|id| {
+                rand_distr::Distribution::sample(
+                    &rand_distr::StandardNormal,
+                    &mut stream(seed, i, plan.param_streams[id.0]),
+                )
+            })
+            .collect();
+        for (row, id) in c.params.iter().enumerate() {
+            let x: f64 = (0..n).map(|k| c.factor[row * n + k] * z[k]).sum();
+            theta[id.0] = s.param(*id).dist.quantile(crate::scenario::dist::normal_cdf(x));
+        }
+    }
+}
+
 /// Scratch space reused across the iterations of a block.
 struct Workspace {
     theta: Vec<f64>,
@@ -188,13 +222,7 @@ impl Workspace {
         let layout = &plan.layout;
         let ppy = s.ppy() as f64;
 
-        // θ: every uncertain input, once per iteration, each from its own stream.
-        for (p, param) in s.params.iter().enumerate() {
-            self.theta[p] = match param.dist.as_fixed() {
-                Some(v) => v,
-                None => param.dist.sample(&mut stream(seed, i, plan.param_streams[p])),
-            };
-        }
+        draw_params(s, plan, seed, i, &mut self.theta);
         // Moved out for the iteration so the workspace can be borrowed mutably.
         let theta_owned = std::mem::take(&mut self.theta);
         let theta = theta_owned.as_slice();

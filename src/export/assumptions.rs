@@ -172,6 +172,15 @@ pub fn sections(s: &Scenario) -> Vec<Section> {
     }
     out.push(t);
 
+    if !s.correlations.is_empty() {
+        let mut t = section("Correlations (rank, Spearman)", &["between", "and", "rank"]);
+        t.numeric_from = 2;
+        for c in &s.correlations {
+            t.rows.push(vec![s.param(c.a).path.clone(), s.param(c.b).path.clone(), format!("{:.3}", c.rank)]);
+        }
+        out.push(t);
+    }
+
     if !s.campaigns.is_empty() {
         let mut t = section(
             "Campaigns",

@@ -307,7 +307,72 @@ impl Dist {
     }
 }
 
+/// The inverse of [`normal_cdf`] Φ⁻¹ on (0, 1).
+pub fn normal_quantile(u: f64) -> f64 {
+    use statrs::distribution::ContinuousCDF;
+    statrs::distribution::Normal::new(0.0, 1.0).expect("standard normal").inverse_cdf(u.clamp(1e-300, 1.0 - 1e-16))
+}
+
 impl Dist {
+    /// The value below which a share `u` of the distribution lies (its inverse
+    /// distribution function), for `u` in (0, 1): how a Gaussian copula turns
+    /// correlated uniforms into draws with exactly this marginal.
+    pub fn quantile(&self, u: f64) -> f64 {
+        use statrs::distribution::ContinuousCDF;
+        let u = u.clamp(1e-15, 1.0 - 1e-15);
+        match &self.kind {
+            Kind::Fixed(v) => *v,
+            Kind::Uniform { min, max } => min + (max - min) * u,
+            Kind::Triangular { min, mode, max, .. } => {
+                let split = (mode - min) / (max - min);
+                if u < split {
+                    min + ((max - min) * (mode - min) * u).sqrt()
+                } else {
+                    max - ((max - min) * (max - mode) * (1.0 - u)).sqrt()
+                }
+            }
+            Kind::Pert { min, mode, max, .. } => {
+                let (a, b) = (1.0 + 4.0 * (mode - min) / (max - min), 1.0 + 4.0 * (max - mode) / (max - min));
+                let beta = statrs::distribution::Beta::new(a, b).expect("valid PERT shape");
+                min + (max - min) * beta.inverse_cdf(u)
+            }
+            Kind::Normal { mean, sd, min, max, truncated, .. } => {
+                if *sd == 0.0 {
+                    return *mean;
+                }
+                let (lo, hi) = if *truncated {
+                    (normal_cdf((min - mean) / sd), normal_cdf((max - mean) / sd))
+                } else {
+                    (0.0, 1.0)
+                };
+                let x = mean + sd * normal_quantile(lo + (hi - lo) * u);
+                if *truncated { x.clamp(*min, *max) } else { x }
+            }
+            Kind::LogNormal { mu, sigma, .. } => (mu + sigma * normal_quantile(u)).exp(),
+            Kind::Beta { mean, sd, .. } => {
+                let common = mean * (1.0 - mean) / (sd * sd) - 1.0;
+                statrs::distribution::Beta::new(mean * common, (1.0 - mean) * common)
+                    .expect("validated beta")
+                    .inverse_cdf(u)
+            }
+            Kind::Gamma { mean, sd, .. } => {
+                let shape = (mean / sd).powi(2);
+                statrs::distribution::Gamma::new(shape, mean / (sd * sd)).expect("validated gamma").inverse_cdf(u)
+            }
+            Kind::Discrete { values, weights, .. } => {
+                let total: f64 = weights.iter().sum();
+                let mut acc = 0.0;
+                for (v, w) in values.iter().zip(weights) {
+                    acc += w / total;
+                    if u <= acc {
+                        return *v;
+                    }
+                }
+                values[values.len() - 1]
+            }
+        }
+    }
+
     /// The sum of `count` independent draws. Lognormal draws are made 64 at a
     /// time: the normals one by one, then e^x of all of them in one vectorised
     /// pass ([`crate::engine::sample::exp_in_place`]) — the same distribution,
@@ -447,6 +512,35 @@ mod tests {
         let below_p90 = xs.partition_point(|x| *x < 9_000.0) as f64 / n as f64;
         assert!((below_median - 0.5).abs() < 4.0 * (0.25f64 / n as f64).sqrt());
         assert!((below_p90 - 0.9).abs() < 4.0 * (0.09f64 / n as f64).sqrt());
+    }
+
+    #[test]
+    fn quantiles_invert_the_distribution() {
+        use rand::SeedableRng;
+        let mut rng = rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(11);
+        let dists = [
+            Dist::uniform(2.0, 5.0).unwrap(),
+            Dist::triangular(10.0, 12.0, 15.0).unwrap(),
+            Dist::pert(0.1, 0.3, 0.6).unwrap(),
+            Dist::normal(0.03, 0.04, Some(-0.05), Some(0.2)).unwrap(),
+            Dist::lognormal_median_p90(40_000.0, 120_000.0).unwrap(),
+            Dist::beta(0.45, 0.05).unwrap(),
+            Dist::gamma(3.0, 1.5).unwrap(),
+        ];
+        let n = 40_000;
+        for d in &dists {
+            let mut xs: Vec<f64> = (0..n).map(|_| d.sample(&mut rng)).collect();
+            xs.sort_by(f64::total_cmp);
+            for p in [0.05, 0.25, 0.5, 0.75, 0.95] {
+                let q = d.quantile(p);
+                let share = xs.partition_point(|x| *x <= q) as f64 / n as f64;
+                let se = (p * (1.0 - p) / n as f64).sqrt();
+                assert!((share - p).abs() < 4.0 * se, "{d}: share below quantile({p}) is {share}");
+            }
+        }
+        let disc = Dist::discrete(vec![1.0, 2.0, 3.0], vec![1.0, 1.0, 2.0]).unwrap();
+        assert_eq!((disc.quantile(0.2), disc.quantile(0.4), disc.quantile(0.9)), (1.0, 2.0, 3.0));
+        assert!((normal_quantile(normal_cdf(1.3)) - 1.3).abs() < 1e-9);
     }
 
     #[test]

@@ -290,6 +290,36 @@ pub struct Campaign {
     pub hours_per_opportunity: Option<f64>,
 }
 
+/// A rank correlation between two uncertain fields.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Correlation {
+    /// One field.
+    pub a: ParamId,
+    /// The other.
+    pub b: ParamId,
+    /// Spearman's rank correlation (after repair, if it was repaired).
+    pub rank: f64,
+}
+
+/// The Gaussian copula of the correlated fields: draw one standard normal per
+/// field (each from its own stream), multiply by `factor`, map each result through
+/// Φ and the field's own inverse distribution function. Marginals stay exact.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Copula {
+    /// The fields, in matrix order.
+    pub params: Vec<ParamId>,
+    /// n × n, row-major: correlated normals x = factor · z.
+    pub factor: Vec<f64>,
+}
+
+/// How to load a scenario.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LoadOptions {
+    /// Replace an inconsistent correlation matrix by the nearest valid one (with a
+    /// warning listing how each pair moved) instead of refusing the file.
+    pub repair_correlations: bool,
+}
+
 /// A validated scenario.
 #[derive(Debug, Clone)]
 pub struct Scenario {
@@ -323,6 +353,10 @@ pub struct Scenario {
     pub campaigns: Vec<Campaign>,
     /// Every uncertain input.
     pub params: Vec<Param>,
+    /// Rank correlations between uncertain inputs, as given (or repaired).
+    pub correlations: Vec<Correlation>,
+    /// Their Gaussian copula; `None` without correlations.
+    pub copula: Option<Copula>,
     /// Findings that did not stop validation.
     pub warnings: Vec<Diagnostic>,
 }
@@ -348,7 +382,12 @@ impl Scenario {
     /// Parses and validates a scenario from TOML text. `origin` names the text in
     /// messages (usually the file path).
     pub fn from_toml_str(text: &str, origin: &str) -> Result<Scenario, Box<Diagnostics>> {
-        let (scenario, items) = read::read(text, origin);
+        Scenario::from_toml_str_with(text, origin, LoadOptions::default())
+    }
+
+    /// [`Scenario::from_toml_str`] with options.
+    pub fn from_toml_str_with(text: &str, origin: &str, opts: LoadOptions) -> Result<Scenario, Box<Diagnostics>> {
+        let (scenario, items) = read::read(text, origin, opts.repair_correlations);
         let diags = Diagnostics { origin: origin.to_string(), source: text.to_string(), items };
         match scenario {
             Some(mut s) if diags.error_count() == 0 => {
@@ -363,6 +402,11 @@ impl Scenario {
     /// Reads a file and validates it. Refuses files over [`MAX_FILE_BYTES`] and
     /// files that are not UTF-8 text.
     pub fn from_path(path: &Path) -> Result<Scenario, LoadError> {
+        Scenario::from_path_with(path, LoadOptions::default())
+    }
+
+    /// [`Scenario::from_path`] with options.
+    pub fn from_path_with(path: &Path, opts: LoadOptions) -> Result<Scenario, LoadError> {
         let origin = path.display().to_string();
         let io = |source| LoadError::Io { path: origin.clone(), source };
         let meta = std::fs::metadata(path).map_err(io)?;
@@ -389,7 +433,7 @@ impl Scenario {
         if text.contains('\0') {
             return Err(invalid(&origin, "not a text file: it contains NUL bytes; a scenario is a TOML text file"));
         }
-        Scenario::from_toml_str(&text, &origin).map_err(LoadError::Invalid)
+        Scenario::from_toml_str_with(&text, &origin, opts).map_err(LoadError::Invalid)
     }
 
     /// The parameter behind an id.
