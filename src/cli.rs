@@ -14,10 +14,24 @@ pub enum Command {
     Report(ReportCommand),
     /// Compare scenarios.
     Compare(CompareCommand),
+    /// Sensitivity analysis of one metric.
+    Sensitivity(SensitivityCommand),
     /// Run a parameter sweep (or one shard of it).
     Sweep(SweepCommand),
     /// Combine sweep shards.
     Merge(MergeCommand),
+}
+
+/// `chancap sensitivity`.
+pub struct SensitivityCommand {
+    pub file: PathBuf,
+    pub metric: String,
+    pub iterations: Option<u64>,
+    pub seed: Option<u64>,
+    pub threads: Option<usize>,
+    pub out: Option<PathBuf>,
+    pub quiet: bool,
+    pub no_plots: bool,
 }
 
 /// `chancap compare`.
@@ -164,6 +178,40 @@ enum Sub {
         #[arg(short, long)]
         quiet: bool,
         /// Do not draw the charts.
+        #[arg(long)]
+        no_plots: bool,
+    },
+    /// Which assumption matters most: a tornado (each input at its P10 and P90) and rank correlations.
+    #[command(after_help = "Examples:\n  \
+        chancap sensitivity scenarios/reference.toml                      # contribution\n  \
+        chancap sensitivity scenarios/reference.toml --metric revenue\n  \
+        chancap sensitivity FILE --metric direct.required_fte --iterations 4000\n  \
+        chancap sensitivity FILE --metric telesales.shortfall\n\n\
+        Runs the scenario once plus twice per uncertain input (held at its P10, then its P90), all\n\
+        with the same seed, so the swings measure the inputs, not the noise.")]
+    Sensitivity {
+        /// Scenario file (TOML).
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// revenue, contribution, CHANNEL.shortfall or CHANNEL.required_fte.
+        #[arg(long, default_value = "contribution", value_name = "METRIC")]
+        metric: String,
+        /// Iterations per run [default: 2,000].
+        #[arg(short = 'n', long, value_name = "N", value_parser = clap::value_parser!(u64).range(100..=32_768))]
+        iterations: Option<u64>,
+        /// Seed of every run [default: the file's].
+        #[arg(short, long, value_name = "SEED")]
+        seed: Option<u64>,
+        /// Worker threads [default: all cores]. Results do not depend on it.
+        #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=1024))]
+        threads: Option<u64>,
+        /// Output directory [default: output/<file stem>-sensitivity/].
+        #[arg(short, long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// Print nothing but errors.
+        #[arg(short, long)]
+        quiet: bool,
+        /// Do not draw the tornado chart.
         #[arg(long)]
         no_plots: bool,
     },
@@ -344,6 +392,18 @@ pub fn parse() -> (Command, bool) {
             quiet,
             no_plots,
         }),
+        Sub::Sensitivity { file, metric, iterations, seed, threads, out, quiet, no_plots } => {
+            Command::Sensitivity(SensitivityCommand {
+                file,
+                metric,
+                iterations,
+                seed,
+                threads: threads.map(|t| t as usize),
+                out,
+                quiet,
+                no_plots,
+            })
+        }
         Sub::Merge { dirs, out, quiet, no_plots } => Command::Merge(MergeCommand { dirs, out, quiet, no_plots }),
         Sub::Report(a) => Command::Report(ReportCommand {
             file: a.file,

@@ -1,7 +1,7 @@
 //! The commands: load, run, export, write, print. Everything a command does to the
 //! outside world (terminal, files, threads, clock) happens here, not in the library.
 
-use crate::cli::{CheckOptions, CompareCommand, ReportCommand, RunCommand};
+use crate::cli::{CheckOptions, CompareCommand, ReportCommand, RunCommand, SensitivityCommand};
 use anyhow::Context;
 use chancap::engine::{self, RunOptions};
 use chancap::export;
@@ -360,6 +360,64 @@ pub fn compare(opts: &CompareCommand) -> Result<(), Failure> {
     Ok(())
 }
 
+/// `chancap sensitivity FILE`
+pub fn sensitivity(opts: &SensitivityCommand) -> Result<(), Failure> {
+    use chancap::sensitivity::{Metric, analyse, runs};
+    let scenario = load(&opts.file)?;
+    if !opts.quiet {
+        print_warnings(&scenario);
+    }
+    let metric = Metric::parse(&scenario, &opts.metric).map_err(|e| Failure::Input(anyhow::anyhow!(e)))?;
+    let run_opts =
+        RunOptions { iterations: opts.iterations.unwrap_or(2_000), seed: opts.seed.unwrap_or(scenario.seed) };
+    let out_path = opts.out.clone().unwrap_or_else(|| {
+        let stem = opts.file.file_stem().map_or_else(|| "scenario".into(), |s| s.to_string_lossy().into_owned());
+        Path::new("output").join(format!("{stem}-sensitivity"))
+    });
+    let out_dir = OutputDir::prepare(&out_path).map_err(|e| Failure::Input(e.into()))?;
+    let pool = {
+        let mut b = rayon::ThreadPoolBuilder::new();
+        if let Some(n) = opts.threads {
+            b = b.num_threads(n);
+        }
+        b.build().context("starting worker threads").map_err(Failure::Runtime)?
+    };
+    let bar = progress_bar(runs(&scenario) * run_opts.iterations, !opts.quiet && std::io::stderr().is_terminal());
+    let start = Instant::now();
+    let result = pool.install(|| analyse(&scenario, &metric, &run_opts, &|n| bar.tick(n)));
+    bar.finish();
+    let elapsed = start.elapsed();
+    let mut files = vec![
+        ("sensitivity.csv".to_string(), export::sensitivity::csv(&result)),
+        ("sensitivity.json".to_string(), export::sensitivity::json(&result)),
+    ];
+    if !opts.no_plots {
+        let chart = export::charts::tornado(&result, &scenario.name).map_err(|e| Failure::Runtime(e.into()))?;
+        files.push((format!("{}.svg", chart.name), chart.svg.into_bytes()));
+        files.push((format!("{}.png", chart.name), chart.png));
+    }
+    let named: Vec<(&str, Vec<u8>)> = files.iter().map(|(n, b)| (n.as_str(), b.clone())).collect();
+    out_dir.write_all(&named).map_err(|e| Failure::Runtime(e.into()))?;
+    if !opts.quiet {
+        let mut text = export::sensitivity::table(&result).terminal();
+        if result.correlated_inputs {
+            text.push_str(
+                "Note: the file correlates some inputs, so their rank correlations overlap and the variance \
+                 shares are only indicative.\n",
+            );
+        }
+        text.push_str(&format!(
+            "\n{} runs in {:.1} s on {} threads. {}\n",
+            runs(&scenario),
+            elapsed.as_secs_f64(),
+            pool.current_num_threads(),
+            wrote(out_dir.path(), &files.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>())
+        ));
+        stdout(text.trim_start_matches('\n').as_bytes())?;
+    }
+    Ok(())
+}
+
 /// A progress bar on stderr that appears only if the run takes longer than a
 /// moment, and never when stderr is not a terminal or with --quiet.
 pub(crate) struct Progress {
@@ -409,7 +467,8 @@ fn wrote(dir: &Path, files: &[String]) -> String {
     let data: Vec<&str> = data.iter().map(|s| s.as_str()).collect();
     let mut text = format!("Wrote {} to {}", data.join(", "), dir.display());
     if !charts.is_empty() {
-        text.push_str(&format!(" and {} charts (SVG and PNG)", charts.len() / 2));
+        let n = charts.len() / 2;
+        text.push_str(&format!(" and {n} chart{} (SVG and PNG)", if n == 1 { "" } else { "s" }));
     }
     text
 }

@@ -30,6 +30,7 @@ pub mod export;
 pub mod output;
 pub mod results;
 pub mod scenario;
+pub mod sensitivity;
 pub mod sketch;
 pub mod stats;
 pub mod sweep;

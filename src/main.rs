@@ -15,6 +15,7 @@ fn main() -> ExitCode {
         cli::Command::Run(opts) => commands::run(&opts),
         cli::Command::Report(opts) => commands::report(&opts),
         cli::Command::Compare(opts) => commands::compare(&opts),
+        cli::Command::Sensitivity(opts) => commands::sensitivity(&opts),
         cli::Command::Sweep(opts) => sweep_commands::sweep(&opts),
         cli::Command::Merge(opts) => sweep_commands::merge(&opts),
     };

@@ -7,6 +7,7 @@ mod compare;
 mod correlations;
 mod model;
 mod report;
+mod sensitivity;
 mod sweep;
 
 use chancap::engine::{self, RunOptions};

@@ -9,5 +9,6 @@ pub mod findings;
 pub mod format;
 pub mod json;
 pub mod report;
+pub mod sensitivity;
 pub mod sweep;
 pub mod table;
