@@ -87,6 +87,7 @@ fn chart_bench(c: &mut Criterion) {
                 results: black_box(&results),
                 charts: &charts,
                 date: "2026-11-23",
+                sensitivity: None,
             })
         })
     });

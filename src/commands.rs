@@ -272,12 +272,19 @@ pub fn report(opts: &ReportCommand) -> Result<(), Failure> {
             simulate(&scenario, &run_opts, opts.threads, !opts.quiet)?.results
         }
     };
-    let charts = export::charts::all(&results).map_err(|e| Failure::Runtime(e.into()))?;
+    let mut charts = export::charts::all(&results).map_err(|e| Failure::Runtime(e.into()))?;
+    // What matters most for contribution: a short sensitivity run with the run's seed.
+    let sens_opts =
+        RunOptions { iterations: results.scenario.iterations.clamp(100, 1_000), seed: results.scenario.seed };
+    let metric = chancap::sensitivity::Metric::Contribution;
+    let sensitivity = chancap::sensitivity::analyse(&scenario, &metric, &sens_opts, &|_| {});
+    charts.push(export::charts::tornado(&sensitivity, &scenario.name).map_err(|e| Failure::Runtime(e.into()))?);
     let html = export::report::html(&export::report::Report {
         scenario: &scenario,
         results: &results,
         charts: &charts,
         date: &date,
+        sensitivity: Some(&sensitivity),
     });
     let written = out_dir.write_all(&[("report.html", html.into_bytes())]).map_err(|e| Failure::Runtime(e.into()))?;
     if !opts.quiet {

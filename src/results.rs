@@ -42,6 +42,13 @@ pub struct Distributions {
     pub revenue: Histogram,
     /// Total contribution over the horizon, in currency.
     pub contribution: Histogram,
+    /// Running mean of revenue: `[iterations, mean, 95 % half-width]` at up to
+    /// 400 points along the run.
+    #[serde(default)]
+    pub revenue_convergence: Vec<[f64; 3]>,
+    /// Running mean of contribution, likewise.
+    #[serde(default)]
+    pub contribution_convergence: Vec<[f64; 3]>,
     /// Revenue of every iteration, in iteration order (in memory only: for
     /// paired comparisons of scenarios).
     #[serde(skip)]
@@ -60,6 +67,29 @@ pub struct Histogram {
     pub hi: f64,
     /// Iterations per bin.
     pub counts: Vec<u64>,
+}
+
+/// The running mean of `values` and its 95 % half-width (1.96 standard errors)
+/// at up to 400 points, spaced on a square-root scale so the early part shows.
+pub fn convergence(values: &[f64]) -> Vec<[f64; 3]> {
+    let n = values.len();
+    let mut marks: Vec<usize> = (1..=400).map(|k| ((k as f64 / 400.0).powi(2) * n as f64).ceil() as usize).collect();
+    marks.retain(|m| *m >= 2);
+    marks.dedup();
+    let (mut sum, mut sum2, mut next) = (0.0, 0.0, 0);
+    let mut points = Vec::with_capacity(marks.len());
+    for (i, x) in values.iter().enumerate() {
+        sum += x;
+        sum2 += x * x;
+        if next < marks.len() && i + 1 == marks[next] {
+            let k = (i + 1) as f64;
+            let mean = sum / k;
+            let var = ((sum2 - k * mean * mean) / (k - 1.0)).max(0.0);
+            points.push([k, mean, 1.96 * (var / k).sqrt()]);
+            next += 1;
+        }
+    }
+    points
 }
 
 /// Bins in an outcome histogram.
@@ -482,6 +512,8 @@ impl Results {
             distributions: Distributions {
                 revenue: sink.histogram("total/revenue", &revenue),
                 contribution: sink.histogram("total/contribution", &contribution),
+                revenue_convergence: convergence(&revenue),
+                contribution_convergence: convergence(&contribution),
                 revenue_values: revenue,
                 contribution_values: contribution,
             },

@@ -60,7 +60,8 @@ fn every_chart_of_the_reference_scenario() {
             "service-concept",
             "outcomes",
             "margin-bridge",
-            "cost-to-serve"
+            "cost-to-serve",
+            "convergence"
         ]
     );
     for chart in &drawn {
@@ -95,7 +96,15 @@ fn every_chart_of_a_single_segment_and_channel() {
     let names: Vec<&str> = drawn.iter().map(|c| c.name.as_str()).collect();
     assert_eq!(
         names,
-        ["capacity-inside", "utilisation", "service-concept", "outcomes", "margin-bridge", "cost-to-serve"]
+        [
+            "capacity-inside",
+            "utilisation",
+            "service-concept",
+            "outcomes",
+            "margin-bridge",
+            "cost-to-serve",
+            "convergence"
+        ]
     );
     for chart in &drawn {
         check_chart(chart);

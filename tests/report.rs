@@ -29,7 +29,7 @@ fn the_report_is_complete_and_self_contained() {
     let tmp = tempfile::tempdir().unwrap();
     let html = write_report(tmp.path(), &["-n", "400", "--seed", "11"]);
     assert!(html.starts_with("<!DOCTYPE html>"));
-    for heading in ["Key findings", "Charts", "Results in figures", "Assumptions", "Method"] {
+    for heading in ["Key findings", "Charts", "What matters most", "Results in figures", "Assumptions", "Method"] {
         assert!(html.contains(&format!("<h2>{heading}</h2>")), "has section {heading}");
     }
     // Run identification.
@@ -37,8 +37,10 @@ fn the_report_is_complete_and_self_contained() {
     assert!(html.contains("2026-11-23"), "date from SOURCE_DATE_EPOCH");
     assert!(html.contains("400 iterations") && html.contains("seed 11"));
     // Every chart inline, with its title as text.
-    assert_eq!(html.matches("<figure").count(), 8);
-    assert_eq!(html.matches("<svg").count(), 8);
+    // 8 result charts, convergence and the tornado.
+    assert_eq!(html.matches("<figure").count(), 10);
+    assert_eq!(html.matches("<svg").count(), 10);
+    assert!(html.contains("What matters most for contribution"));
     assert!(html.contains("Capacity of direct: required vs available hours per month"));
     // Assumptions as the file states them, distributions as a person reads them.
     assert!(html.contains("triangular ") && html.contains("beta mean ") && html.contains("lognormal median "));
@@ -178,7 +180,7 @@ fn the_report_renders_and_prints_in_a_real_browser() {
     let probe: serde_json::Value =
         serde_json::from_str(&html_unescape(&dom[start..end])).expect("probe verdict is JSON");
     assert_eq!(probe["problems"], serde_json::json!([]), "no console errors, failed loads or broken images");
-    assert_eq!(probe["svgs"], 8, "all charts in the DOM");
+    assert_eq!(probe["svgs"], 10, "all charts in the DOM");
     let headings = probe["headings"].as_str().unwrap();
     for h in ["Wholesale 2027 reference", "Key findings", "Charts", "Results in figures", "Assumptions", "Method"] {
         assert!(headings.contains(h), "heading {h} rendered: {headings}");

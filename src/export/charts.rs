@@ -108,6 +108,9 @@ pub fn all(r: &Results) -> Result<Vec<Chart>, ChartError> {
         specs.push(Spec::Utilisation);
     }
     specs.extend([Spec::Concept, Spec::Outcomes, Spec::Bridge, Spec::CostToServe]);
+    if !r.distributions.revenue_convergence.is_empty() {
+        specs.push(Spec::Convergence);
+    }
     specs.par_iter().map(|spec| render(&RunChart { r, spec: *spec })).collect()
 }
 
@@ -162,6 +165,7 @@ impl Figure for RunChart<'_> {
             Spec::Outcomes => outcomes(r, body),
             Spec::Bridge => bridge(r, root, body),
             Spec::CostToServe => cost_to_serve(r, root, body),
+            Spec::Convergence => convergence(r, body),
         }
     }
 }
@@ -174,6 +178,7 @@ enum Spec {
     Outcomes,
     Bridge,
     CostToServe,
+    Convergence,
 }
 
 type Drawn = Result<(), Box<dyn Error>>;
@@ -191,6 +196,7 @@ impl Spec {
             Spec::Outcomes => "outcomes".into(),
             Spec::Bridge => "margin-bridge".into(),
             Spec::CostToServe => "cost-to-serve".into(),
+            Spec::Convergence => "convergence".into(),
         }
     }
 
@@ -209,6 +215,7 @@ impl Spec {
             Spec::Outcomes => format!("Outcomes over the horizon: revenue and contribution ({cur})"),
             Spec::Bridge => format!("Margin bridge: from revenue to contribution ({cur}, medians)"),
             Spec::CostToServe => "Cost-to-serve by segment (channel cost as % of revenue)".into(),
+            Spec::Convergence => format!("Convergence: running mean with its 95 % band ({cur})"),
         }
     }
 }
@@ -1585,4 +1592,52 @@ impl Figure for Tornado<'_> {
         let _ = root;
         Ok(())
     }
+}
+
+/// Running mean of revenue and contribution against the number of iterations,
+/// with the 95 % band of the mean (± 1.96 standard errors).
+fn convergence<DB: DrawingBackend>(r: &Results, body: &DrawingArea<DB, Shift>) -> Drawn
+where
+    DB::ErrorType: 'static,
+{
+    let cur = &r.scenario.currency;
+    let panels = body.split_evenly((1, 2));
+    let series = [
+        ("revenue", &r.distributions.revenue_convergence, NEUTRAL),
+        ("contribution", &r.distributions.contribution_convergence, RGBColor(0, 136, 55)),
+    ];
+    for ((name, points, colour), area) in series.into_iter().zip(panels.iter()) {
+        let points: Vec<(f64, f64, f64)> = points.iter().map(|p| (p[0], p[1], p[2])).collect();
+        let n = points.last().map_or(1.0, |p| p.0);
+        let Some(last) = points.last().copied() else { continue };
+        let lo = points.iter().skip(points.len() / 20).map(|p| p.1 - p.2).fold(f64::INFINITY, f64::min);
+        let hi = points.iter().skip(points.len() / 20).map(|p| p.1 + p.2).fold(f64::NEG_INFINITY, f64::max);
+        let pad = ((hi - lo) * 0.1).max(last.1.abs() * 1e-3).max(1e-9);
+        let mut chart = ChartBuilder::on(area)
+            .margin(15)
+            .caption(
+                format!("{name}: {} ± {} after {} iterations", money_label(last.1), money_label(last.2), count(last.0)),
+                font(22),
+            )
+            .x_label_area_size(60)
+            .y_label_area_size(100)
+            .build_cartesian_2d(0.0..n, (lo - pad)..(hi + pad))?;
+        chart
+            .configure_mesh()
+            .bold_line_style(GRID)
+            .light_line_style(WHITE)
+            .x_labels(6)
+            .x_label_formatter(&|x| count(*x))
+            .y_label_formatter(&|y| money_label(*y))
+            .x_desc("iterations")
+            .y_desc(format!("running mean ({cur})"))
+            .label_style(font(18))
+            .axis_desc_style(font(20))
+            .draw()?;
+        let mut band: Vec<(f64, f64)> = points.iter().map(|p| (p.0, p.1 + p.2)).collect();
+        band.extend(points.iter().rev().map(|p| (p.0, p.1 - p.2)));
+        chart.draw_series(std::iter::once(Polygon::new(band, colour.mix(0.18))))?;
+        chart.draw_series(LineSeries::new(points.iter().map(|p| (p.0, p.1)), colour.stroke_width(3)))?;
+    }
+    Ok(())
 }

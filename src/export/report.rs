@@ -67,6 +67,8 @@ pub struct Report<'a> {
     pub charts: &'a [Chart],
     /// The date the report states, e.g. `2026-11-23`.
     pub date: &'a str,
+    /// What matters most for contribution, with its tornado among `charts`.
+    pub sensitivity: Option<&'a crate::sensitivity::Sensitivity>,
 }
 
 fn table_html(out: &mut String, section: &Section, class: &str) {
@@ -116,6 +118,14 @@ fn caption(chart: &Chart) -> &'static str {
         "cost-to-serve" => {
             "Channel cost as a share of revenue per segment: bar at the median, whisker from P10 to P90; dots \
              show each serving channel's own cost-to-serve in the segment."
+        }
+        "convergence" => {
+            "How the estimate of each mean settles as iterations are added: the line is the running mean, the \
+             band its 95 % margin of simulation error."
+        }
+        n if n.starts_with("tornado-") => {
+            "Each uncertain input held at its P10 (light) and at its P90 (dark) while every other input varies: \
+             the longer the bar, the more the assumption matters."
         }
         _ => "",
     }
@@ -176,6 +186,30 @@ pub fn html(report: &Report<'_>) -> String {
                 esc(caption(chart))
             );
         }
+        out.push_str("</section>\n");
+    }
+
+    if let Some(sens) = report.sensitivity {
+        out.push_str("<section class=\"sensitivity\">\n<h2>What matters most</h2>\n");
+        let top: Vec<String> = sens
+            .inputs
+            .iter()
+            .take(3)
+            .map(|e| format!("{} ({} swing)", e.input, super::format::money_compact(e.swing)))
+            .collect();
+        let _ = writeln!(
+            out,
+            "<p>Holding each uncertain input at its P10 and then at its P90 while the others vary, the {} moves \
+             most with {}. {} iterations per run, seed {}.</p>",
+            esc(&sens.metric),
+            esc(&top.join(", ")),
+            count(sens.iterations as f64),
+            sens.seed
+        );
+        let mut table = super::sensitivity::table(sens);
+        table.title.clear();
+        table.rows.truncate(12);
+        table_html(&mut out, &table, "results");
         out.push_str("</section>\n");
     }
 
