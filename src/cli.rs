@@ -85,6 +85,8 @@ pub struct RunCommand {
     pub json: bool,
     pub quiet: bool,
     pub no_plots: bool,
+    pub precision: Option<f64>,
+    pub max_iterations: u64,
 }
 
 /// `chancap report`.
@@ -139,7 +141,8 @@ enum Sub {
     #[command(
         after_help = "Examples:\n  chancap run scenarios/reference.toml            # writes output/reference/\n  \
                             chancap run FILE --iterations 50000 --seed 7 --threads 2 --out DIR\n  \
-                            chancap run FILE --json                         # summary.json on stdout only"
+                            chancap run FILE --json                         # summary.json on stdout only\n  \
+                            chancap run FILE --precision 0.5%               # iterations until the means are ± 0.5 %"
     )]
     Run(RunArgs),
     /// Write report.html: findings, charts, tables, assumptions and method in one self-contained file.
@@ -350,6 +353,27 @@ struct RunArgs {
     /// Do not draw the charts (SVG and PNG).
     #[arg(long)]
     no_plots: bool,
+    /// Add iterations (1,000 at a time) until the 95 % margin of the mean revenue and mean
+    /// contribution is below this share of the mean, e.g. 0.5% or 0.005.
+    #[arg(long, value_name = "SHARE", value_parser = parse_share, conflicts_with = "iterations")]
+    precision: Option<f64>,
+    /// With --precision: stop here even if the precision is not reached.
+    #[arg(long, value_name = "N", default_value_t = 1_000_000, value_parser = clap::value_parser!(u64).range(1_000..=100_000_000))]
+    max_iterations: u64,
+}
+
+fn parse_share(text: &str) -> Result<f64, String> {
+    let t = text.trim();
+    let value = match t.strip_suffix('%') {
+        Some(p) => p.trim().parse::<f64>().map(|v| v / 100.0),
+        None => t.parse::<f64>(),
+    }
+    .map_err(|_| format!("expected a share such as 0.5% or 0.005, found `{text}`"))?;
+    if value > 0.0 && value < 1.0 {
+        Ok(value)
+    } else {
+        Err(format!("the precision must lie between 0 and 100 %, found `{text}`"))
+    }
 }
 
 /// Parses the process arguments; clap prints help, version and usage errors itself
@@ -368,6 +392,8 @@ pub fn parse() -> (Command, bool) {
             json: a.json,
             quiet: a.quiet,
             no_plots: a.no_plots,
+            precision: a.precision,
+            max_iterations: a.max_iterations,
         }),
         Sub::Sweep(a) => Command::Sweep(SweepCommand {
             file: a.file,

@@ -133,7 +133,26 @@ pub fn run(opts: &RunCommand) -> Result<(), Failure> {
         None => None,
     };
 
-    let sim = simulate(&scenario, &run_opts, opts.threads, !opts.quiet)?;
+    let mut precision_note = String::new();
+    let sim = match opts.precision {
+        None => simulate(&scenario, &run_opts, opts.threads, !opts.quiet)?,
+        Some(relative) => {
+            let pool = thread_pool(opts.threads)?;
+            let start = Instant::now();
+            let target = engine::Precision { relative, max_iterations: opts.max_iterations };
+            let out = pool.install(|| engine::run_to_precision(&scenario, run_opts.seed, target, &|_| {}));
+            precision_note = format!(
+                "Precision: the 95 % margin of mean revenue is {:.2} % and of mean contribution {:.2} % of the mean \
+                 after {} iterations ({}target {:.2} %).\n",
+                out.reached[0] * 100.0,
+                out.reached[1] * 100.0,
+                export::format::count(out.iterations as f64),
+                if out.met { "" } else { "--max-iterations reached before the " },
+                relative * 100.0
+            );
+            Simulated { results: out.results, elapsed: start.elapsed(), threads: pool.current_num_threads() }
+        }
+    };
     let results = sim.results;
 
     let summary = export::json::summary(&results);
@@ -163,12 +182,21 @@ pub fn run(opts: &RunCommand) -> Result<(), Failure> {
             if sim.threads == 1 { "" } else { "s" }
         );
         let mut text = export::table::report(&results, &note);
+        text.push_str(&precision_note);
         if let Some(dir) = &out_dir {
             text.push_str(&format!("\n{}\n", wrote(dir.path(), &written)));
         }
         stdout(text.as_bytes())?;
     }
     Ok(())
+}
+
+fn thread_pool(threads: Option<usize>) -> Result<rayon::ThreadPool, Failure> {
+    let mut b = rayon::ThreadPoolBuilder::new();
+    if let Some(n) = threads {
+        b = b.num_threads(n);
+    }
+    b.build().context("starting worker threads").map_err(Failure::Runtime)
 }
 
 /// A finished simulation.
@@ -186,13 +214,7 @@ fn simulate(
     threads: Option<usize>,
     progress: bool,
 ) -> Result<Simulated, Failure> {
-    let pool = {
-        let mut b = rayon::ThreadPoolBuilder::new();
-        if let Some(n) = threads {
-            b = b.num_threads(n);
-        }
-        b.build().context("starting worker threads").map_err(Failure::Runtime)?
-    };
+    let pool = thread_pool(threads)?;
     let bar = progress_bar(run_opts.iterations, progress && std::io::stderr().is_terminal());
     let start = Instant::now();
     let results = pool.install(|| engine::run(scenario, run_opts, &|n| bar.tick(n)));

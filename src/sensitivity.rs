@@ -81,7 +81,7 @@ impl Metric {
     }
 
     /// The metric in each iteration of a run's records.
-    fn values(&self, s: &Scenario, plan: &Plan, samples: &Samples) -> Vec<f64> {
+    pub fn values(&self, s: &Scenario, plan: &Plan, samples: &Samples) -> Vec<f64> {
         use crate::engine::plan::cell_metric as m;
         let layout = &plan.layout;
         let cells = plan.cells.len();

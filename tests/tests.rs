@@ -6,6 +6,7 @@ mod cli;
 mod compare;
 mod correlations;
 mod model;
+mod precision;
 mod report;
 mod sensitivity;
 mod sweep;

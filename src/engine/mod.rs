@@ -83,6 +83,80 @@ pub fn run(s: &Scenario, opts: &RunOptions, progress: &(dyn Fn(u64) + Sync)) -> 
     run_batched(s, opts, batch_size(&Plan::new(s)), progress).0
 }
 
+/// Iterations added at a time by [`run_to_precision`].
+pub const PRECISION_STEP: u64 = 1_000;
+
+/// How precise the means of a run are wanted.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Precision {
+    /// Largest 95 % half-width of each mean, as a share of the mean (0.005 = 0.5 %).
+    pub relative: f64,
+    /// Stop here even if the precision is not reached.
+    pub max_iterations: u64,
+}
+
+/// The outcome of [`run_to_precision`].
+#[derive(Debug, Clone)]
+pub struct PrecisionRun {
+    /// The run's results (exactly those of [`run`] with `iterations`).
+    pub results: Results,
+    /// Iterations used.
+    pub iterations: u64,
+    /// The 95 % half-widths reached, as shares of the means (revenue, contribution).
+    pub reached: [f64; 2],
+    /// Whether the precision was reached (else `max_iterations` stopped it).
+    pub met: bool,
+}
+
+/// Adds iterations [`PRECISION_STEP`] at a time until the 95 % half-width of the
+/// mean revenue and mean contribution are both below `precision.relative` of
+/// their means (or `max_iterations`), then returns the run of that many
+/// iterations — a pure function of the seed and the final count.
+pub fn run_to_precision(
+    s: &Scenario,
+    seed: u64,
+    precision: Precision,
+    progress: &(dyn Fn(u64) + Sync),
+) -> PrecisionRun {
+    use crate::sensitivity::Metric;
+    let plan = Plan::new(s);
+    let metrics = [Metric::Revenue, Metric::Contribution];
+    let mut sums = [(0.0f64, 0.0f64); 2];
+    let mut n = 0u64;
+    let max = precision.max_iterations.max(1);
+    let half_width = |(sum, sum2): (f64, f64), n: u64| {
+        let k = n as f64;
+        let mean = sum / k;
+        let var = ((sum2 - k * mean * mean) / (k - 1.0).max(1.0)).max(0.0);
+        let hw = 1.96 * (var / k).sqrt();
+        if mean != 0.0 {
+            hw / mean.abs()
+        } else if hw == 0.0 {
+            0.0
+        } else {
+            f64::INFINITY
+        }
+    };
+    let (reached, met) = loop {
+        let end = (n + PRECISION_STEP).min(max);
+        let samples = simulate_range(s, &plan, seed, n..end, &|_| {});
+        for (m, acc) in metrics.iter().zip(sums.iter_mut()) {
+            for v in m.values(s, &plan, &samples) {
+                acc.0 += v;
+                acc.1 += v * v;
+            }
+        }
+        n = end;
+        let reached = [half_width(sums[0], n), half_width(sums[1], n)];
+        let met = n >= 2 && reached.iter().all(|r| *r <= precision.relative);
+        if met || n >= max {
+            break (reached, met);
+        }
+    };
+    let results = run(s, &RunOptions { iterations: n, seed }, progress);
+    PrecisionRun { results, iterations: n, reached, met }
+}
+
 /// [`run`] with a chosen batch size; also returns the largest rank error of any
 /// percentile reported, as a share of the iterations (0 when exact).
 pub fn run_batched(s: &Scenario, opts: &RunOptions, batch: u64, progress: &(dyn Fn(u64) + Sync)) -> (Results, f64) {

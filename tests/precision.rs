@@ -1,0 +1,62 @@
+//! Asking for a precision instead of an iteration count.
+
+use chancap::engine::{self, Precision, RunOptions};
+use predicates::prelude::*;
+
+#[test]
+fn a_run_to_precision_is_the_run_of_its_final_count() {
+    let s = super::scenario(&super::reference());
+    let out = engine::run_to_precision(&s, 5, Precision { relative: 0.01, max_iterations: 50_000 }, &|_| {});
+    assert!(out.met);
+    assert_eq!(out.iterations % engine::PRECISION_STEP, 0);
+    assert!(out.reached.iter().all(|r| *r <= 0.01), "{:?}", out.reached);
+    let plain = engine::run(&s, &RunOptions { iterations: out.iterations, seed: 5 }, &|_| {});
+    assert_eq!(chancap::export::json::summary(&out.results), chancap::export::json::summary(&plain));
+    // The margin the results state agrees with the one the stop rule saw.
+    let c = &out.results.totals.contribution;
+    assert!((1.96 * c.se / c.mean - out.reached[1]).abs() < 1e-9);
+    // One step earlier the precision was not yet reached (else it would have stopped).
+    if out.iterations > engine::PRECISION_STEP {
+        let before =
+            engine::run(&s, &RunOptions { iterations: out.iterations - engine::PRECISION_STEP, seed: 5 }, &|_| {});
+        let t = &before.totals;
+        let worst = (1.96 * t.revenue.se / t.revenue.mean).max(1.96 * t.contribution.se / t.contribution.mean);
+        assert!(worst > 0.01, "stopped late: {worst}");
+    }
+}
+
+#[test]
+fn a_tighter_precision_needs_more_iterations_and_the_cap_holds() {
+    let s = super::scenario(&super::reference());
+    let loose = engine::run_to_precision(&s, 1, Precision { relative: 0.02, max_iterations: 100_000 }, &|_| {});
+    let tight = engine::run_to_precision(&s, 1, Precision { relative: 0.008, max_iterations: 100_000 }, &|_| {});
+    assert!(tight.iterations > loose.iterations, "{} vs {}", tight.iterations, loose.iterations);
+    let capped = engine::run_to_precision(&s, 1, Precision { relative: 0.0001, max_iterations: 3_000 }, &|_| {});
+    assert!(!capped.met);
+    assert_eq!(capped.iterations, 3_000);
+}
+
+#[test]
+fn the_command_line_reports_the_count_used() {
+    let tmp = tempfile::tempdir().unwrap();
+    let reference = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/reference.toml");
+    assert_cmd::Command::cargo_bin("chancap")
+        .unwrap()
+        .args(["run", reference, "--precision", "2%", "--no-plots", "--out"])
+        .arg(tmp.path())
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Precision: the 95 % margin of mean revenue"));
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(tmp.path().join("summary.json")).unwrap()).unwrap();
+    let n = json["scenario"]["iterations"].as_u64().unwrap();
+    assert!(n >= 1_000 && n % 1_000 == 0, "{n}");
+    for bad in ["150%", "zero", "0"] {
+        assert_cmd::Command::cargo_bin("chancap")
+            .unwrap()
+            .args(["run", reference, "--precision", bad])
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("precision").or(predicate::str::contains("share")));
+    }
+}
