@@ -87,6 +87,7 @@ pub struct RunCommand {
     pub no_plots: bool,
     pub precision: Option<f64>,
     pub max_iterations: u64,
+    pub lhs: bool,
 }
 
 /// `chancap report`.
@@ -357,6 +358,9 @@ struct RunArgs {
     /// contribution is below this share of the mean, e.g. 0.5% or 0.005.
     #[arg(long, value_name = "SHARE", value_parser = parse_share, conflicts_with = "iterations")]
     precision: Option<f64>,
+    /// How the uncertain inputs are sampled: mc (plain Monte Carlo) or lhs (Latin hypercube).
+    #[arg(long, value_name = "METHOD", default_value = "mc", value_parser = ["mc", "lhs"], conflicts_with = "precision")]
+    sampling: String,
     /// With --precision: stop here even if the precision is not reached.
     #[arg(long, value_name = "N", default_value_t = 1_000_000, value_parser = clap::value_parser!(u64).range(1_000..=100_000_000))]
     max_iterations: u64,
@@ -394,6 +398,7 @@ pub fn parse() -> (Command, bool) {
             no_plots: a.no_plots,
             precision: a.precision,
             max_iterations: a.max_iterations,
+            lhs: a.sampling == "lhs",
         }),
         Sub::Sweep(a) => Command::Sweep(SweepCommand {
             file: a.file,

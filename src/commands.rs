@@ -112,7 +112,17 @@ fn default_out(file: &Path) -> PathBuf {
 
 /// `chancap run FILE`
 pub fn run(opts: &RunCommand) -> Result<(), Failure> {
-    let scenario = load(&opts.file)?;
+    let mut scenario = load(&opts.file)?;
+    if opts.lhs {
+        scenario.sampling = chancap::scenario::Sampling::LatinHypercube;
+        let n = opts.iterations.unwrap_or(scenario.iterations);
+        if n > engine::LHS_MAX {
+            return Err(Failure::Input(anyhow::anyhow!(
+                "--sampling lhs holds its strata in memory: use at most {} iterations",
+                engine::LHS_MAX
+            )));
+        }
+    }
     let run_opts = RunOptions {
         iterations: opts.iterations.unwrap_or(scenario.iterations),
         seed: opts.seed.unwrap_or(scenario.seed),

@@ -145,6 +145,8 @@ pub struct Plan {
     pub segment_streams: Vec<u64>,
     /// Stream id per campaign (responses).
     pub campaign_streams: Vec<u64>,
+    /// Latin hypercube strata of the uncertain inputs, when the run samples that way.
+    pub lhs: Option<super::Lhs>,
 }
 
 impl Plan {
@@ -229,6 +231,7 @@ impl Plan {
             channel_cells,
             segment_cells,
             uncovered_share,
+            lhs: None,
             param_streams: s.params.iter().map(|p| stream_id(&p.path)).collect(),
             channel_streams: s.channels.iter().map(|c| stream_id(&format!("channels.{}/capacity", c.name))).collect(),
             segment_streams: s.segments.iter().map(|x| stream_id(&format!("segments.{}/uncovered", x.name))).collect(),

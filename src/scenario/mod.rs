@@ -312,6 +312,17 @@ pub struct Copula {
     pub factor: Vec<f64>,
 }
 
+/// How the per-iteration uncertain inputs are sampled.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Sampling {
+    /// Independent draws (plain Monte Carlo).
+    #[default]
+    MonteCarlo,
+    /// Latin hypercube: each input's N draws fall one in each of N equally
+    /// likely strata, in a random order.
+    LatinHypercube,
+}
+
 /// How to load a scenario.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct LoadOptions {
@@ -357,6 +368,8 @@ pub struct Scenario {
     pub correlations: Vec<Correlation>,
     /// Their Gaussian copula; `None` without correlations.
     pub copula: Option<Copula>,
+    /// How the uncertain inputs are sampled (`run --sampling`).
+    pub sampling: Sampling,
     /// Findings that did not stop validation.
     pub warnings: Vec<Diagnostic>,
 }

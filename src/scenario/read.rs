@@ -843,6 +843,7 @@ impl Reader {
             params: std::mem::take(&mut self.params),
             correlations,
             copula,
+            sampling: Sampling::MonteCarlo,
             warnings: Vec::new(),
         })
     }
