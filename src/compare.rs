@@ -33,6 +33,8 @@ pub struct Entry {
 pub struct Versus {
     /// Revenue of this scenario − revenue of the first, per iteration.
     pub revenue_difference: Band,
+    /// Standard error of the mean revenue difference.
+    pub revenue_difference_se: f64,
     /// Contribution of this scenario − contribution of the first, per iteration.
     pub contribution_difference: Band,
     /// Standard error of the mean contribution difference.
@@ -75,8 +77,10 @@ pub fn compare(scenarios: &[Scenario], opts: &RunOptions, progress: &(dyn Fn(u64
                 let d = &r.distributions;
                 let contribution = paired(&first.contribution_values, &d.contribution_values);
                 let wins = d.contribution_values.iter().zip(&first.contribution_values).filter(|(b, a)| b > a).count();
+                let revenue = paired(&first.revenue_values, &d.revenue_values);
                 Versus {
-                    revenue_difference: (&paired(&first.revenue_values, &d.revenue_values)).into(),
+                    revenue_difference: (&revenue).into(),
+                    revenue_difference_se: revenue.se,
                     contribution_difference: (&contribution).into(),
                     contribution_difference_se: contribution.se,
                     p_beats_first: wins as f64 / d.contribution_values.len().max(1) as f64,

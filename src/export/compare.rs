@@ -87,6 +87,17 @@ pub fn table(c: &Comparison) -> super::table::Section {
         r
     };
     rows.push(row(format!("Revenue ({cur})"), &|k, _| band_text(&k.revenue, Unit::Money)));
+    rows.push(row(
+        format!("Revenue vs first, paired, mean ± 95 % ({cur})"),
+        &|_, i| match &c.scenarios[i].versus_first {
+            None => "(first)".into(),
+            Some(v) => format!(
+                "{} ± {}",
+                signed_money(v.revenue_difference.mean),
+                money_compact(1.96 * v.revenue_difference_se)
+            ),
+        },
+    ));
     rows.push(row(format!("Contribution ({cur})"), &|k, _| band_text(&k.contribution, Unit::Money)));
     rows.push(row(format!("Contribution vs first, paired, mean ± 95 % ({cur})"), &|_, i| match &c.scenarios[i]
         .versus_first
