@@ -170,16 +170,27 @@ pub fn run_batched(s: &Scenario, opts: &RunOptions, batch: u64, progress: &(dyn 
         return (Results::summarize(s, &plan, opts, &samples, &Sink::Exact), 0.0);
     }
     let acc = Accumulators::new(opts.iterations);
+    // Batch k is summarised while batch k + 1 is simulated (batches are still fed
+    // to the accumulators one at a time, in order).
     let mut start = 0;
-    let mut last: Option<Samples> = None;
+    let mut pending: Option<Samples> = None;
     while start < opts.iterations {
         let end = (start + batch).min(opts.iterations);
-        let samples = simulate_range(s, &plan, opts.seed, start..end, progress);
-        Results::summarize(s, &plan, opts, &samples, &Sink::Feed(&acc));
-        last = Some(samples);
+        let previous = pending.take();
+        let (samples, ()) = rayon::join(
+            || simulate_range(s, &plan, opts.seed, start..end, progress),
+            || {
+                if let Some(p) = previous {
+                    Results::summarize(s, &plan, opts, &p, &Sink::Feed(&acc));
+                }
+            },
+        );
+        pending = Some(samples);
         start = end;
     }
-    drop(last);
+    if let Some(p) = pending {
+        Results::summarize(s, &plan, opts, &p, &Sink::Feed(&acc));
+    }
     // The accumulators hold everything: read them back through no iterations.
     let none = Samples { layout: plan.layout.clone(), records: Vec::new() };
     (Results::summarize(s, &plan, opts, &none, &Sink::Emit(&acc)), acc.worst_rank_error())
