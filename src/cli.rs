@@ -138,7 +138,7 @@ enum Sub {
         #[arg(short, long)]
         quiet: bool,
     },
-    /// Simulate a scenario: print the report and write summary.json, cells.csv, capacity.csv.
+    /// Simulate a scenario: print the report, write summary.json, CSVs and charts.
     #[command(
         after_help = "Examples:\n  chancap run scenarios/reference.toml            # writes output/reference/\n  \
                             chancap run FILE --iterations 50000 --seed 7 --threads 2 --out DIR\n  \
