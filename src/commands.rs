@@ -445,9 +445,10 @@ pub fn sensitivity(opts: &SensitivityCommand) -> Result<(), Failure> {
                  shares are only indicative.\n",
             );
         }
+        let n_runs = runs(&scenario);
         text.push_str(&format!(
-            "\n{} runs in {:.1} s on {} threads. {}\n",
-            runs(&scenario),
+            "\n{n_runs} run{} in {:.1} s on {} threads. {}\n",
+            if n_runs == 1 { "" } else { "s" },
             elapsed.as_secs_f64(),
             pool.current_num_threads(),
             wrote(out_dir.path(), &files.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>())
