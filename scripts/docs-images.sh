@@ -7,7 +7,9 @@ cd "$(dirname "$0")/.."
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 cargo run --release --locked -q -- run scenarios/reference.toml --quiet --out "$out"
-for name in capacity-direct utilisation service-concept outcomes margin-bridge cost-to-serve; do
+cargo run --release --locked -q -- sensitivity scenarios/reference.toml --quiet --out "$out"
+for name in capacity-direct utilisation service-concept outcomes margin-bridge cost-to-serve convergence \
+            tornado-contribution; do
   printf '<!DOCTYPE html><html><body style="margin:0"><img src="%s.svg" style="width:800px;height:500px;display:block"></body></html>' \
     "$name" > "$out/$name.html"
   chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --window-size=800,500 \
