@@ -50,8 +50,13 @@ pub fn set_load_options(opts: chancap::scenario::LoadOptions) {
     let _ = LOAD_OPTIONS.set(opts);
 }
 
+/// The load options given on the command line.
+pub(crate) fn load_options() -> chancap::scenario::LoadOptions {
+    LOAD_OPTIONS.get().copied().unwrap_or_default()
+}
+
 pub(crate) fn load(path: &Path) -> Result<Scenario, Failure> {
-    let opts = LOAD_OPTIONS.get().copied().unwrap_or_default();
+    let opts = load_options();
     Scenario::from_path_with(path, opts).map_err(|e| match e {
         LoadError::Invalid(diags) => Failure::Invalid(diags.to_string()),
         io @ LoadError::Io { .. } => Failure::Input(anyhow::Error::new(io)),

@@ -2,7 +2,7 @@
 //! files for resuming, merging — around the library's pure sweep engine.
 
 use crate::cli::{MergeCommand, SweepCommand};
-use crate::commands::{Failure, load, print_warnings, progress_bar, stdout};
+use crate::commands::{Failure, load, load_options, print_warnings, progress_bar, stdout};
 use anyhow::{Context, anyhow};
 use chancap::engine::RunOptions;
 use chancap::export;
@@ -132,7 +132,7 @@ pub fn sweep(opts: &SweepCommand) -> Result<(), Failure> {
     }
     let text =
         std::fs::read_to_string(&opts.file).map_err(|e| input(format!("reading {}: {e}", opts.file.display())))?;
-    let doc = Document::parse(&text, &scenario.origin).map_err(input)?;
+    let doc = Document::parse(&text, &scenario.origin).map_err(input)?.with_load_options(load_options());
     let (file_sets, file_zip) = sweep::from_file(&text).map_err(input)?;
     let (sets, zip) = if opts.sets.is_empty() {
         (file_sets, opts.zip || file_zip)

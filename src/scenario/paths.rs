@@ -73,6 +73,7 @@ impl std::fmt::Display for FieldPath {
 pub struct Document {
     root: Table,
     origin: String,
+    load: super::LoadOptions,
 }
 
 fn str_of<'a>(t: &'a Table, key: &str) -> Option<&'a str> {
@@ -86,7 +87,13 @@ fn tables<'a>(root: &'a Table, key: &str) -> impl Iterator<Item = &'a Table> {
 impl Document {
     /// Reads the text of a scenario that is already known to be valid.
     pub fn parse(text: &str, origin: &str) -> Result<Document, toml::de::Error> {
-        Ok(Document { root: text.parse::<Table>()?, origin: origin.to_string() })
+        Ok(Document { root: text.parse::<Table>()?, origin: origin.to_string(), load: super::LoadOptions::default() })
+    }
+
+    /// Validates edited versions with these options (e.g. repairing correlations).
+    pub fn with_load_options(mut self, load: super::LoadOptions) -> Document {
+        self.load = load;
+        self
     }
 
     /// The table a place points at, if the file has it.
@@ -318,7 +325,7 @@ impl Document {
 
     /// Validates the edited file like a scenario file.
     pub fn scenario(&self) -> Result<Scenario, Box<Diagnostics>> {
-        Scenario::from_toml_str(&self.to_text(), &self.origin)
+        Scenario::from_toml_str_with(&self.to_text(), &self.origin, self.load)
     }
 }
 
