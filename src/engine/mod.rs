@@ -174,17 +174,23 @@ pub fn run_batched(s: &Scenario, opts: &RunOptions, batch: u64, progress: &(dyn 
     // to the accumulators one at a time, in order).
     let mut start = 0;
     let mut pending: Option<Samples> = None;
+    // The records of a summarised batch are reused for the next but one: no
+    // fresh pages to fault in, no zeroing (every iteration clears its record).
+    let mut spare: Vec<f64> = Vec::new();
     while start < opts.iterations {
         let end = (start + batch).min(opts.iterations);
         let previous = pending.take();
-        let (samples, ()) = rayon::join(
-            || simulate_range(s, &plan, opts.seed, start..end, progress),
+        let buffer = std::mem::take(&mut spare);
+        let (samples, used) = rayon::join(
+            || simulate_range_into(s, &plan, opts.seed, start..end, buffer, progress),
             || {
-                if let Some(p) = previous {
+                previous.map(|p| {
                     Results::summarize(s, &plan, opts, &p, &Sink::Feed(&acc));
-                }
+                    p.records
+                })
             },
         );
+        spare = used.unwrap_or_default();
         pending = Some(samples);
         start = end;
     }
@@ -211,9 +217,21 @@ pub fn simulate_range(
     range: std::ops::Range<u64>,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Samples {
+    simulate_range_into(s, plan, seed, range, Vec::new(), progress)
+}
+
+/// [`simulate_range`] into a reused buffer.
+fn simulate_range_into(
+    s: &Scenario,
+    plan: &Plan,
+    seed: u64,
+    range: std::ops::Range<u64>,
+    mut records: Vec<f64>,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Samples {
     let len = plan.layout.len();
     let n = usize::try_from(range.end.saturating_sub(range.start)).unwrap_or(usize::MAX);
-    let mut records = vec![0.0; n.saturating_mul(len)];
+    records.resize(n.saturating_mul(len), 0.0);
     if len > 0 {
         records.par_chunks_mut(BLOCK * len).enumerate().for_each(|(block, chunk)| {
             let mut work = Workspace::new(s, plan);
