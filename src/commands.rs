@@ -109,10 +109,10 @@ pub fn check(opts: &CheckOptions) -> Result<(), Failure> {
     }
 }
 
-/// The default output directory: `output/<file stem>/`.
-fn default_out(file: &Path) -> PathBuf {
+/// The default output directory: `output/<file stem><suffix>/`.
+pub(crate) fn default_out(file: &Path, suffix: &str) -> PathBuf {
     let stem = file.file_stem().map_or_else(|| "scenario".into(), |s| s.to_string_lossy().into_owned());
-    Path::new("output").join(stem)
+    Path::new("output").join(format!("{stem}{suffix}"))
 }
 
 /// `chancap run FILE`
@@ -140,7 +140,7 @@ pub fn run(opts: &RunCommand) -> Result<(), Failure> {
     // Check the output directory before the long part.
     let out_path = match (&opts.out, opts.json) {
         (Some(dir), _) => Some(dir.clone()),
-        (None, false) => Some(default_out(&opts.file)),
+        (None, false) => Some(default_out(&opts.file, "")),
         (None, true) => None,
     };
     let out_dir = match &out_path {
@@ -180,11 +180,10 @@ pub fn run(opts: &RunCommand) -> Result<(), Failure> {
             ("capacity.csv".to_string(), export::csv::capacity(&results)),
         ];
         if !opts.no_plots {
-            files.extend(chart_files(&results)?);
+            files.extend(chart_files(export::charts::all(&results))?);
         }
-        let files: Vec<(&str, Vec<u8>)> = files.iter().map(|(n, b)| (n.as_str(), b.clone())).collect();
         dir.write_all(&files).map_err(|e| Failure::Runtime(e.into()))?;
-        written = files.iter().map(|(n, _)| n.to_string()).collect();
+        written = files.into_iter().map(|(n, _)| n).collect();
     }
     if opts.json {
         return stdout(&summary);
@@ -206,7 +205,7 @@ pub fn run(opts: &RunCommand) -> Result<(), Failure> {
     Ok(())
 }
 
-fn thread_pool(threads: Option<usize>) -> Result<rayon::ThreadPool, Failure> {
+pub(crate) fn thread_pool(threads: Option<usize>) -> Result<rayon::ThreadPool, Failure> {
     let mut b = rayon::ThreadPoolBuilder::new();
     if let Some(n) = threads {
         b = b.num_threads(n);
@@ -297,7 +296,7 @@ pub fn report(opts: &ReportCommand) -> Result<(), Failure> {
         print_warnings(&scenario);
     }
     let date = report_date()?;
-    let out_dir = OutputDir::prepare(&opts.out.clone().unwrap_or_else(|| default_out(&opts.file)))
+    let out_dir = OutputDir::prepare(&opts.out.clone().unwrap_or_else(|| default_out(&opts.file, "")))
         .map_err(|e| Failure::Input(e.into()))?;
     let results = match &opts.from {
         Some(dir) => read_results(dir, &scenario)?,
@@ -363,13 +362,7 @@ pub fn compare(opts: &CompareCommand) -> Result<(), Failure> {
     }
     let out_dir = OutputDir::prepare(&opts.out.clone().unwrap_or_else(|| Path::new("output").join("compare")))
         .map_err(|e| Failure::Input(e.into()))?;
-    let pool = {
-        let mut b = rayon::ThreadPoolBuilder::new();
-        if let Some(n) = opts.threads {
-            b = b.num_threads(n);
-        }
-        b.build().context("starting worker threads").map_err(Failure::Runtime)?
-    };
+    let pool = thread_pool(opts.threads)?;
     let bar =
         progress_bar(run_opts.iterations * scenarios.len() as u64, !opts.quiet && std::io::stderr().is_terminal());
     let start = Instant::now();
@@ -381,15 +374,9 @@ pub fn compare(opts: &CompareCommand) -> Result<(), Failure> {
         ("compare.json".to_string(), export::compare::json(&comparison)),
     ];
     if !opts.no_plots {
-        let charts = export::charts::compare(&comparison).map_err(|e| Failure::Runtime(e.into()))?;
-        files.extend(
-            charts
-                .into_iter()
-                .flat_map(|c| [(format!("{}.svg", c.name), c.svg.into_bytes()), (format!("{}.png", c.name), c.png)]),
-        );
+        files.extend(chart_files(export::charts::compare(&comparison))?);
     }
-    let named: Vec<(&str, Vec<u8>)> = files.iter().map(|(n, b)| (n.as_str(), b.clone())).collect();
-    out_dir.write_all(&named).map_err(|e| Failure::Runtime(e.into()))?;
+    out_dir.write_all(&files).map_err(|e| Failure::Runtime(e.into()))?;
     if !opts.quiet {
         let mut text = export::compare::table(&comparison).terminal();
         text.push_str(&format!(
@@ -414,18 +401,9 @@ pub fn sensitivity(opts: &SensitivityCommand) -> Result<(), Failure> {
     let metric = Metric::parse(&scenario, &opts.metric).map_err(|e| Failure::Input(anyhow::anyhow!(e)))?;
     let run_opts =
         RunOptions { iterations: opts.iterations.unwrap_or(2_000), seed: opts.seed.unwrap_or(scenario.seed) };
-    let out_path = opts.out.clone().unwrap_or_else(|| {
-        let stem = opts.file.file_stem().map_or_else(|| "scenario".into(), |s| s.to_string_lossy().into_owned());
-        Path::new("output").join(format!("{stem}-sensitivity"))
-    });
+    let out_path = opts.out.clone().unwrap_or_else(|| default_out(&opts.file, "-sensitivity"));
     let out_dir = OutputDir::prepare(&out_path).map_err(|e| Failure::Input(e.into()))?;
-    let pool = {
-        let mut b = rayon::ThreadPoolBuilder::new();
-        if let Some(n) = opts.threads {
-            b = b.num_threads(n);
-        }
-        b.build().context("starting worker threads").map_err(Failure::Runtime)?
-    };
+    let pool = thread_pool(opts.threads)?;
     let bar = progress_bar(runs(&scenario) * run_opts.iterations, !opts.quiet && std::io::stderr().is_terminal());
     let start = Instant::now();
     let result = pool.install(|| analyse(&scenario, &metric, &run_opts, &|n| bar.tick(n)));
@@ -436,12 +414,9 @@ pub fn sensitivity(opts: &SensitivityCommand) -> Result<(), Failure> {
         ("sensitivity.json".to_string(), export::sensitivity::json(&result)),
     ];
     if !opts.no_plots {
-        let chart = export::charts::tornado(&result, &scenario.name).map_err(|e| Failure::Runtime(e.into()))?;
-        files.push((format!("{}.svg", chart.name), chart.svg.into_bytes()));
-        files.push((format!("{}.png", chart.name), chart.png));
+        files.extend(chart_files(export::charts::tornado(&result, &scenario.name).map(|c| vec![c]))?);
     }
-    let named: Vec<(&str, Vec<u8>)> = files.iter().map(|(n, b)| (n.as_str(), b.clone())).collect();
-    out_dir.write_all(&named).map_err(|e| Failure::Runtime(e.into()))?;
+    out_dir.write_all(&files).map_err(|e| Failure::Runtime(e.into()))?;
     if !opts.quiet {
         let mut text = export::sensitivity::table(&result).terminal();
         if result.correlated_inputs {
@@ -496,9 +471,11 @@ impl Progress {
     }
 }
 
-/// Every chart as `NAME.svg` and `NAME.png`.
-fn chart_files(results: &Results) -> Result<Vec<(String, Vec<u8>)>, Failure> {
-    let charts = export::charts::all(results).map_err(|e| Failure::Runtime(e.into()))?;
+/// Drawn charts as files `NAME.svg` and `NAME.png`.
+pub(crate) fn chart_files(
+    charts: Result<Vec<export::charts::Chart>, export::charts::ChartError>,
+) -> Result<Vec<(String, Vec<u8>)>, Failure> {
+    let charts = charts.map_err(|e| Failure::Runtime(e.into()))?;
     Ok(charts
         .into_iter()
         .flat_map(|c| [(format!("{}.svg", c.name), c.svg.into_bytes()), (format!("{}.png", c.name), c.png)])

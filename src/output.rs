@@ -43,11 +43,12 @@ impl OutputDir {
 
     /// Writes every `(file name, bytes)` pair: all to temporary names first, then
     /// renamed into place. On error, the temporary files are removed.
-    pub fn write_all(&self, files: &[(&str, Vec<u8>)]) -> Result<Vec<PathBuf>, OutputError> {
+    pub fn write_all<N: AsRef<str>>(&self, files: &[(N, Vec<u8>)]) -> Result<Vec<PathBuf>, OutputError> {
         let err = |source| OutputError { path: self.path.display().to_string(), source };
         let mut staged = Vec::new();
         let result = (|| {
             for (name, bytes) in files {
+                let name = name.as_ref();
                 let tmp = self.path.join(format!(".{name}.tmp-{}", std::process::id()));
                 staged.push((tmp.clone(), self.path.join(name)));
                 let mut f = fs::File::create(&tmp)?;

@@ -456,13 +456,8 @@ impl Results {
 
         let all = metrics(sink, "total", samples, layout, &all_cells, &all_unallocated);
         let uncovered = column(samples, |r| (0..s.segments.len()).map(|x| r[layout.uncovered(x)]).sum());
-        let revenue = column(samples, |r| all_cells.iter().map(|k| r[layout.cell(*k, m::REVENUE)]).sum());
-        let contribution = column(samples, |r| {
-            let gm: f64 = all_cells.iter().map(|k| r[layout.cell(*k, m::GROSS_MARGIN)]).sum();
-            let cost: f64 = all_cells.iter().map(|k| r[layout.cell(*k, m::CHANNEL_COST)]).sum::<f64>()
-                + all_unallocated.iter().map(|x| r[*x]).sum::<f64>();
-            gm - cost
-        });
+        let revenue = column(samples, |r| layout.revenue(r));
+        let contribution = column(samples, |r| layout.contribution(r));
         let n = samples.iterations();
         let targets = s
             .targets

@@ -82,20 +82,13 @@ impl Metric {
 
     /// The metric in each iteration of a run's records.
     pub fn values(&self, s: &Scenario, plan: &Plan, samples: &Samples) -> Vec<f64> {
-        use crate::engine::plan::cell_metric as m;
         let layout = &plan.layout;
-        let cells = plan.cells.len();
         (0..samples.iterations())
             .map(|i| {
                 let r = samples.record(i);
                 match self {
-                    Metric::Revenue => (0..cells).map(|k| r[layout.cell(k, m::REVENUE)]).sum(),
-                    Metric::Contribution => {
-                        let gm: f64 = (0..cells).map(|k| r[layout.cell(k, m::GROSS_MARGIN)]).sum();
-                        let cost: f64 = (0..cells).map(|k| r[layout.cell(k, m::CHANNEL_COST)]).sum::<f64>()
-                            + (0..s.channels.len()).map(|c| r[layout.unallocated(c)]).sum::<f64>();
-                        gm - cost
-                    }
+                    Metric::Revenue => layout.revenue(r),
+                    Metric::Contribution => layout.contribution(r),
                     Metric::Shortfall(c) => {
                         (0..s.periods).map(|t| (r[layout.required(*c, t)] - r[layout.available(*c, t)]).max(0.0)).sum()
                     }

@@ -2,8 +2,10 @@
 //! files for resuming, merging — around the library's pure sweep engine.
 
 use crate::cli::{MergeCommand, SweepCommand};
-use crate::commands::{Failure, load, load_options, print_warnings, progress_bar, stdout};
-use anyhow::{Context, anyhow};
+use crate::commands::{
+    Failure, chart_files, default_out, load, load_options, print_warnings, progress_bar, stdout, thread_pool,
+};
+use anyhow::anyhow;
 use chancap::engine::RunOptions;
 use chancap::export;
 use chancap::output::OutputDir;
@@ -68,19 +70,13 @@ fn output_files(out: &SweepOutput, no_plots: bool) -> Result<Vec<(String, Vec<u8
     let mut files =
         vec![("sweep.csv".to_string(), export::sweep::csv(out)), ("sweep.json".to_string(), export::sweep::json(out))];
     if !no_plots {
-        let charts = export::charts::sweep(out).map_err(runtime)?;
-        files.extend(
-            charts
-                .into_iter()
-                .flat_map(|c| [(format!("{}.svg", c.name), c.svg.into_bytes()), (format!("{}.png", c.name), c.png)]),
-        );
+        files.extend(chart_files(export::charts::sweep(out))?);
     }
     Ok(files)
 }
 
 fn write(dir: &OutputDir, files: &[(String, Vec<u8>)]) -> Result<(), Failure> {
-    let files: Vec<(&str, Vec<u8>)> = files.iter().map(|(n, b)| (n.as_str(), b.clone())).collect();
-    dir.write_all(&files).map(|_| ()).map_err(runtime)
+    dir.write_all(files).map(|_| ()).map_err(runtime)
 }
 
 /// A short table of the best points by mean contribution.
@@ -154,10 +150,7 @@ pub fn sweep(opts: &SweepCommand) -> Result<(), Failure> {
     let scenario_hash = sweep::hash(&text);
     let sweep_hash = sweep::hash(&format!("{scenario_hash};{}", definition.canonical(&run_opts)));
 
-    let out_path = opts.out.clone().unwrap_or_else(|| {
-        let stem = opts.file.file_stem().map_or_else(|| "scenario".into(), |s| s.to_string_lossy().into_owned());
-        Path::new("output").join(format!("{stem}-sweep"))
-    });
+    let out_path = opts.out.clone().unwrap_or_else(|| default_out(&opts.file, "-sweep"));
     let out_dir = OutputDir::prepare(&out_path).map_err(|e| Failure::Input(e.into()))?;
     let points_dir = OutputDir::prepare(&out_path.join(POINTS_DIR)).map_err(|e| Failure::Input(e.into()))?;
 
@@ -166,13 +159,7 @@ pub fn sweep(opts: &SweepCommand) -> Result<(), Failure> {
     // Every point is validated before anything runs.
     let scenarios = definition.scenarios(&doc, &todo).map_err(input)?;
 
-    let pool = {
-        let mut b = rayon::ThreadPoolBuilder::new();
-        if let Some(n) = opts.threads {
-            b = b.num_threads(n);
-        }
-        b.build().context("starting worker threads").map_err(Failure::Runtime)?
-    };
+    let pool = thread_pool(opts.threads)?;
     if !opts.quiet && !done.is_empty() {
         eprintln!("resuming: {} of {} points already done", indices.len() - todo.len(), indices.len());
     }

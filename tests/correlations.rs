@@ -4,6 +4,7 @@
 
 use chancap::engine::{self, RunOptions, plan::Plan};
 use chancap::scenario::{LoadOptions, Scenario};
+use chancap::sensitivity::spearman;
 
 fn with(correlations: &str) -> String {
     format!("{}\n{correlations}", super::reference())
@@ -11,25 +12,6 @@ fn with(correlations: &str) -> String {
 
 fn pair(a: &str, b: &str, rank: f64) -> String {
     format!("[[correlations]]\nbetween = [\"{a}\", \"{b}\"]\nrank = {rank}\n")
-}
-
-/// Spearman's rank correlation of two samples without ties.
-fn spearman(x: &[f64], y: &[f64]) -> f64 {
-    let ranks = |v: &[f64]| {
-        let mut idx: Vec<usize> = (0..v.len()).collect();
-        idx.sort_by(|a, b| v[*a].total_cmp(&v[*b]));
-        let mut r = vec![0.0; v.len()];
-        for (rank, i) in idx.into_iter().enumerate() {
-            r[i] = rank as f64;
-        }
-        r
-    };
-    let (rx, ry) = (ranks(x), ranks(y));
-    let n = x.len() as f64;
-    let m = (n - 1.0) / 2.0;
-    let cov: f64 = rx.iter().zip(&ry).map(|(a, b)| (a - m) * (b - m)).sum();
-    let var: f64 = rx.iter().map(|a| (a - m) * (a - m)).sum();
-    cov / var
 }
 
 /// The values two inputs take over `n` iterations.

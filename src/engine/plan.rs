@@ -65,6 +65,20 @@ impl Layout {
         self.channel_base(c)
     }
 
+    /// Total revenue of a record: its cells' revenue summed.
+    pub fn revenue(&self, r: &[f64]) -> f64 {
+        (0..self.cells).map(|k| r[self.cell(k, cell_metric::REVENUE)]).sum()
+    }
+
+    /// Total contribution of a record: gross margin − channel cost of every cell −
+    /// every channel's unallocated fixed cost.
+    pub fn contribution(&self, r: &[f64]) -> f64 {
+        let gm: f64 = (0..self.cells).map(|k| r[self.cell(k, cell_metric::GROSS_MARGIN)]).sum();
+        let cost: f64 = (0..self.cells).map(|k| r[self.cell(k, cell_metric::CHANNEL_COST)]).sum::<f64>()
+            + (0..self.channels).map(|c| r[self.unallocated(c)]).sum::<f64>();
+        gm - cost
+    }
+
     /// Index of channel `c`'s required capacity in period `t` (0-based).
     #[inline]
     pub fn required(&self, c: usize, t: usize) -> usize {
