@@ -8,7 +8,7 @@
 
 use crate::accumulate::Sink;
 use crate::engine::plan::{Layout, Plan, cell_metric as m};
-use crate::engine::{RunOptions, Samples};
+use crate::engine::{Block, RunOptions, Samples};
 use crate::scenario::{ChannelModel, Scenario, TargetMetric};
 use crate::stats::Stat;
 use rayon::prelude::*;
@@ -286,11 +286,6 @@ pub struct PeriodCapacity {
     pub p_shortfall: f64,
 }
 
-/// A column of per-iteration values.
-fn column(samples: &Samples, f: impl Fn(&[f64]) -> f64) -> Vec<f64> {
-    (0..samples.iterations()).map(|i| f(samples.record(i))).collect()
-}
-
 /// Sums of the raw cell metrics over `cells` per iteration, plus `extra_cost`
 /// (unallocated fixed cost) columns added to the channel cost.
 fn metrics(
@@ -302,7 +297,10 @@ fn metrics(
     extra_cost: &[usize],
 ) -> Metrics {
     let k = |name: &str| format!("{key}/{name}");
-    let sum = |metric: usize| column(samples, |r| cells.iter().map(|k| r[layout.cell(*k, metric)]).sum());
+    let sum = |metric: usize| {
+        let fields: Vec<usize> = cells.iter().map(|k| layout.cell(*k, metric)).collect();
+        samples.sum_of_fields(&fields)
+    };
     let opportunities = sum(m::OPPORTUNITIES);
     let served = sum(m::SERVED);
     let wins = sum(m::WINS);
@@ -310,9 +308,8 @@ fn metrics(
     let gross_margin = sum(m::GROSS_MARGIN);
     let mut cost = sum(m::CHANNEL_COST);
     if !extra_cost.is_empty() {
-        for (i, c) in cost.iter_mut().enumerate() {
-            let r = samples.record(i);
-            *c += extra_cost.iter().map(|x| r[*x]).sum::<f64>();
+        for (c, extra) in cost.iter_mut().zip(samples.sum_of_fields(extra_cost)) {
+            *c += extra;
         }
     }
     let contribution: Vec<f64> = gross_margin.iter().zip(&cost).map(|(g, c)| g - c).collect();
@@ -330,6 +327,15 @@ fn metrics(
     }
 }
 
+/// The required and the available capacity of each period, in a block.
+fn required_and_available<'a>(
+    b: Block<'a>,
+    required: &'a [usize],
+    available: &'a [usize],
+) -> impl Iterator<Item = (&'a [f64], &'a [f64])> + 'a {
+    required.iter().zip(available).map(move |(r, a)| (b.field(*r), b.field(*a)))
+}
+
 fn capacity(sink: &Sink, s: &Scenario, samples: &Samples, layout: &Layout, c: usize) -> Option<Capacity> {
     let channel = &s.channels[c];
     let fte_per_unit = match &channel.model {
@@ -338,27 +344,36 @@ fn capacity(sink: &Sink, s: &Scenario, samples: &Samples, layout: &Layout, c: us
         _ => None,
     };
     let periods = s.periods;
-    let required = column(samples, |r| (0..periods).map(|t| r[layout.required(c, t)]).sum());
-    let available = column(samples, |r| (0..periods).map(|t| r[layout.available(c, t)]).sum());
-    let shortfall = column(samples, |r| {
-        (0..periods).map(|t| (r[layout.required(c, t)] - r[layout.available(c, t)]).max(0.0)).sum()
+    let required_fields: Vec<usize> = (0..periods).map(|t| layout.required(c, t)).collect();
+    let available_fields: Vec<usize> = (0..periods).map(|t| layout.available(c, t)).collect();
+    let required = samples.sum_of_fields(&required_fields);
+    let available = samples.sum_of_fields(&available_fields);
+    let shortfall = samples.derive(|b, out| {
+        for period in required_and_available(b, &required_fields, &available_fields) {
+            for ((o, r), a) in out.iter_mut().zip(period.0).zip(period.1) {
+                *o += (r - a).max(0.0);
+            }
+        }
+    });
+    // 1.0 where some period is short.
+    let short_somewhere = samples.derive(|b, out| {
+        out.fill(0.0);
+        for period in required_and_available(b, &required_fields, &available_fields) {
+            for ((o, r), a) in out.iter_mut().zip(period.0).zip(period.1) {
+                if r > a {
+                    *o = 1.0;
+                }
+            }
+        }
     });
     let n = samples.iterations();
-    let short_any = sink.share(
-        &format!("cap/{c}/p_shortfall"),
-        (0..n)
-            .filter(|i| {
-                let r = samples.record(*i);
-                (0..periods).any(|t| r[layout.required(c, t)] > r[layout.available(c, t)])
-            })
-            .count(),
-        n,
-    );
+    let short_any =
+        sink.share(&format!("cap/{c}/p_shortfall"), short_somewhere.iter().filter(|x| **x > 0.0).count(), n);
     let period_entries = (0..periods)
         .into_par_iter()
         .map(|t| {
-            let req = column(samples, |r| r[layout.required(c, t)]);
-            let avail = column(samples, |r| r[layout.available(c, t)]);
+            let req = samples.field(layout.required(c, t));
+            let avail = samples.field(layout.available(c, t));
             let short: Vec<f64> = req.iter().zip(&avail).map(|(r, a)| (r - a).max(0.0)).collect();
             let key = |name: &str| format!("cap/{c}/{t}/{name}");
             let p_short = sink.share(&key("p_shortfall"), req.iter().zip(&avail).filter(|(r, a)| r > a).count(), n);
@@ -428,8 +443,7 @@ impl Results {
                     segment: seg.name.clone(),
                     label: seg.label.clone(),
                     metrics: metrics(sink, &format!("segment/{x}"), samples, layout, &of_segment, &[]),
-                    uncovered: sink
-                        .stat(&format!("segment/{x}/uncovered"), column(samples, |r| r[layout.uncovered(x)])),
+                    uncovered: sink.stat(&format!("segment/{x}/uncovered"), samples.field(layout.uncovered(x))),
                 }
             })
             .collect();
@@ -448,16 +462,16 @@ impl Results {
                     &plan.channel_cells[c],
                     &[layout.unallocated(c)],
                 ),
-                unallocated_cost: sink
-                    .stat(&format!("channel/{c}/unallocated"), column(samples, |r| r[layout.unallocated(c)])),
+                unallocated_cost: sink.stat(&format!("channel/{c}/unallocated"), samples.field(layout.unallocated(c))),
                 capacity: capacity(sink, s, samples, layout, c),
             })
             .collect();
 
         let all = metrics(sink, "total", samples, layout, &all_cells, &all_unallocated);
-        let uncovered = column(samples, |r| (0..s.segments.len()).map(|x| r[layout.uncovered(x)]).sum());
-        let revenue = column(samples, |r| layout.revenue(r));
-        let contribution = column(samples, |r| layout.contribution(r));
+        let uncovered_fields: Vec<usize> = (0..s.segments.len()).map(|x| layout.uncovered(x)).collect();
+        let uncovered = samples.sum_of_fields(&uncovered_fields);
+        let revenue = samples.derive(|b, out| layout.revenue(b, out));
+        let contribution = samples.derive(|b, out| layout.contribution(b, out));
         let n = samples.iterations();
         let targets = s
             .targets

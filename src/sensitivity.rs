@@ -83,26 +83,30 @@ impl Metric {
     /// The metric in each iteration of a run's records.
     pub fn values(&self, s: &Scenario, plan: &Plan, samples: &Samples) -> Vec<f64> {
         let layout = &plan.layout;
-        (0..samples.iterations())
-            .map(|i| {
-                let r = samples.record(i);
-                match self {
-                    Metric::Revenue => layout.revenue(r),
-                    Metric::Contribution => layout.contribution(r),
-                    Metric::Shortfall(c) => {
-                        (0..s.periods).map(|t| (r[layout.required(*c, t)] - r[layout.available(*c, t)]).max(0.0)).sum()
-                    }
-                    Metric::RequiredFte(c) => {
-                        let hours_per_fte = match &s.channels[*c].model {
-                            ChannelModel::People(p) => p.hours_per_fte,
-                            _ => f64::NAN,
-                        };
-                        let hours: f64 = (0..s.periods).map(|t| r[layout.required(*c, t)]).sum();
-                        hours * s.ppy() as f64 / hours_per_fte / s.periods as f64
+        match self {
+            Metric::Revenue => samples.derive(|b, out| layout.revenue(b, out)),
+            Metric::Contribution => samples.derive(|b, out| layout.contribution(b, out)),
+            Metric::Shortfall(c) => samples.derive(|b, out| {
+                for t in 0..s.periods {
+                    let (r, a) = (b.field(layout.required(*c, t)), b.field(layout.available(*c, t)));
+                    for ((o, r), a) in out.iter_mut().zip(r).zip(a) {
+                        *o += (r - a).max(0.0);
                     }
                 }
-            })
-            .collect()
+            }),
+            Metric::RequiredFte(c) => {
+                let hours_per_fte = match &s.channels[*c].model {
+                    ChannelModel::People(p) => p.hours_per_fte,
+                    _ => f64::NAN,
+                };
+                let fields: Vec<usize> = (0..s.periods).map(|t| layout.required(*c, t)).collect();
+                let mut hours = samples.sum_of_fields(&fields);
+                for h in &mut hours {
+                    *h = *h * s.ppy() as f64 / hours_per_fte / s.periods as f64;
+                }
+                hours
+            }
+        }
     }
 }
 

@@ -40,25 +40,100 @@ impl RunOptions {
     }
 }
 
-/// The raw outcome of a run: one record of [`Layout::len`] numbers per iteration.
+/// The raw outcome of a run: one record of [`Layout::len`] numbers (fields) per
+/// iteration.
+///
+/// Stored in blocks of [`BLOCK`] iterations (the last may be shorter), each block
+/// field by field: the values of field `j` for the iterations of a block are
+/// contiguous. One thread writes a whole block, and the summary, which reads a
+/// few hundred fields across every iteration, reads contiguous runs instead of
+/// striding through records.
 #[derive(Debug, Clone)]
 pub struct Samples {
     /// Where each quantity sits in a record.
     pub layout: Layout,
-    /// Row-major records, iteration by iteration.
-    pub records: Vec<f64>,
+    values: Vec<f64>,
+    iterations: usize,
+}
+
+/// The records of up to [`BLOCK`] consecutive iterations, field by field.
+#[derive(Debug, Clone, Copy)]
+pub struct Block<'a> {
+    n: usize,
+    values: &'a [f64],
+}
+
+impl<'a> Block<'a> {
+    /// Iterations in the block.
+    pub fn len(&self) -> usize {
+        self.n
+    }
+
+    /// True if the block holds no iteration.
+    pub fn is_empty(&self) -> bool {
+        self.n == 0
+    }
+
+    /// Field `j` of each iteration of the block.
+    #[inline]
+    pub fn field(&self, j: usize) -> &'a [f64] {
+        &self.values[j * self.n..(j + 1) * self.n]
+    }
 }
 
 impl Samples {
-    /// Number of iterations.
-    pub fn iterations(&self) -> usize {
-        self.records.len().checked_div(self.layout.len()).unwrap_or(0)
+    /// No iterations.
+    pub fn empty(layout: Layout) -> Samples {
+        Samples { layout, values: Vec::new(), iterations: 0 }
     }
 
-    /// The record of iteration `i`.
-    pub fn record(&self, i: usize) -> &[f64] {
+    /// Number of iterations.
+    pub fn iterations(&self) -> usize {
+        self.iterations
+    }
+
+    /// The blocks, in iteration order.
+    pub fn blocks(&self) -> impl Iterator<Item = Block<'_>> {
         let len = self.layout.len();
-        &self.records[i * len..(i + 1) * len]
+        self.values.chunks((BLOCK * len).max(1)).map(move |values| Block { n: values.len() / len, values })
+    }
+
+    /// A value per iteration, computed block by block: `f(block, out)` fills the
+    /// block's share of the column, which arrives holding −0.0 (the neutral
+    /// element of a floating-point sum, as in `Iterator::sum`).
+    pub fn derive(&self, f: impl Fn(Block<'_>, &mut [f64])) -> Vec<f64> {
+        let mut out = vec![-0.0; self.iterations];
+        for (block, part) in self.blocks().zip(out.chunks_mut(BLOCK)) {
+            f(block, part);
+        }
+        out
+    }
+
+    /// Field `j` of every iteration.
+    pub fn field(&self, j: usize) -> Vec<f64> {
+        self.derive(|b, out| out.copy_from_slice(b.field(j)))
+    }
+
+    /// The sum of `fields` in every iteration, added in the order given.
+    pub fn sum_of_fields(&self, fields: &[usize]) -> Vec<f64> {
+        self.derive(|b, out| add_fields(b, fields, out))
+    }
+
+    /// The record of iteration `i` (gathered from its block; for tests and
+    /// inspection, not for bulk reads).
+    pub fn record(&self, i: usize) -> Vec<f64> {
+        let Some(block) = self.blocks().nth(i / BLOCK) else { return Vec::new() };
+        (0..self.layout.len()).map(|j| block.field(j)[i % BLOCK]).collect()
+    }
+}
+
+/// Adds `fields` of each iteration of `b` to `out`, in the order given.
+#[inline]
+pub fn add_fields(b: Block<'_>, fields: &[usize], out: &mut [f64]) {
+    for &j in fields {
+        for (o, v) in out.iter_mut().zip(b.field(j)) {
+            *o += v;
+        }
     }
 }
 
@@ -186,7 +261,7 @@ pub fn run_batched(s: &Scenario, opts: &RunOptions, batch: u64, progress: &(dyn 
             || {
                 previous.map(|p| {
                     Results::summarize(s, &plan, opts, &p, &Sink::Feed(&acc));
-                    p.records
+                    p.values
                 })
             },
         );
@@ -198,7 +273,7 @@ pub fn run_batched(s: &Scenario, opts: &RunOptions, batch: u64, progress: &(dyn 
         Results::summarize(s, &plan, opts, &p, &Sink::Feed(&acc));
     }
     // The accumulators hold everything: read them back through no iterations.
-    let none = Samples { layout: plan.layout.clone(), records: Vec::new() };
+    let none = Samples::empty(plan.layout.clone());
     (Results::summarize(s, &plan, opts, &none, &Sink::Emit(&acc)), acc.worst_rank_error())
 }
 
@@ -226,23 +301,35 @@ fn simulate_range_into(
     plan: &Plan,
     seed: u64,
     range: std::ops::Range<u64>,
-    mut records: Vec<f64>,
+    mut values: Vec<f64>,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Samples {
     let len = plan.layout.len();
     let n = usize::try_from(range.end.saturating_sub(range.start)).unwrap_or(usize::MAX);
-    records.resize(n.saturating_mul(len), 0.0);
+    let needed = n.saturating_mul(len);
+    // Every value is overwritten below, so a reused buffer is not cleared and a
+    // new one comes zeroed from the allocator (untouched pages, no memset).
+    if values.capacity() < needed {
+        values = vec![0.0; needed];
+    } else {
+        values.resize(needed, 0.0);
+    }
     if len > 0 {
-        records.par_chunks_mut(BLOCK * len).enumerate().for_each(|(block, chunk)| {
+        values.par_chunks_mut(BLOCK * len).enumerate().for_each(|(block, chunk)| {
             let mut work = Workspace::new(s, plan);
-            for (j, record) in chunk.chunks_mut(len).enumerate() {
+            let mut record = vec![0.0; len];
+            let bn = chunk.len() / len;
+            for j in 0..bn {
                 let i = range.start + (block * BLOCK + j) as u64;
-                work.iterate(s, plan, seed, i, record);
+                work.iterate(s, plan, seed, i, &mut record);
+                for (field, v) in record.iter().enumerate() {
+                    chunk[field * bn + j] = *v;
+                }
             }
-            progress((chunk.len() / len) as u64);
+            progress(bn as u64);
         });
     }
-    Samples { layout: plan.layout.clone(), records }
+    Samples { layout: plan.layout.clone(), values, iterations: n }
 }
 
 /// Latin hypercube strata: for each uncertain input, a random order of the N

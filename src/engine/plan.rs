@@ -7,6 +7,7 @@
 //! covered cell is its routed demand; each campaign adds a lane.
 
 use super::rng::stream_id;
+use super::{Block, add_fields};
 use crate::scenario::{ChannelModel, ParamId, Scenario};
 
 /// Raw per-cell metrics in an iteration record, in this order.
@@ -65,18 +66,27 @@ impl Layout {
         self.channel_base(c)
     }
 
-    /// Total revenue of a record: its cells' revenue summed.
-    pub fn revenue(&self, r: &[f64]) -> f64 {
-        (0..self.cells).map(|k| r[self.cell(k, cell_metric::REVENUE)]).sum()
+    /// Total revenue of each iteration of a block (its cells' revenue summed), into
+    /// `out` (see [`Samples::derive`](super::Samples::derive)).
+    pub fn revenue(&self, b: Block<'_>, out: &mut [f64]) {
+        let fields: Vec<usize> = (0..self.cells).map(|k| self.cell(k, cell_metric::REVENUE)).collect();
+        add_fields(b, &fields, out);
     }
 
-    /// Total contribution of a record: gross margin − channel cost of every cell −
-    /// every channel's unallocated fixed cost.
-    pub fn contribution(&self, r: &[f64]) -> f64 {
-        let gm: f64 = (0..self.cells).map(|k| r[self.cell(k, cell_metric::GROSS_MARGIN)]).sum();
-        let cost: f64 = (0..self.cells).map(|k| r[self.cell(k, cell_metric::CHANNEL_COST)]).sum::<f64>()
-            + (0..self.channels).map(|c| r[self.unallocated(c)]).sum::<f64>();
-        gm - cost
+    /// Total contribution of each iteration of a block: gross margin − channel
+    /// cost of every cell − every channel's unallocated fixed cost, into `out`.
+    pub fn contribution(&self, b: Block<'_>, out: &mut [f64]) {
+        let gm: Vec<usize> = (0..self.cells).map(|k| self.cell(k, cell_metric::GROSS_MARGIN)).collect();
+        let cells_cost: Vec<usize> = (0..self.cells).map(|k| self.cell(k, cell_metric::CHANNEL_COST)).collect();
+        let unallocated: Vec<usize> = (0..self.channels).map(|c| self.unallocated(c)).collect();
+        let n = b.len();
+        let (mut cost, mut fixed) = (vec![-0.0; n], vec![-0.0; n]);
+        add_fields(b, &gm, out);
+        add_fields(b, &cells_cost, &mut cost);
+        add_fields(b, &unallocated, &mut fixed);
+        for ((o, c), f) in out.iter_mut().zip(&cost).zip(&fixed) {
+            *o -= c + f;
+        }
     }
 
     /// Index of channel `c`'s required capacity in period `t` (0-based).
