@@ -46,15 +46,7 @@ impl Summary {
             return;
         }
         radsort::sort(values);
-        let batch = Summary {
-            entries: values
-                .iter()
-                .enumerate()
-                .map(|(i, v)| Entry { v: *v, rmin: i as u64 + 1, rmax: i as u64 + 1 })
-                .collect(),
-            n: values.len() as u64,
-        }
-        .thinned();
+        let batch = exact_thinned(values);
         *self = if self.n == 0 { batch } else { merge(self, &batch).thinned() };
     }
 
@@ -124,6 +116,36 @@ impl Summary {
             }
         }
     }
+}
+
+/// The summary of sorted values whose ranks are exact: what [`Summary::thinned`]
+/// keeps of all of them, found without building an entry per value (value `i`
+/// has rank `i + 1`, so the entry closest to rank r is found by arithmetic and
+/// settled by the same distance comparison, ties going to the later entry).
+fn exact_thinned(sorted: &[f64]) -> Summary {
+    let n = sorted.len();
+    let entry = |i: usize| Entry { v: sorted[i], rmin: i as u64 + 1, rmax: i as u64 + 1 };
+    if n <= KEEP {
+        return Summary { entries: (0..n).map(entry).collect(), n: n as u64 };
+    }
+    let last = n - 1;
+    let mut kept: Vec<Entry> = Vec::with_capacity(KEEP + 2);
+    let mut i = 0;
+    for j in 0..=KEEP {
+        let r = 1.0 + (n - 1) as f64 * j as f64 / KEEP as f64;
+        // Two ranks below r at most, never behind the previous pick.
+        i = i.max((r as usize).saturating_sub(2)).min(last);
+        while i < last && distance(&entry(i + 1), r) <= distance(&entry(i), r) {
+            i += 1;
+        }
+        if kept.last() != Some(&entry(i)) {
+            kept.push(entry(i));
+        }
+    }
+    if kept.last() != Some(&entry(last)) {
+        kept.push(entry(last));
+    }
+    Summary { entries: kept, n: n as u64 }
 }
 
 /// How far from rank r the true rank of an entry can be.
@@ -211,6 +233,30 @@ mod tests {
         let mut sorted = continuous.clone();
         sorted.sort_by(f64::total_cmp);
         check(&sorted[..200_000], 8_192);
+    }
+
+    /// Thinning a sorted batch directly keeps exactly the entries that thinning
+    /// an entry per value keeps, ties and repeated values included.
+    #[test]
+    fn direct_thinning_matches_thinning_every_entry() {
+        let mut rng = rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(9);
+        for n in [1, KEEP, KEEP + 1, KEEP + 7, 2 * KEEP, 2 * KEEP + 1, 3 * KEEP - 5, 32_768, 40_000] {
+            for ties in [false, true] {
+                let mut v: Vec<f64> = (0..n)
+                    .map(|_| if ties { (rng.random::<f64>() * 20.0).floor() } else { rng.random::<f64>() })
+                    .collect();
+                v.sort_by(f64::total_cmp);
+                let every = Summary {
+                    entries: v
+                        .iter()
+                        .enumerate()
+                        .map(|(i, x)| Entry { v: *x, rmin: i as u64 + 1, rmax: i as u64 + 1 })
+                        .collect(),
+                    n: n as u64,
+                };
+                assert_eq!(exact_thinned(&v), every.thinned(), "n = {n}, ties = {ties}");
+            }
+        }
     }
 
     #[test]

@@ -286,6 +286,12 @@ mod tests {
 /// |x| ≤ 700; outside that range it defers to `f64::exp`.
 pub fn exp_in_place(xs: &mut [f64]) {
     #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx512f") {
+        // SAFETY: the CPU supports AVX-512F, checked just above.
+        unsafe { exp_avx512(xs) };
+        return;
+    }
+    #[cfg(target_arch = "x86_64")]
     if std::arch::is_x86_feature_detected!("avx2") {
         // SAFETY: the CPU supports AVX2, checked just above.
         unsafe { exp_avx2(xs) };
@@ -302,8 +308,43 @@ unsafe fn exp_avx2(xs: &mut [f64]) {
     exp_body(xs);
 }
 
+/// [`exp_body`] compiled for AVX-512 (eight lanes), again without FMA: the same
+/// bits as every other build.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f")]
+unsafe fn exp_avx512(xs: &mut [f64]) {
+    exp_body(xs);
+}
+
 #[inline(always)]
 fn exp_body(xs: &mut [f64]) {
+    // NaN fails `<=`, so it takes the slow path too.
+    if !xs.iter().all(|x| x.abs() <= 700.0) {
+        xs.iter_mut().for_each(|x| *x = x.exp());
+        return;
+    }
+    // LANES at a time in independent lanes, so the polynomial chains overlap
+    // (16 measured fastest with AVX-512, and no slower than 8 with AVX2).
+    let mut chunks = xs.chunks_exact_mut(LANES);
+    for chunk in &mut chunks {
+        exp_lanes(chunk.try_into().expect("LANES long"));
+    }
+    // The rest through the same polynomial (padded), so that every element's
+    // bits are the same whatever the lane count.
+    let rest = chunks.into_remainder();
+    if !rest.is_empty() {
+        let mut padded = [0.0; LANES];
+        padded[..rest.len()].copy_from_slice(rest);
+        exp_lanes(&mut padded);
+        rest.copy_from_slice(&padded[..rest.len()]);
+    }
+}
+
+/// Lanes of [`exp_body`] computed side by side.
+const LANES: usize = 16;
+
+#[inline(always)]
+fn exp_lanes(chunk: &mut [f64; LANES]) {
     const LOG2E: f64 = std::f64::consts::LOG2_E;
     // ln 2 split so that k · LN2_HI is exact (fdlibm's constants).
     const LN2_HI: f64 = f64::from_bits(0x3fe6_2e42_fee0_0000);
@@ -326,36 +367,23 @@ fn exp_body(xs: &mut [f64]) {
         1.0 / 479_001_600.0,
         1.0 / 6_227_020_800.0,
     ];
-    // NaN fails `<=`, so it takes the slow path too.
-    if !xs.iter().all(|x| x.abs() <= 700.0) {
-        xs.iter_mut().for_each(|x| *x = x.exp());
-        return;
+    let mut t = [0.0; LANES];
+    let mut r = [0.0; LANES];
+    for i in 0..LANES {
+        t[i] = chunk[i] * LOG2E + SHIFT;
+        let k = t[i] - SHIFT;
+        r[i] = (chunk[i] - k * LN2_HI) - k * LN2_LO;
     }
-    // LANES at a time in independent lanes, so the polynomial chains overlap.
-    const LANES: usize = 8;
-    let mut chunks = xs.chunks_exact_mut(LANES);
-    for chunk in &mut chunks {
-        let mut t = [0.0; LANES];
-        let mut r = [0.0; LANES];
+    let mut p = [C[13]; LANES];
+    for c in C[..13].iter().rev() {
         for i in 0..LANES {
-            t[i] = chunk[i] * LOG2E + SHIFT;
-            let k = t[i] - SHIFT;
-            r[i] = (chunk[i] - k * LN2_HI) - k * LN2_LO;
-        }
-        let mut p = [C[13]; LANES];
-        for c in C[..13].iter().rev() {
-            for i in 0..LANES {
-                p[i] = p[i] * r[i] + c;
-            }
-        }
-        for i in 0..LANES {
-            // 2^k: k sits in the low bits of t; add the exponent bias and shift.
-            let k_bits = t[i].to_bits().wrapping_sub(SHIFT.to_bits());
-            chunk[i] = p[i] * f64::from_bits(k_bits.wrapping_add(1023) << 52);
+            p[i] = p[i] * r[i] + c;
         }
     }
-    for x in chunks.into_remainder() {
-        *x = x.exp();
+    for i in 0..LANES {
+        // 2^k: k sits in the low bits of t; add the exponent bias and shift.
+        let k_bits = t[i].to_bits().wrapping_sub(SHIFT.to_bits());
+        chunk[i] = p[i] * f64::from_bits(k_bits.wrapping_add(1023) << 52);
     }
 }
 
@@ -385,6 +413,15 @@ mod exp_tests {
             // SAFETY: AVX2 checked above.
             unsafe { super::exp_avx2(&mut b) };
             assert!(a.iter().zip(&b).all(|(x, y)| x.to_bits() == y.to_bits()), "same bits with and without AVX2");
+        }
+        #[cfg(target_arch = "x86_64")]
+        if std::arch::is_x86_feature_detected!("avx512f") {
+            let mut a: Vec<f64> = inputs.clone();
+            let mut b: Vec<f64> = inputs.clone();
+            super::exp_body(&mut a);
+            // SAFETY: AVX-512F checked above.
+            unsafe { super::exp_avx512(&mut b) };
+            assert!(a.iter().zip(&b).all(|(x, y)| x.to_bits() == y.to_bits()), "same bits with and without AVX-512");
         }
         let mut special = [0.0, 1.0, -1.0, 1e-300, 800.0];
         exp_in_place(&mut special);
