@@ -7,17 +7,19 @@
 //! reported through a callback so the caller can draw a bar.
 
 pub mod capacity;
+pub mod lognormal;
 pub mod plan;
 pub mod rng;
 pub mod sample;
 
 use crate::accumulate::{Accumulators, Sink};
 use crate::results::Results;
-use crate::scenario::{ChannelModel, Dist, Scenario};
+use crate::scenario::{ChannelModel, Scenario};
 use capacity::ChannelCapacity;
+use lognormal::DealRng;
 use plan::{Layout, Plan, cell_metric as m};
 use rayon::prelude::*;
-use rng::{StreamRng, stream};
+use rng::{StreamRng, stream, stream_key};
 use sample::{binomial, poisson};
 
 /// Iterations per work unit. Fixed, so the split of work never depends on the
@@ -419,7 +421,9 @@ pub fn draw_params(s: &Scenario, plan: &Plan, seed: u64, i: u64, theta: &mut [f6
 struct Workspace {
     theta: Vec<f64>,
     capacity: Vec<ChannelCapacity>,
-    cell_rngs: Vec<[StreamRng; 4]>,
+    cell_rngs: Vec<[StreamRng; 3]>,
+    /// The deal sizes of each cell (its `deals` stream).
+    deal_rngs: Vec<DealRng>,
     segment_rngs: Vec<StreamRng>,
     campaign_rngs: Vec<StreamRng>,
     campaign_calls: Vec<u64>,
@@ -430,12 +434,19 @@ struct Workspace {
     /// periods: their wins are drawn once at the end of the iteration.
     lane_served: Vec<u64>,
     cell_hours: Vec<f64>,
-    cell_revenue: Vec<f64>,
+    /// Wins (kept orders online) of each reseller or online cell in each
+    /// period, cell by cell: priced at the end of the iteration.
+    period_wins: Vec<u64>,
+    /// Their revenue, likewise.
+    period_revenue: Vec<f64>,
+    /// Revenue of each lane of a people cell.
+    lane_revenue: Vec<f64>,
 }
 
 const DEMAND: usize = 0;
 const SERVE: usize = 1;
 const WINS: usize = 2;
+/// Index of a cell's deal-size stream among its stream ids.
 const DEALS: usize = 3;
 
 impl Workspace {
@@ -444,7 +455,8 @@ impl Workspace {
         Workspace {
             theta: vec![0.0; s.params.len()],
             capacity: vec![ChannelCapacity::default(); s.channels.len()],
-            cell_rngs: vec![[any.clone(), any.clone(), any.clone(), any.clone()]; plan.cells.len()],
+            cell_rngs: vec![[any.clone(), any.clone(), any.clone()]; plan.cells.len()],
+            deal_rngs: vec![DealRng::new(0); plan.cells.len()],
             segment_rngs: vec![any.clone(); s.segments.len()],
             campaign_rngs: vec![any; s.campaigns.len()],
             campaign_calls: vec![0; s.campaigns.len()],
@@ -453,7 +465,9 @@ impl Workspace {
             lane_wins: Vec::with_capacity(plan.lanes.len()),
             lane_served: vec![0; plan.lanes.len()],
             cell_hours: vec![0.0; plan.cells.len()],
-            cell_revenue: vec![0.0; plan.cells.len()],
+            period_wins: vec![0; plan.cells.len() * s.periods],
+            period_revenue: vec![0.0; plan.cells.len() * s.periods],
+            lane_revenue: vec![0.0; plan.lanes.len()],
         }
     }
 
@@ -489,9 +503,10 @@ impl Workspace {
         }
 
         for (k, cell) in plan.cells.iter().enumerate() {
-            for (j, id) in cell.streams.iter().enumerate() {
+            for (j, id) in cell.streams[..DEALS].iter().enumerate() {
                 self.cell_rngs[k][j] = stream(seed, i, *id);
             }
+            self.deal_rngs[k] = DealRng::new(stream_key(seed, i, cell.streams[DEALS]));
         }
         for (x, id) in plan.segment_streams.iter().enumerate() {
             self.segment_rngs[x] = stream(seed, i, *id);
@@ -524,7 +539,6 @@ impl Workspace {
             // Required capacity and serving, channel by channel.
             for (c, ch) in s.channels.iter().enumerate() {
                 let available = self.capacity[c].available[t];
-                let fixed = self.capacity[c].fixed_cost[t];
                 let cells = &plan.channel_cells[c];
                 match &ch.model {
                     ChannelModel::People(p) => {
@@ -546,6 +560,7 @@ impl Workspace {
                             required += hours;
                         }
                         let f = fraction(s.enforce_capacity, required, available);
+                        let fixed = self.capacity[c].fixed_cost[t];
                         for &k in cells {
                             let served = self.serve(plan, k, f, rec);
                             let mut cost = p.cost_per_opportunity * served as f64;
@@ -559,17 +574,13 @@ impl Workspace {
                         }
                         rec[layout.required(c, t)] = required;
                     }
-                    ChannelModel::Reseller(r) => {
+                    ChannelModel::Reseller(_) => {
                         let required: u64 =
                             cells.iter().flat_map(|k| &plan.cells[*k].lanes).map(|l| self.lane_opps[*l]).sum();
                         let f = fraction(s.enforce_capacity, required as f64, available);
-                        let mut revenue = 0.0;
                         for &k in cells {
-                            self.serve_and_win(s, plan, theta, k, f, rec);
-                            revenue += self.cell_revenue[k];
+                            self.period_wins[k * s.periods + t] = self.serve_and_win(plan, theta, k, f, rec);
                         }
-                        let share = theta[r.partner_margin.0] + theta[r.incentives.0];
-                        self.allocate_by_revenue(layout, c, cells, revenue, fixed, share, rec);
                         rec[layout.required(c, t)] = required as f64;
                     }
                     ChannelModel::Online(o) => {
@@ -586,31 +597,22 @@ impl Workspace {
                             }
                         }
                         let f = fraction(s.enforce_capacity, wins as f64, available);
-                        let mut revenue = 0.0;
                         let mut j = 0;
                         for &k in cells {
-                            let factor = plan.cells[k].deal_size_factor.map_or(1.0, |id| theta[id.0]);
-                            let deal = &s.segments[plan.cells[k].segment].deal_size;
-                            let mut cell_revenue = 0.0;
                             let mut kept_orders = 0u64;
                             for &l in &plan.cells[k].lanes {
                                 let opps = self.lane_opps[l];
                                 let w = won[j];
                                 j += 1;
                                 let kept = if f < 1.0 { binomial(&mut self.cell_rngs[k][SERVE], w, f) } else { w };
-                                add_deals(&mut cell_revenue, deal, &mut self.cell_rngs[k][DEALS], kept, factor);
                                 // Orders lost to the limit are taken off served.
                                 add_counts(rec, layout, k, opps, opps - (w - kept), kept);
                                 kept_orders += kept;
                             }
-                            rec[layout.cell(k, m::REVENUE)] += cell_revenue;
                             rec[layout.cell(k, m::CHANNEL_COST)] += o.cost_per_order * kept_orders as f64;
-                            self.cell_revenue[k] = cell_revenue;
-                            revenue += cell_revenue;
+                            self.period_wins[k * s.periods + t] = kept_orders;
                         }
                         self.lane_wins = won;
-                        let fee = theta[o.fee.0];
-                        self.allocate_by_revenue(layout, c, cells, revenue, fixed, fee, rec);
                         rec[layout.required(c, t)] = wins as f64;
                     }
                 }
@@ -627,15 +629,45 @@ impl Workspace {
             }
             let factor = cell.deal_size_factor.map_or(1.0, |id| theta[id.0]);
             let deal = &s.segments[cell.segment].deal_size;
-            let rngs = &mut self.cell_rngs[k];
-            let (mut wins, mut revenue) = (0u64, 0.0);
-            for &l in &cell.lanes {
-                let w = binomial(&mut rngs[WINS], self.lane_served[l], theta[plan.lanes[l].hit_rate.0]);
-                add_deals(&mut revenue, deal, &mut rngs[DEALS], w, factor);
-                wins += w;
-            }
-            rec[layout.cell(k, m::WINS)] += wins as f64;
+            let mut won = std::mem::take(&mut self.lane_wins);
+            won.clear();
+            won.extend(cell.lanes.iter().map(|&l| {
+                binomial(&mut self.cell_rngs[k][WINS], self.lane_served[l], theta[plan.lanes[l].hit_rate.0])
+            }));
+            let sums = &mut self.lane_revenue[..won.len()];
+            deal.sums_of(&mut self.deal_rngs[k], &won, sums);
+            let revenue: f64 = sums.iter().map(|x| x * factor).sum();
+            rec[layout.cell(k, m::WINS)] += won.iter().sum::<u64>() as f64;
             rec[layout.cell(k, m::REVENUE)] += revenue;
+            self.lane_wins = won;
+        }
+        // Revenue of reseller and online cells: every period's deals of a cell in
+        // one draw, then the channel's revenue-based costs period by period.
+        let periods = s.periods;
+        for (c, ch) in s.channels.iter().enumerate() {
+            let share = match &ch.model {
+                ChannelModel::People(_) => continue,
+                ChannelModel::Reseller(r) => theta[r.partner_margin.0] + theta[r.incentives.0],
+                ChannelModel::Online(o) => theta[o.fee.0],
+            };
+            let cells = &plan.channel_cells[c];
+            for &k in cells {
+                let cell = &plan.cells[k];
+                let factor = cell.deal_size_factor.map_or(1.0, |id| theta[id.0]);
+                let range = k * periods..(k + 1) * periods;
+                let revenue = &mut self.period_revenue[range.clone()];
+                s.segments[cell.segment].deal_size.sums_of(&mut self.deal_rngs[k], &self.period_wins[range], revenue);
+                let mut total = 0.0;
+                for r in revenue.iter_mut() {
+                    *r *= factor;
+                    total += *r;
+                }
+                rec[layout.cell(k, m::REVENUE)] += total;
+            }
+            for t in 0..periods {
+                let revenue_of = |k: usize| self.period_revenue[k * periods + t];
+                allocate_by_revenue(layout, c, cells, revenue_of, self.capacity[c].fixed_cost[t], share, rec);
+            }
         }
         // Gross margin: the rate is fixed within an iteration.
         for (k, cell) in plan.cells.iter().enumerate() {
@@ -662,16 +694,12 @@ impl Workspace {
         served_sum
     }
 
-    /// Serves, wins and prices the lanes of cell `k` at capacity fraction `f`; adds
-    /// to the record and leaves the period's revenue in `cell_revenue[k]`. Returns
-    /// the opportunities served.
-    fn serve_and_win(&mut self, s: &Scenario, plan: &Plan, theta: &[f64], k: usize, f: f64, rec: &mut [f64]) -> u64 {
+    /// Serves the lanes of cell `k` of a reseller channel at capacity fraction
+    /// `f` and draws their wins; records the counts and returns the wins (priced
+    /// at the end of the iteration).
+    fn serve_and_win(&mut self, plan: &Plan, theta: &[f64], k: usize, f: f64, rec: &mut [f64]) -> u64 {
         let cell = &plan.cells[k];
-        let deal = &s.segments[cell.segment].deal_size;
-        let layout = &plan.layout;
-        let factor = cell.deal_size_factor.map_or(1.0, |id| theta[id.0]);
         let rngs = &mut self.cell_rngs[k];
-        let mut revenue = 0.0;
         let (mut opps_sum, mut served_sum, mut wins_sum) = (0u64, 0u64, 0u64);
         for &l in &cell.lanes {
             let opps = self.lane_opps[l];
@@ -680,48 +708,35 @@ impl Workspace {
             opps_sum += opps;
             served_sum += served;
             wins_sum += wins;
-            add_deals(&mut revenue, deal, &mut rngs[DEALS], wins, factor);
         }
         add_counts(rec, &plan.layout, k, opps_sum, served_sum, wins_sum);
-        rec[layout.cell(k, m::REVENUE)] += revenue;
-        self.cell_revenue[k] = revenue;
-        served_sum
-    }
-
-    /// Adds each cell's revenue-based variable cost (`share × revenue`) and its
-    /// share of the period's fixed cost by revenue; fixed cost of a period without
-    /// revenue stays with the channel as unallocated.
-    #[allow(clippy::too_many_arguments)]
-    fn allocate_by_revenue(
-        &self,
-        layout: &Layout,
-        c: usize,
-        cells: &[usize],
-        revenue: f64,
-        fixed: f64,
-        share: f64,
-        rec: &mut [f64],
-    ) {
-        for &k in cells {
-            let rev = self.cell_revenue[k];
-            let mut cost = share * rev;
-            if revenue > 0.0 {
-                cost += fixed * rev / revenue;
-            }
-            rec[layout.cell(k, m::CHANNEL_COST)] += cost;
-        }
-        if revenue <= 0.0 {
-            rec[layout.unallocated(c)] += fixed;
-        }
+        wins_sum
     }
 }
 
-/// Adds the revenue of `wins` deals to `revenue`: one deal-size draw per win,
-/// times the cell's deal-size factor.
-#[inline]
-fn add_deals(revenue: &mut f64, deal: &Dist, rng: &mut StreamRng, wins: u64, factor: f64) {
-    if wins > 0 {
-        *revenue += deal.sum_of(rng, wins) * factor;
+/// Adds each cell's revenue-based variable cost (`share × revenue`) and its
+/// share of a period's fixed cost by revenue; fixed cost of a period without
+/// revenue stays with the channel as unallocated.
+fn allocate_by_revenue(
+    layout: &Layout,
+    c: usize,
+    cells: &[usize],
+    revenue_of: impl Fn(usize) -> f64,
+    fixed: f64,
+    share: f64,
+    rec: &mut [f64],
+) {
+    let revenue: f64 = cells.iter().map(|&k| revenue_of(k)).sum();
+    for &k in cells {
+        let rev = revenue_of(k);
+        let mut cost = share * rev;
+        if revenue > 0.0 {
+            cost += fixed * rev / revenue;
+        }
+        rec[layout.cell(k, m::CHANNEL_COST)] += cost;
+    }
+    if revenue <= 0.0 {
+        rec[layout.unallocated(c)] += fixed;
     }
 }
 

@@ -35,11 +35,17 @@ fn mix(mut z: u64) -> u64 {
     z ^ (z >> 31)
 }
 
+/// The key of element `id`'s stream in iteration `iteration` of a run seeded
+/// `seed`: what its generator is seeded with.
+#[inline]
+pub fn stream_key(seed: u64, iteration: u64, id: u64) -> u64 {
+    mix(mix(mix(seed) ^ iteration) ^ id)
+}
+
 /// The generator of element `id` in iteration `iteration` of a run seeded `seed`.
 #[inline]
 pub fn stream(seed: u64, iteration: u64, id: u64) -> StreamRng {
-    let key = mix(mix(mix(seed) ^ iteration) ^ id);
-    StreamRng::seed_from_u64(key)
+    StreamRng::seed_from_u64(stream_key(seed, iteration, id))
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@
 //! reader attaches to the field's place in the file. Sampling uses `rand_distr`'s
 //! samplers, built once per distribution.
 
+use crate::engine::lognormal::DealRng;
 use rand::Rng;
 use rand_distr::weighted::WeightedIndex;
 use rand_distr::{Beta, Distribution, Gamma, LogNormal, Normal, Pert, StandardUniform, Triangular};
@@ -373,30 +374,23 @@ impl Dist {
         }
     }
 
-    /// The sum of `count` independent draws. Lognormal draws are made 64 at a
-    /// time: the normals one by one, then e^x of all of them in one vectorised
-    /// pass ([`crate::engine::sample::exp_in_place`]) — the same distribution,
-    /// about twice as fast as drawing them one by one.
-    pub fn sum_of<R: Rng + ?Sized>(&self, rng: &mut R, count: u64) -> f64 {
+    /// Sums of independent draws from the random numbers of one cell's deals:
+    /// `sums[j]` adds up `counts[j]` draws. Lognormal sums are drawn in bulk
+    /// ([`crate::engine::lognormal`]): the same distribution as drawing one by
+    /// one, several times faster.
+    pub fn sums_of(&self, rng: &mut DealRng, counts: &[u64], sums: &mut [f64]) {
         match &self.kind {
             Kind::LogNormal { mu, sigma, .. } => {
-                let mut buf = [0.0f64; 64];
-                let mut total = 0.0;
-                let mut left = count;
-                while left > 0 {
-                    let m = left.min(64) as usize;
-                    for x in &mut buf[..m] {
-                        let z: f64 = rand_distr::StandardNormal.sample(rng);
-                        *x = mu + sigma * z;
-                    }
-                    crate::engine::sample::exp_in_place(&mut buf[..m]);
-                    total += buf[..m].iter().sum::<f64>();
-                    left -= m as u64;
-                }
-                total
+                crate::engine::lognormal::lognormal_sums(rng, *mu, *sigma, counts, sums)
             }
-            Kind::Fixed(v) => *v * count as f64,
-            _ => (0..count).map(|_| self.sample(rng)).sum(),
+            _ => {
+                for (sum, count) in sums.iter_mut().zip(counts) {
+                    *sum = match self.kind {
+                        Kind::Fixed(v) => v * *count as f64,
+                        _ => (0..*count).map(|_| self.sample(rng)).sum(),
+                    };
+                }
+            }
         }
     }
 }
