@@ -51,7 +51,7 @@ fn sampler_bench(c: &mut Criterion) {
         g.bench_function(*name, |b| b.iter(|| (0..1000).map(|_| d.sample(&mut rng)).sum::<f64>()));
     }
     let deal = Dist::lognormal_median_p90(40_000.0, 120_000.0).unwrap();
-    let mut deals = chancap::engine::lognormal::DealRng::new(1);
+    let mut deals = chancap::engine::lanes::LaneRng::new(1);
     let mut sum = [0.0];
     g.bench_function("lognormal-sum-of-1000", |b| {
         b.iter(|| {

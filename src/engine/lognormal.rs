@@ -7,7 +7,7 @@
 //! integer operations and correctly rounded floating-point ones — no FMA, no
 //! reassociation — so every build gives the same bits.
 //!
-//! * [`DealRng`]: eight independent xoshiro256++ generators stepped side by side
+//! * [`LaneRng`]: eight independent xoshiro256++ generators stepped side by side
 //!   (Blackman & Vigna 2021), seeded by SplitMix64 from the cell's named stream,
 //!   so the lanes run in parallel instead of one long dependency chain.
 //! * Standard normals by the ziggurat of Marsaglia & Tsang (2000) with 256 layers,
@@ -22,89 +22,15 @@
 //!   error below 3·10⁻¹⁶ for |x| ≤ 700 (tested against `f64::exp`); a group with
 //!   a value outside that range uses `f64::exp`.
 
-use rand::{Rng, RngExt, SeedableRng, TryRng};
+use super::lanes::{LANES, LaneRng};
+use rand::{Rng, RngExt};
 use rand_distr::Open01;
-use std::convert::Infallible;
 use std::sync::LazyLock;
 
-/// Generators stepped side by side.
-const LANES: usize = 8;
 /// Deals drawn, transformed and summed together; a multiple of [`LANES`].
 const GROUP: usize = 16;
 /// Deals per pass of [`lognormal_sum`].
 const CHUNK: usize = 64;
-
-/// The random numbers behind the deal sizes of one cell in one iteration.
-#[derive(Debug, Clone)]
-pub struct DealRng {
-    /// xoshiro256++ state, word by word, lane by lane.
-    s: [[u64; LANES]; 4],
-    /// Outputs of the last step not yet handed out one at a time.
-    buf: [u64; LANES],
-    used: usize,
-}
-
-impl DealRng {
-    /// Eight generators whose 32 state words are the first outputs of
-    /// SplitMix64 seeded with `key` (as `seed_from_u64` seeds one).
-    pub fn new(key: u64) -> DealRng {
-        let mut sm = rand_xoshiro::SplitMix64::seed_from_u64(key);
-        let mut s = [[0; LANES]; 4];
-        for lane in 0..LANES {
-            for word in &mut s {
-                word[lane] = sm.next_u64();
-            }
-        }
-        DealRng { s, buf: [0; LANES], used: LANES }
-    }
-
-    /// One step of every lane.
-    #[inline(always)]
-    fn step(&mut self) -> [u64; LANES] {
-        let [s0, s1, s2, s3] = &mut self.s;
-        let mut out = [0; LANES];
-        for l in 0..LANES {
-            out[l] = s0[l].wrapping_add(s3[l]).rotate_left(23).wrapping_add(s0[l]);
-            let t = s1[l] << 17;
-            s2[l] ^= s0[l];
-            s3[l] ^= s1[l];
-            s1[l] ^= s2[l];
-            s0[l] ^= s3[l];
-            s2[l] ^= t;
-            s3[l] = s3[l].rotate_left(45);
-        }
-        out
-    }
-}
-
-/// One number at a time (for the ziggurat's rare slow paths and for deal sizes
-/// of other families), from a buffered step of the lanes.
-impl TryRng for DealRng {
-    type Error = Infallible;
-
-    #[inline]
-    fn try_next_u32(&mut self) -> Result<u32, Infallible> {
-        Ok((self.next_u64() >> 32) as u32)
-    }
-
-    #[inline]
-    fn try_next_u64(&mut self) -> Result<u64, Infallible> {
-        if self.used == LANES {
-            self.buf = self.step();
-            self.used = 0;
-        }
-        self.used += 1;
-        Ok(self.buf[self.used - 1])
-    }
-
-    fn try_fill_bytes(&mut self, dest: &mut [u8]) -> Result<(), Infallible> {
-        for chunk in dest.chunks_mut(8) {
-            let word = self.next_u64().to_le_bytes();
-            chunk.copy_from_slice(&word[..chunk.len()]);
-        }
-        Ok(())
-    }
-}
 
 /// Layers of the ziggurat.
 const LAYERS: usize = 256;
@@ -193,7 +119,7 @@ fn tail<G: Rng + ?Sized>(rng: &mut G, u: f64) -> f64 {
 }
 
 /// The sum of `count` independent draws of e^(mu + sigma·Z), Z standard normal.
-pub fn lognormal_sum(rng: &mut DealRng, mu: f64, sigma: f64, count: u64) -> f64 {
+pub fn lognormal_sum(rng: &mut LaneRng, mu: f64, sigma: f64, count: u64) -> f64 {
     let mut sum = [0.0];
     lognormal_sums(rng, mu, sigma, &[count], &mut sum);
     sum[0]
@@ -202,7 +128,7 @@ pub fn lognormal_sum(rng: &mut DealRng, mu: f64, sigma: f64, count: u64) -> f64 
 /// Several sums of independent draws of e^(mu + sigma·Z) in one pass:
 /// `sums[j]` is the sum of `counts[j]` draws (drawn one sum after another).
 /// Drawing them together keeps the vector units busy where each sum is small.
-pub fn lognormal_sums(rng: &mut DealRng, mu: f64, sigma: f64, counts: &[u64], sums: &mut [f64]) {
+pub fn lognormal_sums(rng: &mut LaneRng, mu: f64, sigma: f64, counts: &[u64], sums: &mut [f64]) {
     #[cfg(target_arch = "x86_64")]
     {
         if std::arch::is_x86_feature_detected!("avx512f") {
@@ -220,19 +146,19 @@ pub fn lognormal_sums(rng: &mut DealRng, mu: f64, sigma: f64, counts: &[u64], su
 /// [`lognormal_sums_body`] for AVX-512 (eight lanes per instruction).
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx512f")]
-unsafe fn lognormal_sums_avx512(rng: &mut DealRng, mu: f64, sigma: f64, counts: &[u64], sums: &mut [f64]) {
+unsafe fn lognormal_sums_avx512(rng: &mut LaneRng, mu: f64, sigma: f64, counts: &[u64], sums: &mut [f64]) {
     lognormal_sums_body(rng, mu, sigma, counts, sums)
 }
 
 /// [`lognormal_sums_body`] for AVX2 (four lanes per instruction).
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
-unsafe fn lognormal_sums_avx2(rng: &mut DealRng, mu: f64, sigma: f64, counts: &[u64], sums: &mut [f64]) {
+unsafe fn lognormal_sums_avx2(rng: &mut LaneRng, mu: f64, sigma: f64, counts: &[u64], sums: &mut [f64]) {
     lognormal_sums_body(rng, mu, sigma, counts, sums)
 }
 
 #[inline(always)]
-fn lognormal_sums_body(rng: &mut DealRng, mu: f64, sigma: f64, counts: &[u64], sums: &mut [f64]) {
+fn lognormal_sums_body(rng: &mut LaneRng, mu: f64, sigma: f64, counts: &[u64], sums: &mut [f64]) {
     // Which sum the next draw belongs to, and how many it still needs.
     let mut j = 0;
     let mut need = counts.first().copied().unwrap_or(0);
@@ -277,7 +203,7 @@ fn lognormal_sums_body(rng: &mut DealRng, mu: f64, sigma: f64, counts: &[u64], s
 
 /// `m ≤ CHUNK` draws of e^(mu + sigma·Z) into `v[..m]`.
 #[inline(always)]
-fn deal_values(rng: &mut DealRng, mu: f64, sigma: f64, m: usize, v: &mut [f64; CHUNK]) {
+fn deal_values(rng: &mut LaneRng, mu: f64, sigma: f64, m: usize, v: &mut [f64; CHUNK]) {
     standard_normals(rng, m, v);
     let n = m.div_ceil(GROUP) * GROUP;
     for x in &mut v[..n] {
@@ -289,7 +215,7 @@ fn deal_values(rng: &mut DealRng, mu: f64, sigma: f64, m: usize, v: &mut [f64; C
 /// Standard normal draws into `z[..m]` (`m ≤ CHUNK`); the rest of the last
 /// group of [`GROUP`] holds candidates that are never used.
 #[inline(always)]
-fn standard_normals(rng: &mut DealRng, m: usize, z: &mut [f64; CHUNK]) {
+fn standard_normals(rng: &mut LaneRng, m: usize, z: &mut [f64; CHUNK]) {
     let t = &*TABLES;
     for g in 0..m.div_ceil(GROUP) {
         let mut bits = [0u64; GROUP];
@@ -421,7 +347,7 @@ mod tests {
     /// Standard normals as the kernel draws them (in uneven pieces, as deal
     /// counts come: partial groups, whole chunks), or one at a time.
     fn normals(n: usize, seed: u64, bulk: bool) -> Vec<f64> {
-        let mut rng = DealRng::new(seed);
+        let mut rng = LaneRng::new(seed);
         if !bulk {
             return (0..n).map(|_| standard_normal(&mut rng)).collect();
         }
@@ -486,7 +412,7 @@ mod tests {
         let (mu, sigma) = (8.0f64, 0.8f64);
         let mean1 = (mu + sigma * sigma / 2.0).exp();
         let var1 = ((sigma * sigma).exp() - 1.0) * (2.0 * mu + sigma * sigma).exp();
-        let mut rng = DealRng::new(42);
+        let mut rng = LaneRng::new(42);
         for count in [1u64, 5, 16, 17, 63, 64, 65, 200] {
             let reps = 40_000;
             let sums: Vec<f64> = (0..reps).map(|_| lognormal_sum(&mut rng, mu, sigma, count)).collect();
@@ -505,12 +431,12 @@ mod tests {
     /// sums.
     #[test]
     fn every_build_gives_the_same_bits() {
-        let run = |f: &dyn Fn(&mut DealRng, u64) -> f64| {
-            let mut rng = DealRng::new(7);
+        let run = |f: &dyn Fn(&mut LaneRng, u64) -> f64| {
+            let mut rng = LaneRng::new(7);
             (0..300u64).map(|c| f(&mut rng, c)).collect::<Vec<f64>>()
         };
-        let one = |f: unsafe fn(&mut DealRng, f64, f64, &[u64], &mut [f64])| {
-            move |r: &mut DealRng, c: u64| {
+        let one = |f: unsafe fn(&mut LaneRng, f64, f64, &[u64], &mut [f64])| {
+            move |r: &mut LaneRng, c: u64| {
                 let mut s = [0.0; 3];
                 // SAFETY: only called with the features checked below.
                 unsafe { f(r, 9.0, 1.1, &[c, 0, c / 3], &mut s) };
@@ -527,17 +453,6 @@ mod tests {
             if std::arch::is_x86_feature_detected!("avx512f") {
                 assert_eq!(base, run(&one(lognormal_sums_avx512)));
             }
-        }
-    }
-
-    /// The lanes are xoshiro256++: lane 0 seeded with SplitMix64's first four
-    /// outputs is the generator `Xoshiro256PlusPlus::seed_from_u64` makes.
-    #[test]
-    fn lanes_are_xoshiro256plusplus() {
-        let mut lanes = DealRng::new(2027);
-        let mut one = rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(2027);
-        for _ in 0..100 {
-            assert_eq!(lanes.step()[0], one.next_u64());
         }
     }
 

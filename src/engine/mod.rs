@@ -7,6 +7,7 @@
 //! reported through a callback so the caller can draw a bar.
 
 pub mod capacity;
+pub mod lanes;
 pub mod lognormal;
 pub mod plan;
 pub mod rng;
@@ -16,11 +17,11 @@ use crate::accumulate::{Accumulators, Sink};
 use crate::results::Results;
 use crate::scenario::{ChannelModel, Scenario};
 use capacity::ChannelCapacity;
-use lognormal::DealRng;
+use lanes::LaneRng;
 use plan::{Layout, Plan, cell_metric as m};
 use rayon::prelude::*;
 use rng::{StreamRng, stream, stream_key};
-use sample::{binomial, poisson};
+use sample::{binomial, poissons};
 
 /// Iterations per work unit. Fixed, so the split of work never depends on the
 /// number of threads.
@@ -421,13 +422,19 @@ pub fn draw_params(s: &Scenario, plan: &Plan, seed: u64, i: u64, theta: &mut [f6
 struct Workspace {
     theta: Vec<f64>,
     capacity: Vec<ChannelCapacity>,
-    cell_rngs: Vec<[StreamRng; 3]>,
+    /// Each cell's `serve` and `wins` streams.
+    serve_rngs: Vec<StreamRng>,
+    win_rngs: Vec<StreamRng>,
     /// The deal sizes of each cell (its `deals` stream).
-    deal_rngs: Vec<DealRng>,
-    segment_rngs: Vec<StreamRng>,
+    deal_rngs: Vec<LaneRng>,
     campaign_rngs: Vec<StreamRng>,
     campaign_calls: Vec<u64>,
-    lambda: Vec<f64>,
+    /// Rates of one segment or cell over the periods, and their counts.
+    rates: Vec<f64>,
+    counts: Vec<u64>,
+    /// Routed demand of each lane in each period (0 for campaign lanes), lane
+    /// by lane: drawn for all periods at the start of the iteration.
+    demand: Vec<u64>,
     lane_opps: Vec<u64>,
     lane_wins: Vec<u64>,
     /// Served opportunities of each lane of a people channel, summed over the
@@ -443,10 +450,10 @@ struct Workspace {
     lane_revenue: Vec<f64>,
 }
 
+/// Indices of a cell's streams among its stream ids.
 const DEMAND: usize = 0;
 const SERVE: usize = 1;
 const WINS: usize = 2;
-/// Index of a cell's deal-size stream among its stream ids.
 const DEALS: usize = 3;
 
 impl Workspace {
@@ -455,12 +462,14 @@ impl Workspace {
         Workspace {
             theta: vec![0.0; s.params.len()],
             capacity: vec![ChannelCapacity::default(); s.channels.len()],
-            cell_rngs: vec![[any.clone(), any.clone(), any.clone()]; plan.cells.len()],
-            deal_rngs: vec![DealRng::new(0); plan.cells.len()],
-            segment_rngs: vec![any.clone(); s.segments.len()],
+            serve_rngs: vec![any.clone(); plan.cells.len()],
+            win_rngs: vec![any.clone(); plan.cells.len()],
+            deal_rngs: vec![LaneRng::new(0); plan.cells.len()],
             campaign_rngs: vec![any; s.campaigns.len()],
             campaign_calls: vec![0; s.campaigns.len()],
-            lambda: vec![0.0; s.segments.len()],
+            rates: vec![0.0; s.periods],
+            counts: vec![0; s.periods],
+            demand: vec![0; plan.lanes.len() * s.periods],
             lane_opps: vec![0; plan.lanes.len()],
             lane_wins: Vec::with_capacity(plan.lanes.len()),
             lane_served: vec![0; plan.lanes.len()],
@@ -503,13 +512,9 @@ impl Workspace {
         }
 
         for (k, cell) in plan.cells.iter().enumerate() {
-            for (j, id) in cell.streams[..DEALS].iter().enumerate() {
-                self.cell_rngs[k][j] = stream(seed, i, *id);
-            }
-            self.deal_rngs[k] = DealRng::new(stream_key(seed, i, cell.streams[DEALS]));
-        }
-        for (x, id) in plan.segment_streams.iter().enumerate() {
-            self.segment_rngs[x] = stream(seed, i, *id);
+            self.serve_rngs[k] = stream(seed, i, cell.streams[SERVE]);
+            self.win_rngs[k] = stream(seed, i, cell.streams[WINS]);
+            self.deal_rngs[k] = LaneRng::new(stream_key(seed, i, cell.streams[DEALS]));
         }
         for (x, camp) in s.campaigns.iter().enumerate() {
             self.campaign_rngs[x] = stream(seed, i, plan.campaign_streams[x]);
@@ -517,19 +522,40 @@ impl Workspace {
             self.campaign_calls[x] = (theta[camp.reach.0] * accounts / camp.periods.len() as f64).round() as u64;
         }
 
+        // Demand of every period: it depends on θ and the seasonality only, so
+        // each segment's uncovered and each lane's routed opportunities are drawn
+        // for all periods at once.
         let growth = 1.0 + theta[s.market_growth.0];
-        for t in 0..s.periods {
-            // Demand.
-            for (x, seg) in s.segments.iter().enumerate() {
-                let lambda =
-                    seg.accounts as f64 * theta[seg.opportunities_per_account.0] * growth * seg.season[t] / ppy;
-                self.lambda[x] = lambda;
-                rec[layout.uncovered(x)] += poisson(&mut self.segment_rngs[x], lambda * plan.uncovered_share[x]) as f64;
+        let periods = s.periods;
+        let lambda = |seg: &crate::scenario::Segment, t: usize| {
+            seg.accounts as f64 * theta[seg.opportunities_per_account.0] * growth * seg.season[t] / ppy
+        };
+        for (x, seg) in s.segments.iter().enumerate() {
+            let share = plan.uncovered_share[x];
+            if share > 0.0 {
+                for t in 0..periods {
+                    self.rates[t] = lambda(seg, t) * share;
+                }
+                let mut rng = LaneRng::new(stream_key(seed, i, plan.segment_streams[x]));
+                poissons(&mut rng, &self.rates, &mut self.counts);
+                rec[layout.uncovered(x)] += self.counts.iter().map(|n| *n as f64).sum::<f64>();
             }
-            for (l, lane) in plan.lanes.iter().enumerate() {
+        }
+        for (l, lane) in plan.lanes.iter().enumerate() {
+            if lane.campaign.is_none() {
                 let cell = &plan.cells[lane.cell];
+                let seg = &s.segments[cell.segment];
+                for t in 0..periods {
+                    self.rates[t] = lambda(seg, t) * cell.share;
+                }
+                let mut rng = LaneRng::new(stream_key(seed, i, cell.streams[DEMAND]));
+                poissons(&mut rng, &self.rates, &mut self.demand[l * periods..(l + 1) * periods]);
+            }
+        }
+        for t in 0..periods {
+            for (l, lane) in plan.lanes.iter().enumerate() {
                 self.lane_opps[l] = match lane.campaign {
-                    None => poisson(&mut self.cell_rngs[lane.cell][DEMAND], self.lambda[cell.segment] * cell.share),
+                    None => self.demand[l * periods + t],
                     Some(x) if s.campaigns[x].periods.contains(&(t + 1)) => {
                         binomial(&mut self.campaign_rngs[x], self.campaign_calls[x], theta[s.campaigns[x].response.0])
                     }
@@ -591,7 +617,7 @@ impl Workspace {
                         for &k in cells {
                             for &l in &plan.cells[k].lanes {
                                 let opps = self.lane_opps[l];
-                                let w = binomial(&mut self.cell_rngs[k][WINS], opps, theta[plan.lanes[l].hit_rate.0]);
+                                let w = binomial(&mut self.win_rngs[k], opps, theta[plan.lanes[l].hit_rate.0]);
                                 won.push(w);
                                 wins += w;
                             }
@@ -604,7 +630,7 @@ impl Workspace {
                                 let opps = self.lane_opps[l];
                                 let w = won[j];
                                 j += 1;
-                                let kept = if f < 1.0 { binomial(&mut self.cell_rngs[k][SERVE], w, f) } else { w };
+                                let kept = if f < 1.0 { binomial(&mut self.serve_rngs[k], w, f) } else { w };
                                 // Orders lost to the limit are taken off served.
                                 add_counts(rec, layout, k, opps, opps - (w - kept), kept);
                                 kept_orders += kept;
@@ -631,9 +657,11 @@ impl Workspace {
             let deal = &s.segments[cell.segment].deal_size;
             let mut won = std::mem::take(&mut self.lane_wins);
             won.clear();
-            won.extend(cell.lanes.iter().map(|&l| {
-                binomial(&mut self.cell_rngs[k][WINS], self.lane_served[l], theta[plan.lanes[l].hit_rate.0])
-            }));
+            won.extend(
+                cell.lanes
+                    .iter()
+                    .map(|&l| binomial(&mut self.win_rngs[k], self.lane_served[l], theta[plan.lanes[l].hit_rate.0])),
+            );
             let sums = &mut self.lane_revenue[..won.len()];
             deal.sums_of(&mut self.deal_rngs[k], &won, sums);
             let revenue: f64 = sums.iter().map(|x| x * factor).sum();
@@ -681,7 +709,7 @@ impl Workspace {
     /// the end-of-iteration win draw. Returns the opportunities served.
     fn serve(&mut self, plan: &Plan, k: usize, f: f64, rec: &mut [f64]) -> u64 {
         let cell = &plan.cells[k];
-        let rng = &mut self.cell_rngs[k][SERVE];
+        let rng = &mut self.serve_rngs[k];
         let (mut opps_sum, mut served_sum) = (0u64, 0u64);
         for &l in &cell.lanes {
             let opps = self.lane_opps[l];
@@ -699,12 +727,12 @@ impl Workspace {
     /// at the end of the iteration).
     fn serve_and_win(&mut self, plan: &Plan, theta: &[f64], k: usize, f: f64, rec: &mut [f64]) -> u64 {
         let cell = &plan.cells[k];
-        let rngs = &mut self.cell_rngs[k];
+
         let (mut opps_sum, mut served_sum, mut wins_sum) = (0u64, 0u64, 0u64);
         for &l in &cell.lanes {
             let opps = self.lane_opps[l];
-            let served = if f < 1.0 { binomial(&mut rngs[SERVE], opps, f) } else { opps };
-            let wins = binomial(&mut rngs[WINS], served, theta[plan.lanes[l].hit_rate.0]);
+            let served = if f < 1.0 { binomial(&mut self.serve_rngs[k], opps, f) } else { opps };
+            let wins = binomial(&mut self.win_rngs[k], served, theta[plan.lanes[l].hit_rate.0]);
             opps_sum += opps;
             served_sum += served;
             wins_sum += wins;

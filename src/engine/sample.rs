@@ -1,35 +1,213 @@
 //! Count samplers used inside an iteration: Poisson and binomial.
 //!
-//! Both are exact in distribution. The binomial uses inversion (BINV, Kachitvichyanukul
-//! & Schmeiser 1988) when the mean is small — a handful of leavers out of a team,
-//! wins out of a few dozen served opportunities — and otherwise Hörmann's BTRS
-//! (transformed rejection with squeeze, 1993), an exact rejection method whose
-//! usual path is two uniforms and a few multiplications, with no set-up to pay
-//! per draw (unlike BTPE, whose per-(n, p) set-up dominates when p changes from
-//! draw to draw, as it does here).
+//! Every one is exact in distribution, and none pays a set-up of its own per
+//! draw beyond a square root — which matters because λ, n and p change from draw
+//! to draw (every period's demand, every cell's served opportunities).
+//!
+//! * Poisson: inversion (a walk up the CDF from 0) below λ = 10, above it
+//!   Hörmann's PTRS (transformed rejection with squeeze, 1993): two uniforms and
+//!   a few multiplications on its usual path.
+//! * Binomial: inversion (BINV, Kachitvichyanukul & Schmeiser 1988) when the mean
+//!   n·min(p, 1 − p) is below 12 — a handful of leavers out of a team, wins out
+//!   of a few dozen served opportunities — and otherwise Hörmann's BTRS (1993),
+//!   the same kind of method as PTRS (unlike BTPE, whose per-(n, p) set-up
+//!   dominates when p changes from draw to draw).
+//!
+//! The rejection steps compare with logarithms of factorials, read from a
+//! table of ln k! for k below 4,096 (exact to rounding, from `libm::lgamma`) and
+//! from Stirling's series beyond.
 
+use super::lanes::{LANES, LaneRng};
 use rand::Rng;
-use rand_distr::{Distribution, Poisson, StandardUniform};
+use rand_distr::{Distribution, StandardUniform};
+use std::sync::LazyLock;
 
 /// Below this mean (n·min(p, 1−p)) the binomial is drawn by inversion.
 const INVERSION_MEAN: f64 = 12.0;
 
-/// A Poisson(λ) count; 0 for λ ≤ 0. `rand_distr`'s sampler (inversion for
-/// small λ, transformed rejection above): measured faster here than our own PTRS,
-/// set-up included (benches/README.md).
+/// Below this λ the Poisson is drawn by inversion.
+const POISSON_INVERSION: f64 = 10.0;
+
+/// ln k! is tabulated below this k.
+const LN_FACTORIALS: usize = 4096;
+
+static LN_FACTORIAL: LazyLock<Box<[f64]>> =
+    LazyLock::new(|| (0..LN_FACTORIALS).map(|k| libm::lgamma(k as f64 + 1.0)).collect());
+
+/// ln k! for a whole number k ≥ 0 (held in an f64).
+#[inline]
+fn ln_factorial(k: f64) -> f64 {
+    if k < LN_FACTORIALS as f64 { LN_FACTORIAL[k as usize] } else { lgamma(k + 1.0) }
+}
+
+/// 1/k for k below 64: a multiplication instead of a division in the inversion
+/// walks.
+const RECIPROCALS: [f64; 64] = {
+    let mut t = [0.0; 64];
+    let mut k = 1;
+    while k < 64 {
+        t[k] = 1.0 / k as f64;
+        k += 1;
+    }
+    t
+};
+
+#[inline]
+fn reciprocal(k: u64) -> f64 {
+    if k < 64 { RECIPROCALS[k as usize] } else { 1.0 / k as f64 }
+}
+
+/// A Poisson(λ) count; 0 for λ ≤ 0 (or NaN).
 #[inline]
 pub fn poisson<R: Rng + ?Sized>(rng: &mut R, lambda: f64) -> u64 {
     if lambda.is_nan() || lambda <= 0.0 {
         return 0;
     }
-    match Poisson::new(lambda) {
-        Ok(d) => {
-            let x: f64 = d.sample(rng);
-            x as u64
+    if lambda < POISSON_INVERSION { poisson_inversion(rng, lambda) } else { poisson_ptrs(rng, lambda) }
+}
+
+/// Inversion for λ < 10: the first k whose CDF reaches a uniform.
+fn poisson_inversion<R: Rng + ?Sized>(rng: &mut R, lambda: f64) -> u64 {
+    let p0 = (-lambda).exp();
+    'draw: loop {
+        let mut u: f64 = StandardUniform.sample(rng);
+        let mut p = p0;
+        let mut k = 0u64;
+        while u > p {
+            u -= p;
+            k += 1;
+            p *= lambda * reciprocal(k);
+            if p == 0.0 {
+                // Rounding left a sliver of probability beyond the last
+                // representable term: draw again.
+                continue 'draw;
+            }
         }
-        // λ beyond rand_distr's limit (~1.8e19) cannot occur in a validated scenario.
-        Err(_) => lambda as u64,
+        return k;
     }
+}
+
+/// PTRS (Hörmann 1993) for λ ≥ 10: exact by rejection.
+fn poisson_ptrs<R: Rng + ?Sized>(rng: &mut R, lambda: f64) -> u64 {
+    let b = 0.931 + 2.53 * lambda.sqrt();
+    let a = -0.059 + 0.02483 * b;
+    let v_r = 0.9277 - 3.6224 / (b - 2.0);
+    // ln λ only on the rare path that needs it.
+    let mut ln_lambda = f64::NAN;
+    loop {
+        let u: f64 = StandardUniform.sample(rng);
+        let u = u - 0.5;
+        let v: f64 = StandardUniform.sample(rng);
+        let us = 0.5 - u.abs();
+        let k = floor((2.0 * a / us + b) * u + lambda + 0.43);
+        if us >= 0.07 && v <= v_r {
+            return k as u64;
+        }
+        if k < 0.0 || (us < 0.013 && v > us) {
+            continue;
+        }
+        let inv_alpha = 1.1239 + 1.1328 / (b - 3.4);
+        let lhs = (v * inv_alpha / (a / (us * us) + b)).ln();
+        if ln_lambda.is_nan() {
+            ln_lambda = lambda.ln();
+        }
+        if lhs <= -lambda + k * ln_lambda - ln_factorial(k) {
+            return k as u64;
+        }
+    }
+}
+
+/// Rates drawn together by [`poissons`].
+const POISSON_GROUP: usize = 16;
+
+/// Independent Poisson counts for several rates at once: `out[j]` ~
+/// Poisson(`rates[j]`). PTRS's set-up and usual path (two uniforms, a square
+/// root, two divisions) run for 16 rates side by side from the lanes of `rng`;
+/// a candidate the squeeze does not accept goes on with PTRS's own test, and
+/// after a rejection (or for λ below 10) is replaced by a fresh draw — every
+/// count exact in distribution. AVX-512, AVX2 and baseline builds of one source,
+/// same bits.
+pub fn poissons(rng: &mut LaneRng, rates: &[f64], out: &mut [u64]) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        if std::arch::is_x86_feature_detected!("avx512f") {
+            // SAFETY: the CPU supports AVX-512F, checked just above.
+            return unsafe { poissons_avx512(rng, rates, out) };
+        }
+        if std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: the CPU supports AVX2, checked just above.
+            return unsafe { poissons_avx2(rng, rates, out) };
+        }
+    }
+    poissons_body(rng, rates, out)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f")]
+unsafe fn poissons_avx512(rng: &mut LaneRng, rates: &[f64], out: &mut [u64]) {
+    poissons_body(rng, rates, out)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn poissons_avx2(rng: &mut LaneRng, rates: &[f64], out: &mut [u64]) {
+    poissons_body(rng, rates, out)
+}
+
+#[inline(always)]
+fn poissons_body(rng: &mut LaneRng, rates: &[f64], out: &mut [u64]) {
+    const G: usize = POISSON_GROUP;
+    for (rates, out) in rates.chunks(G).zip(out.chunks_mut(G)) {
+        // Unused lanes get a harmless rate.
+        let mut lambda = [POISSON_INVERSION; G];
+        lambda[..rates.len()].copy_from_slice(rates);
+        let mut bits = [0u64; 2 * G];
+        for lanes in bits.chunks_exact_mut(LANES) {
+            lanes.copy_from_slice(&rng.step());
+        }
+        let (mut u, mut v, mut k) = ([0.0; G], [0.0; G], [0.0; G]);
+        let mut accept = [false; G];
+        for i in 0..G {
+            let l = lambda[i];
+            let b = 0.931 + 2.53 * l.sqrt();
+            let a = -0.059 + 0.02483 * b;
+            let v_r = 0.9277 - 3.6224 / (b - 2.0);
+            u[i] = unit(bits[i]) - 0.5;
+            v[i] = unit(bits[G + i]);
+            let us = 0.5 - u[i].abs();
+            k[i] = ((2.0 * a / us + b) * u[i] + l + 0.43).floor();
+            accept[i] = (us >= 0.07) & (v[i] <= v_r) & (l >= POISSON_INVERSION);
+        }
+        for (i, o) in out.iter_mut().enumerate() {
+            *o = if accept[i] { k[i] as u64 } else { poisson_rest(rng, lambda[i], u[i], v[i], k[i]) };
+        }
+    }
+}
+
+/// A uniform in [0, 1) from the high 52 bits.
+#[inline(always)]
+fn unit(bits: u64) -> f64 {
+    f64::from_bits((bits >> 12) | (1023 << 52)) - 1.0
+}
+
+/// The rest of PTRS for candidate `k` from uniforms `u` (centred) and `v` that
+/// the squeeze did not accept; a fresh draw for λ < 10 or after a rejection.
+#[cold]
+fn poisson_rest(rng: &mut LaneRng, lambda: f64, u: f64, v: f64, k: f64) -> u64 {
+    if lambda.is_nan() || lambda < POISSON_INVERSION {
+        return poisson(rng, lambda);
+    }
+    let b = 0.931 + 2.53 * lambda.sqrt();
+    let a = -0.059 + 0.02483 * b;
+    let us = 0.5 - u.abs();
+    if k >= 0.0 && !(us < 0.013 && v > us) {
+        let inv_alpha = 1.1239 + 1.1328 / (b - 3.4);
+        let lhs = (v * inv_alpha / (a / (us * us) + b)).ln();
+        if lhs <= -lambda + k * lambda.ln() - ln_factorial(k) {
+            return k as u64;
+        }
+    }
+    poisson_ptrs(rng, lambda)
 }
 
 /// A Binomial(n, p) count; p is clamped to [0, 1].
@@ -104,10 +282,10 @@ fn binomial_btrs<R: Rng + ?Sized>(rng: &mut R, n: u64, p: f64) -> u64 {
         let v = (v * alpha / (a / (us * us) + b)).ln();
         if h.is_nan() {
             lpq = (p / (1.0 - p)).ln();
-            h = lgamma(m + 1.0) + lgamma(nf - m + 1.0);
+            h = ln_factorial(m) + ln_factorial(nf - m);
         }
-        // log of the pmf ratio f(k)/f(m), by log-gamma (exact up to rounding).
-        let bound = h - lgamma(k + 1.0) - lgamma(nf - k + 1.0) + (k - m) * lpq;
+        // log of the pmf ratio f(k)/f(m), by log-factorials (exact up to rounding).
+        let bound = h - ln_factorial(k) - ln_factorial(nf - k) + (k - m) * lpq;
         if v <= bound {
             return k as u64;
         }
@@ -130,7 +308,11 @@ fn binomial_inversion<R: Rng + ?Sized>(rng: &mut R, n: u64, p: f64) -> u64 {
     let q = 1.0 - p;
     let s = p / q;
     let a = (n as f64 + 1.0) * s;
-    let r0 = (n as f64 * (-p).ln_1p()).exp();
+    // (1 − p)^n by repeated squaring; through logarithms for a huge n.
+    let r0 = match i32::try_from(n) {
+        Ok(k) if k <= 1 << 20 => q.powi(k),
+        _ => (n as f64 * (-p).ln_1p()).exp(),
+    };
     let mut r = r0;
     let mut u: f64 = StandardUniform.sample(rng);
     let mut x: u64 = 0;
@@ -144,7 +326,7 @@ fn binomial_inversion<R: Rng + ?Sized>(rng: &mut R, n: u64, p: f64) -> u64 {
             r = r0;
             continue;
         }
-        r *= a / x as f64 - s;
+        r *= a * reciprocal(x) - s;
     }
     x
 }
@@ -261,6 +443,81 @@ mod tests {
         let nu = df as f64;
         let limit = nu + 3.1 * (2.0 * nu).sqrt() + 10.0;
         assert!(chi2 < limit, "n={n} p={p}: chi2 = {chi2} with {df} cells (limit {limit:.1})");
+    }
+
+    /// Chi-square fit of the many-rates sampler against the exact pmf, with
+    /// rates on both sides of 10 mixed in one call and calls of uneven length.
+    #[test]
+    fn poissons_fit_the_pmf() {
+        let rates = [3.5f64, 57.0, 9.9, 10.0, 900.0, 0.7, 25.0];
+        let mut rng = LaneRng::new(17);
+        let draws = 60_000usize;
+        let mut samples: Vec<Vec<u64>> = vec![Vec::with_capacity(draws); rates.len()];
+        let mut out = [0u64; 21];
+        let all: Vec<f64> = rates.iter().cycle().take(21).copied().collect();
+        for round in 0..draws / 3 {
+            let n = [21, 14, 7][round % 3];
+            poissons(&mut rng, &all[..n], &mut out[..n]);
+            for (j, x) in out[..n].iter().enumerate() {
+                samples[j % rates.len()].push(*x);
+            }
+        }
+        for (lambda, xs) in rates.iter().zip(&samples) {
+            let top = (lambda + 12.0 * lambda.sqrt() + 20.0) as usize;
+            let mut counts = vec![0usize; top + 1];
+            for x in xs {
+                counts[(*x as usize).min(top)] += 1;
+            }
+            let ln_fact = |k: usize| (1..=k).map(|i| (i as f64).ln()).sum::<f64>();
+            let n = xs.len() as f64;
+            let (mut chi2, mut df, mut rest_obs, mut rest_exp) = (0.0, 0usize, 0.0, 0.0);
+            for (k, obs) in counts.iter().enumerate() {
+                let e = (-lambda + k as f64 * lambda.ln() - ln_fact(k)).exp() * n;
+                if e >= 5.0 {
+                    chi2 += (*obs as f64 - e).powi(2) / e;
+                    df += 1;
+                } else {
+                    rest_obs += *obs as f64;
+                    rest_exp += e;
+                }
+            }
+            chi2 += (rest_obs - rest_exp).powi(2) / rest_exp.max(1e-9);
+            let nu = df as f64;
+            let limit = nu + 3.1 * (2.0 * nu).sqrt() + 10.0;
+            assert!(chi2 < limit, "λ={lambda}: chi2 = {chi2} with {df} cells (limit {limit:.1})");
+        }
+        // Zero, negative and NaN rates give 0.
+        let mut z = [9u64; 3];
+        poissons(&mut rng, &[0.0, -2.0, f64::NAN], &mut z);
+        assert_eq!(z, [0, 0, 0]);
+    }
+
+    /// Every build of the many-rates sampler gives the same counts.
+    #[test]
+    fn poissons_give_the_same_counts_on_every_build() {
+        let rates: Vec<f64> = (0..40).map(|i| 0.5 + i as f64 * 7.3).collect();
+        let run = |f: unsafe fn(&mut LaneRng, &[f64], &mut [u64])| {
+            let mut rng = LaneRng::new(5);
+            let mut out = vec![0u64; rates.len()];
+            let mut all = Vec::new();
+            for _ in 0..200 {
+                // SAFETY: only called with the features checked below.
+                unsafe { f(&mut rng, &rates, &mut out) };
+                all.extend_from_slice(&out);
+            }
+            all
+        };
+        let base = run(poissons_body);
+        assert_eq!(base, run(poissons));
+        #[cfg(target_arch = "x86_64")]
+        {
+            if std::arch::is_x86_feature_detected!("avx2") {
+                assert_eq!(base, run(poissons_avx2));
+            }
+            if std::arch::is_x86_feature_detected!("avx512f") {
+                assert_eq!(base, run(poissons_avx512));
+            }
+        }
     }
 
     #[test]

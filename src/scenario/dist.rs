@@ -7,7 +7,7 @@
 //! reader attaches to the field's place in the file. Sampling uses `rand_distr`'s
 //! samplers, built once per distribution.
 
-use crate::engine::lognormal::DealRng;
+use crate::engine::lanes::LaneRng;
 use rand::Rng;
 use rand_distr::weighted::WeightedIndex;
 use rand_distr::{Beta, Distribution, Gamma, LogNormal, Normal, Pert, StandardUniform, Triangular};
@@ -378,7 +378,7 @@ impl Dist {
     /// `sums[j]` adds up `counts[j]` draws. Lognormal sums are drawn in bulk
     /// ([`crate::engine::lognormal`]): the same distribution as drawing one by
     /// one, several times faster.
-    pub fn sums_of(&self, rng: &mut DealRng, counts: &[u64], sums: &mut [f64]) {
+    pub fn sums_of(&self, rng: &mut LaneRng, counts: &[u64], sums: &mut [f64]) {
         match &self.kind {
             Kind::LogNormal { mu, sigma, .. } => {
                 crate::engine::lognormal::lognormal_sums(rng, *mu, *sigma, counts, sums)
