@@ -37,6 +37,27 @@ impl LaneRng {
         LaneRng { s, buf: [0; LANES], used: LANES }
     }
 
+    /// `N / LANES` steps of every lane into `out` (`N` a multiple of
+    /// [`LANES`]): the same numbers as that many calls of [`LaneRng::step`],
+    /// with the state held in registers throughout.
+    #[inline(always)]
+    pub fn fill<const N: usize>(&mut self, out: &mut [u64; N]) {
+        let [mut s0, mut s1, mut s2, mut s3] = self.s;
+        for chunk in out.chunks_exact_mut(LANES) {
+            for l in 0..LANES {
+                chunk[l] = s0[l].wrapping_add(s3[l]).rotate_left(23).wrapping_add(s0[l]);
+                let t = s1[l] << 17;
+                s2[l] ^= s0[l];
+                s3[l] ^= s1[l];
+                s1[l] ^= s2[l];
+                s0[l] ^= s3[l];
+                s2[l] ^= t;
+                s3[l] = s3[l].rotate_left(45);
+            }
+        }
+        self.s = [s0, s1, s2, s3];
+    }
+
     /// One step of every lane.
     #[inline(always)]
     pub fn step(&mut self) -> [u64; LANES] {
@@ -104,5 +125,13 @@ mod tests {
             let singles: Vec<u64> = (0..LANES).map(|_| copy.next_u64()).collect();
             assert_eq!(singles, step);
         }
+        // fill is that many steps.
+        let mut a = LaneRng::new(9);
+        let mut b = a.clone();
+        let mut filled = [0u64; 3 * LANES];
+        a.fill(&mut filled);
+        let stepped: Vec<u64> = (0..3).flat_map(|_| b.step()).collect();
+        assert_eq!(filled.to_vec(), stepped);
+        assert_eq!(a.step(), b.step());
     }
 }

@@ -219,9 +219,7 @@ fn standard_normals(rng: &mut LaneRng, m: usize, z: &mut [f64; CHUNK]) {
     let t = &*TABLES;
     for g in 0..m.div_ceil(GROUP) {
         let mut bits = [0u64; GROUP];
-        for lanes in bits.chunks_exact_mut(LANES) {
-            lanes.copy_from_slice(&rng.step());
-        }
+        rng.fill(&mut bits);
         // The fast path of every candidate, and the edge it must stay within.
         let group: &mut [f64; GROUP] = (&mut z[g * GROUP..(g + 1) * GROUP]).try_into().expect("GROUP long");
         let mut edge = [0.0; GROUP];

@@ -435,6 +435,8 @@ struct Workspace {
     /// Routed demand of each lane in each period (0 for campaign lanes), lane
     /// by lane: drawn for all periods at the start of the iteration.
     demand: Vec<u64>,
+    /// Its wins, likewise, for the lanes of uncapped channels.
+    demand_won: Vec<u64>,
     lane_opps: Vec<u64>,
     lane_wins: Vec<u64>,
     /// Served opportunities of each lane of a people channel, summed over the
@@ -470,6 +472,7 @@ impl Workspace {
             rates: vec![0.0; s.periods],
             counts: vec![0; s.periods],
             demand: vec![0; plan.lanes.len() * s.periods],
+            demand_won: vec![0; plan.lanes.len() * s.periods],
             lane_opps: vec![0; plan.lanes.len()],
             lane_wins: Vec::with_capacity(plan.lanes.len()),
             lane_served: vec![0; plan.lanes.len()],
@@ -542,14 +545,34 @@ impl Workspace {
             }
         }
         for (l, lane) in plan.lanes.iter().enumerate() {
-            if lane.campaign.is_none() {
-                let cell = &plan.cells[lane.cell];
-                let seg = &s.segments[cell.segment];
+            if lane.campaign.is_some() {
+                continue;
+            }
+            let cell = &plan.cells[lane.cell];
+            let seg = &s.segments[cell.segment];
+            let mut rng = LaneRng::new(stream_key(seed, i, cell.streams[DEMAND]));
+            let range = l * periods..(l + 1) * periods;
+            if plan.uncapped[cell.channel] {
+                // Won and not won directly, as independent Poisson counts of
+                // rates λ·h and λ·(1 − h): the same joint distribution as
+                // Poisson(λ) opportunities of which Binomial(·, h) are won.
+                let h = theta[lane.hit_rate.0];
+                for t in 0..periods {
+                    self.rates[t] = lambda(seg, t) * cell.share * h;
+                }
+                poissons(&mut rng, &self.rates, &mut self.demand_won[range.clone()]);
+                for t in 0..periods {
+                    self.rates[t] = lambda(seg, t) * cell.share * (1.0 - h);
+                }
+                poissons(&mut rng, &self.rates, &mut self.counts);
+                for (t, d) in self.demand[range.clone()].iter_mut().enumerate() {
+                    *d = self.demand_won[l * periods + t] + self.counts[t];
+                }
+            } else {
                 for t in 0..periods {
                     self.rates[t] = lambda(seg, t) * cell.share;
                 }
-                let mut rng = LaneRng::new(stream_key(seed, i, cell.streams[DEMAND]));
-                poissons(&mut rng, &self.rates, &mut self.demand[l * periods..(l + 1) * periods]);
+                poissons(&mut rng, &self.rates, &mut self.demand[range]);
             }
         }
         for t in 0..periods {
@@ -617,7 +640,11 @@ impl Workspace {
                         for &k in cells {
                             for &l in &plan.cells[k].lanes {
                                 let opps = self.lane_opps[l];
-                                let w = binomial(&mut self.win_rngs[k], opps, theta[plan.lanes[l].hit_rate.0]);
+                                let w = if plan.uncapped[c] {
+                                    self.demand_won[l * periods + t]
+                                } else {
+                                    binomial(&mut self.win_rngs[k], opps, theta[plan.lanes[l].hit_rate.0])
+                                };
                                 won.push(w);
                                 wins += w;
                             }

@@ -171,6 +171,10 @@ pub struct Plan {
     pub campaign_streams: Vec<u64>,
     /// Latin hypercube strata of the uncertain inputs, when the run samples that way.
     pub lhs: Option<super::Lhs>,
+    /// Channels whose wins are never capped — online without an order limit,
+    /// or any online channel when capacity is not enforced: their wins are
+    /// drawn with the demand.
+    pub uncapped: Vec<bool>,
 }
 
 impl Plan {
@@ -256,6 +260,11 @@ impl Plan {
             segment_cells,
             uncovered_share,
             lhs: None,
+            uncapped: s
+                .channels
+                .iter()
+                .map(|c| matches!(&c.model, ChannelModel::Online(o) if o.orders_capacity.is_none() || !s.enforce_capacity))
+                .collect(),
             param_streams: s.params.iter().map(|p| stream_id(&p.path)).collect(),
             channel_streams: s.channels.iter().map(|c| stream_id(&format!("channels.{}/capacity", c.name))).collect(),
             segment_streams: s.segments.iter().map(|x| stream_id(&format!("segments.{}/uncovered", x.name))).collect(),

@@ -17,7 +17,7 @@
 //! table of ln k! for k below 4,096 (exact to rounding, from `libm::lgamma`) and
 //! from Stirling's series beyond.
 
-use super::lanes::{LANES, LaneRng};
+use super::lanes::LaneRng;
 use rand::Rng;
 use rand_distr::{Distribution, StandardUniform};
 use std::sync::LazyLock;
@@ -162,9 +162,7 @@ fn poissons_body(rng: &mut LaneRng, rates: &[f64], out: &mut [u64]) {
         let mut lambda = [POISSON_INVERSION; G];
         lambda[..rates.len()].copy_from_slice(rates);
         let mut bits = [0u64; 2 * G];
-        for lanes in bits.chunks_exact_mut(LANES) {
-            lanes.copy_from_slice(&rng.step());
-        }
+        rng.fill(&mut bits);
         let (mut u, mut v, mut k) = ([0.0; G], [0.0; G], [0.0; G]);
         let mut accept = [false; G];
         for i in 0..G {
