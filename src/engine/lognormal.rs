@@ -18,11 +18,10 @@
 //!   algorithm would (the tail of layer 0, or the layer's wedge test, and after a
 //!   failed wedge test a whole new draw). Each output is an independent, exact
 //!   standard normal.
-//! * e^x by range reduction `x = k·ln 2 + r` and a degree-13 polynomial, relative
-//!   error below 3·10⁻¹⁶ for |x| ≤ 700 (tested against `f64::exp`); a group with
-//!   a value outside that range uses `f64::exp`.
+//! * e^x from [`super::vmath`], relative error below 3·10⁻¹⁶.
 
 use super::lanes::{LANES, LaneRng};
+use super::vmath::exp_n;
 use rand::{Rng, RngExt};
 use rand_distr::Open01;
 use std::sync::LazyLock;
@@ -262,60 +261,6 @@ fn exp_groups(xs: &mut [f64; CHUNK], n: usize) {
 #[inline(always)]
 fn prefix<const N: usize>(xs: &mut [f64; CHUNK]) -> &mut [f64; N] {
     (&mut xs[..N]).try_into().expect("N ≤ CHUNK")
-}
-
-/// e^x for `N` values in place.
-#[inline(always)]
-fn exp_n<const N: usize>(xs: &mut [f64; N]) {
-    // Out of range or NaN: the slow path. (A fold, not `all`, which stops early
-    // and so compiles to a branch per value.)
-    let outside = xs.iter().fold(false, |any, x| any | x.is_nan() | (x.abs() > 700.0));
-    if outside {
-        xs.iter_mut().for_each(|x| *x = x.exp());
-        return;
-    }
-    const LOG2E: f64 = std::f64::consts::LOG2_E;
-    // ln 2 split so that k · LN2_HI is exact (fdlibm's constants).
-    const LN2_HI: f64 = f64::from_bits(0x3fe6_2e42_fee0_0000);
-    const LN2_LO: f64 = f64::from_bits(0x3dea_39ef_3579_3c76);
-    // 1.5 · 2^52: adding it rounds to an integer held in the low mantissa bits.
-    const SHIFT: f64 = 6_755_399_441_055_744.0;
-    // Taylor coefficients 1/k! of e^r for |r| ≤ ln 2 / 2.
-    const C: [f64; 14] = [
-        1.0,
-        1.0,
-        1.0 / 2.0,
-        1.0 / 6.0,
-        1.0 / 24.0,
-        1.0 / 120.0,
-        1.0 / 720.0,
-        1.0 / 5_040.0,
-        1.0 / 40_320.0,
-        1.0 / 362_880.0,
-        1.0 / 3_628_800.0,
-        1.0 / 39_916_800.0,
-        1.0 / 479_001_600.0,
-        1.0 / 6_227_020_800.0,
-    ];
-    let mut t = [0.0; N];
-    let mut r = [0.0; N];
-    for i in 0..N {
-        t[i] = xs[i] * LOG2E + SHIFT;
-        let k = t[i] - SHIFT;
-        r[i] = (xs[i] - k * LN2_HI) - k * LN2_LO;
-    }
-    // Horner's rule, the lanes side by side.
-    let mut p = [C[13]; N];
-    for c in C[..13].iter().rev() {
-        for i in 0..N {
-            p[i] = p[i] * r[i] + c;
-        }
-    }
-    for i in 0..N {
-        // 2^k: k sits in the low bits of t; add the exponent bias and shift.
-        let k_bits = t[i].to_bits().wrapping_sub(SHIFT.to_bits());
-        xs[i] = p[i] * f64::from_bits(k_bits.wrapping_add(1023) << 52);
-    }
 }
 
 #[cfg(test)]

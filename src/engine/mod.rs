@@ -12,6 +12,7 @@ pub mod lognormal;
 pub mod plan;
 pub mod rng;
 pub mod sample;
+pub mod vmath;
 
 use crate::accumulate::{Accumulators, Sink};
 use crate::results::Results;

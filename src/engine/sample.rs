@@ -18,6 +18,7 @@
 //! from Stirling's series beyond.
 
 use super::lanes::LaneRng;
+use super::vmath::ln_n;
 use rand::Rng;
 use rand_distr::{Distribution, StandardUniform};
 use std::sync::LazyLock;
@@ -31,8 +32,8 @@ const POISSON_INVERSION: f64 = 10.0;
 /// ln k! is tabulated below this k.
 const LN_FACTORIALS: usize = 4096;
 
-static LN_FACTORIAL: LazyLock<Box<[f64]>> =
-    LazyLock::new(|| (0..LN_FACTORIALS).map(|k| libm::lgamma(k as f64 + 1.0)).collect());
+static LN_FACTORIAL: LazyLock<Box<[f64; LN_FACTORIALS]>> =
+    LazyLock::new(|| Box::new(std::array::from_fn(|k| libm::lgamma(k as f64 + 1.0))));
 
 /// ln k! for a whole number k ≥ 0 (held in an f64).
 #[inline]
@@ -164,17 +165,31 @@ fn poissons_body(rng: &mut LaneRng, rates: &[f64], out: &mut [u64]) {
         let mut bits = [0u64; 2 * G];
         rng.fill(&mut bits);
         let (mut u, mut v, mut k) = ([0.0; G], [0.0; G], [0.0; G]);
-        let mut accept = [false; G];
+        let (mut squeeze, mut testable) = ([false; G], [false; G]);
+        // The two sides of PTRS's test, through their logarithms.
+        let (mut lhs, mut ln_lambda) = ([0.0; G], lambda);
         for i in 0..G {
             let l = lambda[i];
             let b = 0.931 + 2.53 * l.sqrt();
             let a = -0.059 + 0.02483 * b;
             let v_r = 0.9277 - 3.6224 / (b - 2.0);
+            let inv_alpha = 1.1239 + 1.1328 / (b - 3.4);
             u[i] = unit(bits[i]) - 0.5;
             v[i] = unit(bits[G + i]);
             let us = 0.5 - u[i].abs();
             k[i] = ((2.0 * a / us + b) * u[i] + l + 0.43).floor();
-            accept[i] = (us >= 0.07) & (v[i] <= v_r) & (l >= POISSON_INVERSION);
+            squeeze[i] = (us >= 0.07) & (v[i] <= v_r);
+            testable[i] = (k[i] >= 0.0) & !((us < 0.013) & (v[i] > us)) & (k[i] < LN_FACTORIALS as f64);
+            lhs[i] = v[i] * inv_alpha / (a / (us * us) + b);
+        }
+        ln_n(&mut lhs);
+        ln_n(&mut ln_lambda);
+        let ln_fact = &**LN_FACTORIAL;
+        let mut accept = [false; G];
+        for i in 0..G {
+            let j = (k[i].max(0.0) as usize).min(LN_FACTORIALS - 1);
+            let full = testable[i] & (lhs[i] <= -lambda[i] + k[i] * ln_lambda[i] - ln_fact[j]);
+            accept[i] = (squeeze[i] | full) & (lambda[i] >= POISSON_INVERSION);
         }
         for (i, o) in out.iter_mut().enumerate() {
             *o = if accept[i] { k[i] as u64 } else { poisson_rest(rng, lambda[i], u[i], v[i], k[i]) };
