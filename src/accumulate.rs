@@ -38,9 +38,11 @@ impl Column {
         if nb == 0 {
             return;
         }
-        let mean_b = values.iter().sum::<f64>() / nb as f64;
+        // Sum, minimum and maximum in one pass; the squares about the mean in a second.
+        let (sum, lo, hi) =
+            values.iter().fold((-0.0, f64::INFINITY, f64::NEG_INFINITY), |(s, a, b), x| (s + x, a.min(*x), b.max(*x)));
+        let mean_b = sum / nb as f64;
         let m2_b = values.iter().map(|x| (x - mean_b) * (x - mean_b)).sum::<f64>();
-        let (lo, hi) = values.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), x| (a.min(*x), b.max(*x)));
         if self.n == 0 {
             (self.mean, self.m2, self.min, self.max) = (mean_b, m2_b, lo, hi);
         } else {
