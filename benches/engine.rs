@@ -59,6 +59,27 @@ fn sampler_bench(c: &mut Criterion) {
             sum[0]
         })
     });
+    // A reseller cell's year: twelve periods of about 70 wins, priced in one call.
+    let periods = [75u64, 60, 80, 70, 66, 50, 40, 45, 90, 85, 88, 92];
+    let mut sums = [0.0; 12];
+    g.throughput(Throughput::Elements(periods.iter().sum()));
+    g.bench_function("lognormal-sums-12-periods", |b| {
+        b.iter(|| {
+            deal.sums_of(&mut deals, black_box(&periods), &mut sums);
+            sums[0]
+        })
+    });
+    // A cell's demand over twelve periods (rates 24 to 60), PTRS side by side.
+    let rates: Vec<f64> = (0..12).map(|t| 40.0 * (0.6 + 0.08 * t as f64)).collect();
+    let mut counts = [0u64; 12];
+    g.throughput(Throughput::Elements(12));
+    g.bench_function("poissons-12-periods", |b| {
+        b.iter(|| {
+            engine::sample::poissons(&mut deals, black_box(&rates), &mut counts);
+            counts[0]
+        })
+    });
+    g.throughput(Throughput::Elements(1000));
     g.bench_function("poisson(3)", |b| {
         b.iter(|| (0..1000).map(|_| engine::sample::poisson(&mut rng, black_box(3.0))).sum::<u64>())
     });

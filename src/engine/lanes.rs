@@ -38,8 +38,8 @@ impl LaneRng {
     }
 
     /// `N / LANES` steps of every lane into `out` (`N` a multiple of
-    /// [`LANES`]): the same numbers as that many calls of [`LaneRng::step`],
-    /// with the state held in registers throughout.
+    /// [`LANES`]), lane by lane within a step, with the state held in registers
+    /// throughout.
     #[inline(always)]
     pub fn fill<const N: usize>(&mut self, out: &mut [u64; N]) {
         let [mut s0, mut s1, mut s2, mut s3] = self.s;
@@ -61,18 +61,8 @@ impl LaneRng {
     /// One step of every lane.
     #[inline(always)]
     pub fn step(&mut self) -> [u64; LANES] {
-        let [s0, s1, s2, s3] = &mut self.s;
         let mut out = [0; LANES];
-        for l in 0..LANES {
-            out[l] = s0[l].wrapping_add(s3[l]).rotate_left(23).wrapping_add(s0[l]);
-            let t = s1[l] << 17;
-            s2[l] ^= s0[l];
-            s3[l] ^= s1[l];
-            s1[l] ^= s2[l];
-            s0[l] ^= s3[l];
-            s2[l] ^= t;
-            s3[l] = s3[l].rotate_left(45);
-        }
+        self.fill(&mut out);
         out
     }
 }
@@ -125,7 +115,7 @@ mod tests {
             let singles: Vec<u64> = (0..LANES).map(|_| copy.next_u64()).collect();
             assert_eq!(singles, step);
         }
-        // fill is that many steps.
+        // fill is that many steps, output in the same order.
         let mut a = LaneRng::new(9);
         let mut b = a.clone();
         let mut filled = [0u64; 3 * LANES];

@@ -396,28 +396,37 @@ mod tests {
         for (lambda, seed) in [(3.5f64, 1u64), (9.9, 2), (10.0, 3), (57.0, 4), (900.0, 5)] {
             let draws = 100_000usize;
             let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
-            let top = (lambda + 12.0 * lambda.sqrt() + 20.0) as usize;
-            let mut counts = vec![0usize; top + 1];
-            for _ in 0..draws {
-                counts[(poisson(&mut rng, lambda) as usize).min(top)] += 1;
-            }
-            let ln_fact = |k: usize| (1..=k).map(|i| (i as f64).ln()).sum::<f64>();
-            let (mut chi2, mut df, mut rest_obs, mut rest_exp) = (0.0, 0usize, 0.0, 0.0);
-            for (k, obs) in counts.iter().enumerate() {
-                let e = (-lambda + k as f64 * lambda.ln() - ln_fact(k)).exp() * draws as f64;
-                if e >= 5.0 {
-                    chi2 += (*obs as f64 - e).powi(2) / e;
-                    df += 1;
-                } else {
-                    rest_obs += *obs as f64;
-                    rest_exp += e;
-                }
-            }
-            chi2 += (rest_obs - rest_exp).powi(2) / rest_exp.max(1e-9);
-            let nu = df as f64;
-            let limit = nu + 3.1 * (2.0 * nu).sqrt() + 10.0;
-            assert!(chi2 < limit, "λ={lambda}: chi2 = {chi2} with {df} cells (limit {limit:.1})");
+            let xs: Vec<u64> = (0..draws).map(|_| poisson(&mut rng, lambda)).collect();
+            assert_fits_poisson(lambda, &xs);
         }
+    }
+
+    /// Chi-square goodness of fit of counts against the Poisson(λ) pmf: cells
+    /// with an expected count below 5 pooled; the 99.9 % quantile of χ²(ν) is
+    /// below ν + 3.1·√(2ν) + 10 for every ν that occurs here.
+    fn assert_fits_poisson(lambda: f64, xs: &[u64]) {
+        let top = (lambda + 12.0 * lambda.sqrt() + 20.0) as usize;
+        let mut counts = vec![0usize; top + 1];
+        for x in xs {
+            counts[(*x as usize).min(top)] += 1;
+        }
+        let ln_fact = |k: usize| (1..=k).map(|i| (i as f64).ln()).sum::<f64>();
+        let n = xs.len() as f64;
+        let (mut chi2, mut df, mut rest_obs, mut rest_exp) = (0.0, 0usize, 0.0, 0.0);
+        for (k, obs) in counts.iter().enumerate() {
+            let e = (-lambda + k as f64 * lambda.ln() - ln_fact(k)).exp() * n;
+            if e >= 5.0 {
+                chi2 += (*obs as f64 - e).powi(2) / e;
+                df += 1;
+            } else {
+                rest_obs += *obs as f64;
+                rest_exp += e;
+            }
+        }
+        chi2 += (rest_obs - rest_exp).powi(2) / rest_exp.max(1e-9);
+        let nu = df as f64;
+        let limit = nu + 3.1 * (2.0 * nu).sqrt() + 10.0;
+        assert!(chi2 < limit, "λ={lambda}: chi2 = {chi2} with {df} cells (limit {limit:.1})");
     }
 
     fn chi_square_fit(n: u64, p: f64, seed: u64, max_cells: usize) {
@@ -476,28 +485,7 @@ mod tests {
             }
         }
         for (lambda, xs) in rates.iter().zip(&samples) {
-            let top = (lambda + 12.0 * lambda.sqrt() + 20.0) as usize;
-            let mut counts = vec![0usize; top + 1];
-            for x in xs {
-                counts[(*x as usize).min(top)] += 1;
-            }
-            let ln_fact = |k: usize| (1..=k).map(|i| (i as f64).ln()).sum::<f64>();
-            let n = xs.len() as f64;
-            let (mut chi2, mut df, mut rest_obs, mut rest_exp) = (0.0, 0usize, 0.0, 0.0);
-            for (k, obs) in counts.iter().enumerate() {
-                let e = (-lambda + k as f64 * lambda.ln() - ln_fact(k)).exp() * n;
-                if e >= 5.0 {
-                    chi2 += (*obs as f64 - e).powi(2) / e;
-                    df += 1;
-                } else {
-                    rest_obs += *obs as f64;
-                    rest_exp += e;
-                }
-            }
-            chi2 += (rest_obs - rest_exp).powi(2) / rest_exp.max(1e-9);
-            let nu = df as f64;
-            let limit = nu + 3.1 * (2.0 * nu).sqrt() + 10.0;
-            assert!(chi2 < limit, "λ={lambda}: chi2 = {chi2} with {df} cells (limit {limit:.1})");
+            assert_fits_poisson(*lambda, xs);
         }
         // Zero, negative and NaN rates give 0.
         let mut z = [9u64; 3];

@@ -4,8 +4,10 @@
 //! A [`Dist`] is built from the parameters as a scenario file states them (a
 //! lognormal by median and P90, a beta by mean and sd, …); the constructors check
 //! the parameters and return a message naming what is wrong, which the scenario
-//! reader attaches to the field's place in the file. Sampling uses `rand_distr`'s
-//! samplers, built once per distribution.
+//! reader attaches to the field's place in the file. Single draws use `rand_distr`'s
+//! samplers, built once per distribution; the sums of lognormal deal sizes that
+//! an iteration needs by the thousand are drawn in bulk by
+//! [`crate::engine::lognormal`].
 
 use crate::engine::lanes::LaneRng;
 use rand::Rng;
