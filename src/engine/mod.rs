@@ -122,13 +122,6 @@ impl Samples {
     pub fn sum_of_fields(&self, fields: &[usize]) -> Vec<f64> {
         self.derive(|b, out| add_fields(b, fields, out))
     }
-
-    /// The record of iteration `i` (gathered from its block; for tests and
-    /// inspection, not for bulk reads).
-    pub fn record(&self, i: usize) -> Vec<f64> {
-        let Some(block) = self.blocks().nth(i / BLOCK) else { return Vec::new() };
-        (0..self.layout.len()).map(|j| block.field(j)[i % BLOCK]).collect()
-    }
 }
 
 /// Adds `fields` of each iteration of `b` to `out`, in the order given.
