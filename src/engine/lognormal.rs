@@ -28,7 +28,7 @@ use std::sync::LazyLock;
 
 /// Deals drawn, transformed and summed together; a multiple of [`LANES`].
 const GROUP: usize = 16;
-/// Deals per pass of [`lognormal_sum`].
+/// Deals per pass of [`lognormal_sums`].
 const CHUNK: usize = 64;
 
 /// Layers of the ziggurat.
@@ -115,13 +115,6 @@ fn tail<G: Rng + ?Sized>(rng: &mut G, u: f64) -> f64 {
             return if u < 0.0 { x - R } else { R - x };
         }
     }
-}
-
-/// The sum of `count` independent draws of e^(mu + sigma·Z), Z standard normal.
-pub fn lognormal_sum(rng: &mut LaneRng, mu: f64, sigma: f64, count: u64) -> f64 {
-    let mut sum = [0.0];
-    lognormal_sums(rng, mu, sigma, &[count], &mut sum);
-    sum[0]
 }
 
 /// Several sums of independent draws of e^(mu + sigma·Z) in one pass:
@@ -345,6 +338,13 @@ mod tests {
             // 199 degrees of freedom: the 99.9 % quantile is about 267.
             assert!(chi2 < 267.0, "bulk {bulk}: chi2 = {chi2}");
         }
+    }
+
+    /// The sum of `count` draws.
+    fn lognormal_sum(rng: &mut LaneRng, mu: f64, sigma: f64, count: u64) -> f64 {
+        let mut sum = [0.0];
+        lognormal_sums(rng, mu, sigma, &[count], &mut sum);
+        sum[0]
     }
 
     /// Sums of many deals: mean and variance of the sum match n·E[X] and
