@@ -32,5 +32,6 @@ pub mod results;
 pub mod scenario;
 pub mod sensitivity;
 pub mod sketch;
+pub mod sort;
 pub mod stats;
 pub mod sweep;

@@ -45,7 +45,7 @@ impl Summary {
         if values.is_empty() {
             return;
         }
-        radsort::sort(values);
+        crate::sort::sort_floats(values);
         let batch = exact_thinned(values);
         *self = if self.n == 0 { batch } else { merge(self, &batch).thinned() };
     }

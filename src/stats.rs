@@ -47,7 +47,7 @@ impl Stat {
         } else {
             0.0
         };
-        radsort::sort(values);
+        crate::sort::sort_floats(values);
         let q = |p| percentile_sorted(values, p);
         Some(Stat {
             mean,
