@@ -50,7 +50,7 @@ fn the_command_line_reports_the_count_used() {
     let json: serde_json::Value =
         serde_json::from_slice(&std::fs::read(tmp.path().join("summary.json")).unwrap()).unwrap();
     let n = json["scenario"]["iterations"].as_u64().unwrap();
-    assert!(n >= 1_000 && n % 1_000 == 0, "{n}");
+    assert!(n >= 1_000 && n.is_multiple_of(1_000), "{n}");
     for bad in ["150%", "zero", "0"] {
         assert_cmd::Command::cargo_bin("chancap")
             .unwrap()

@@ -139,7 +139,7 @@ mod tests {
         let mut xs: Vec<f64> = (0..200_000).map(|i| (-700.0 + 1400.0 * i as f64 / 200_000.0f64).exp()).collect();
         xs.extend((0..200_000).map(|i| 0.5 + i as f64 / 100_000.0));
         xs.extend([1.0, 2.0, std::f64::consts::SQRT_2, f64::MIN_POSITIVE, f64::MAX, 1.0 - f64::EPSILON]);
-        while xs.len() % 16 != 0 {
+        while !xs.len().is_multiple_of(16) {
             xs.push(1.5);
         }
         let mut worst = 0.0f64;

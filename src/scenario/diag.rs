@@ -96,10 +96,10 @@ impl Diagnostics {
         } else {
             out.push_str(&format!("{kind}: {place}: {}: {}\n", d.path, d.message));
         }
-        if let Some(span) = &d.span {
-            if let Some(snippet) = snippet(&self.source, span.clone()) {
-                out.push_str(&snippet);
-            }
+        if let Some(span) = &d.span
+            && let Some(snippet) = snippet(&self.source, span.clone())
+        {
+            out.push_str(&snippet);
         }
         if let Some(help) = &d.help {
             out.push_str(&format!("  = help: {help}\n"));

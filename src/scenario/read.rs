@@ -757,23 +757,22 @@ impl Reader {
 
         // [targets], [capacity]
         let mut targets = Vec::new();
-        if let Some(v) = root.get("targets") {
-            if let Some(t) = self.table(v, "targets".into()) {
-                self.check_keys(&t, TARGET_KEYS);
-                for (key, metric) in [("revenue", TargetMetric::Revenue), ("contribution", TargetMetric::Contribution)]
-                {
-                    if let Some(value) = self.number(&t, key, Domain::NonNeg) {
-                        targets.push(Target { metric, value });
-                    }
+        if let Some(v) = root.get("targets")
+            && let Some(t) = self.table(v, "targets".into())
+        {
+            self.check_keys(&t, TARGET_KEYS);
+            for (key, metric) in [("revenue", TargetMetric::Revenue), ("contribution", TargetMetric::Contribution)] {
+                if let Some(value) = self.number(&t, key, Domain::NonNeg) {
+                    targets.push(Target { metric, value });
                 }
             }
         }
         let mut enforce_capacity = true;
-        if let Some(v) = root.get("capacity") {
-            if let Some(t) = self.table(v, "capacity".into()) {
-                self.check_keys(&t, CAPACITY_KEYS);
-                enforce_capacity = self.boolean(&t, "enforce", true);
-            }
+        if let Some(v) = root.get("capacity")
+            && let Some(t) = self.table(v, "capacity".into())
+        {
+            self.check_keys(&t, CAPACITY_KEYS);
+            enforce_capacity = self.boolean(&t, "enforce", true);
         }
 
         let segments = self.segments(root, season.as_deref());
@@ -1262,10 +1261,10 @@ impl Reader {
             self.check_keys(t, CAMPAIGN_KEYS);
             let name = self.string(t, "name", true);
             let name_ok = name.as_ref().is_some_and(|n| self.identifier(n, t.field("name")));
-            if let (Some(n), true) = (&name, name_ok) {
-                if seen.insert(n.get_ref().clone(), ()).is_some() {
-                    self.error(Some(n.span()), t.field("name"), format!("duplicate campaign name \"{}\"", n.get_ref()));
-                }
+            if let (Some(n), true) = (&name, name_ok)
+                && seen.insert(n.get_ref().clone(), ()).is_some()
+            {
+                self.error(Some(n.span()), t.field("name"), format!("duplicate campaign name \"{}\"", n.get_ref()));
             }
             let key = name
                 .as_ref()
@@ -1277,19 +1276,19 @@ impl Reader {
                 seg_name.as_ref().and_then(|n| self.reference(n, t.field("segment"), "segment", segment_names));
             let mut channel =
                 ch_name.as_ref().and_then(|n| self.reference(n, t.field("channel"), "channel", &channel_names));
-            if let (Some(c), Some(n)) = (channel, &ch_name) {
-                if let Some(kind) = channels[c].kind.filter(|k| !k.is_people()) {
-                    self.error(
-                        Some(n.span()),
-                        t.field("channel"),
-                        format!(
-                            "campaigns run on direct or telesales channels; \"{}\" is kind = \"{}\"",
-                            n.get_ref(),
-                            kind.as_str()
-                        ),
-                    );
-                    channel = None;
-                }
+            if let (Some(c), Some(n)) = (channel, &ch_name)
+                && let Some(kind) = channels[c].kind.filter(|k| !k.is_people())
+            {
+                self.error(
+                    Some(n.span()),
+                    t.field("channel"),
+                    format!(
+                        "campaigns run on direct or telesales channels; \"{}\" is kind = \"{}\"",
+                        n.get_ref(),
+                        kind.as_str()
+                    ),
+                );
+                channel = None;
             }
             let periods = self.campaign_periods(t);
             let reach = self.uncertain(t, "reach", &key, Domain::Rate, None);
