@@ -18,7 +18,7 @@
 //! from Stirling's series beyond.
 
 use super::lanes::LaneRng;
-use super::vmath::ln_n;
+use super::vmath::{exp_n, ln_n};
 use rand::Rng;
 use rand_distr::{Distribution, StandardUniform};
 use std::sync::LazyLock;
@@ -69,23 +69,23 @@ pub fn poisson<R: Rng + ?Sized>(rng: &mut R, lambda: f64) -> u64 {
 
 /// Inversion for λ < 10: the first k whose CDF reaches a uniform.
 fn poisson_inversion<R: Rng + ?Sized>(rng: &mut R, lambda: f64) -> u64 {
-    let p0 = (-lambda).exp();
-    'draw: loop {
-        let mut u: f64 = StandardUniform.sample(rng);
-        let mut p = p0;
-        let mut k = 0u64;
-        while u > p {
-            u -= p;
-            k += 1;
-            p *= lambda * reciprocal(k);
-            if p == 0.0 {
-                // Rounding left a sliver of probability beyond the last
-                // representable term: draw again.
-                continue 'draw;
-            }
+    let u: f64 = StandardUniform.sample(rng);
+    inversion_from(rng, lambda, u, (-lambda).exp(), 0)
+}
+
+/// The inversion walk from count `k`, with `u` the uniform left and `p` = P(k).
+fn inversion_from<R: Rng + ?Sized>(rng: &mut R, lambda: f64, mut u: f64, mut p: f64, mut k: u64) -> u64 {
+    while u > p {
+        u -= p;
+        k += 1;
+        p *= lambda * reciprocal(k);
+        if p == 0.0 {
+            // Rounding left a sliver of probability beyond the last
+            // representable term: draw again.
+            return poisson_inversion(rng, lambda);
         }
-        return k;
     }
+    k
 }
 
 /// PTRS (Hörmann 1993) for λ ≥ 10: exact by rejection.
@@ -125,9 +125,10 @@ const POISSON_GROUP: usize = 16;
 /// Poisson(`rates[j]`). PTRS's set-up and usual path (two uniforms, a square
 /// root, two divisions) run for 16 rates side by side from the lanes of `rng`;
 /// a candidate the squeeze does not accept goes on with PTRS's own test, and
-/// after a rejection (or for λ below 10) is replaced by a fresh draw — every
-/// count exact in distribution. AVX-512, AVX2 and baseline builds of one source,
-/// same bits.
+/// after a rejection is replaced by a fresh draw. Rates below 10 are drawn by
+/// inversion, side by side too (the lanes' second uniform walks up the CDF).
+/// Every count exact in distribution; AVX-512, AVX2 and baseline builds of one
+/// source, same bits.
 pub fn poissons(rng: &mut LaneRng, rates: &[f64], out: &mut [u64]) {
     #[cfg(target_arch = "x86_64")]
     {
@@ -191,10 +192,67 @@ fn poissons_body(rng: &mut LaneRng, rates: &[f64], out: &mut [u64]) {
             let full = testable[i] & (lhs[i] <= -lambda[i] + k[i] * ln_lambda[i] - ln_fact[j]);
             accept[i] = (squeeze[i] | full) & (lambda[i] >= POISSON_INVERSION);
         }
+        // Rates below 10: inversion, every lane at once, with v as the uniform.
+        let small: [bool; G] = std::array::from_fn(|i| lambda[i] < POISSON_INVERSION);
+        let mut walked = [false; G];
+        if small.iter().any(|s| *s) {
+            walked = invert_small(rng, &lambda, &small, &mut v, &mut k);
+        }
         for (i, o) in out.iter_mut().enumerate() {
-            *o = if accept[i] { k[i] as u64 } else { poisson_rest(rng, lambda[i], u[i], v[i], k[i]) };
+            *o = if accept[i] || walked[i] { k[i] as u64 } else { poisson_rest(rng, lambda[i], u[i], v[i], k[i]) };
         }
     }
+}
+
+/// Steps of the side-by-side inversion walk; a lane that needs more (for
+/// λ < 10, less than once in 10⁸ draws) goes on alone.
+const WALK: usize = 32;
+
+/// Poisson inversion for the lanes whose rate is below 10 (`small`), all lanes
+/// stepping together: from k = 0 and P(0) = e^−λ, while the uniform `v`
+/// exceeds P(k), take P(k) off it and step to P(k + 1) = P(k)·λ/(k + 1). The
+/// counts go to `k`; returns the lanes done (every small lane, the rare one
+/// that walks past [`WALK`] finished by itself); the other lanes are left
+/// alone. Zero and negative rates give 0.
+#[inline(always)]
+fn invert_small<const G: usize>(
+    rng: &mut LaneRng,
+    lambda: &[f64; G],
+    small: &[bool; G],
+    v: &mut [f64; G],
+    k: &mut [f64; G],
+) -> [bool; G] {
+    let rate: [f64; G] = std::array::from_fn(|i| if small[i] && lambda[i] > 0.0 { lambda[i] } else { 0.0 });
+    let mut p: [f64; G] = std::array::from_fn(|i| -rate[i]);
+    exp_n(&mut p);
+    let mut walking = *small;
+    for i in 0..G {
+        if small[i] {
+            k[i] = 0.0;
+        }
+    }
+    for reciprocal in &RECIPROCALS[1..=WALK] {
+        let mut any = false;
+        for i in 0..G {
+            let more = walking[i] & (v[i] > p[i]);
+            if more {
+                v[i] -= p[i];
+                k[i] += 1.0;
+                p[i] *= rate[i] * reciprocal;
+            }
+            walking[i] = more;
+            any |= more;
+        }
+        if !any {
+            return *small;
+        }
+    }
+    for i in 0..G {
+        if walking[i] {
+            k[i] = inversion_from(rng, rate[i], v[i], p[i], k[i] as u64) as f64;
+        }
+    }
+    *small
 }
 
 /// A uniform in [0, 1) from the high 52 bits.
@@ -204,7 +262,7 @@ fn unit(bits: u64) -> f64 {
 }
 
 /// The rest of PTRS for candidate `k` from uniforms `u` (centred) and `v` that
-/// the squeeze did not accept; a fresh draw for λ < 10 or after a rejection.
+/// the squeeze did not accept; a fresh draw after a rejection (or for a NaN rate: 0).
 #[cold]
 fn poisson_rest(rng: &mut LaneRng, lambda: f64, u: f64, v: f64, k: f64) -> u64 {
     if lambda.is_nan() || lambda < POISSON_INVERSION {
@@ -491,6 +549,30 @@ mod tests {
         let mut z = [9u64; 3];
         poissons(&mut rng, &[0.0, -2.0, f64::NAN], &mut z);
         assert_eq!(z, [0, 0, 0]);
+    }
+
+    /// A lane whose uniform lies beyond the side-by-side walk's steps goes on
+    /// alone to the count a walk from 0 gives.
+    #[test]
+    fn a_long_inversion_walk_goes_on_alone() {
+        let lambda = [9.9f64, 0.5, 10.0, 9.9];
+        let small = [true, true, false, true];
+        // 1 − 2⁻⁵³: the CDF of Poisson(9.9) reaches it only past 32.
+        let far = 1.0 - f64::EPSILON / 2.0;
+        let mut v = [far, 0.3, 0.3, 0.5];
+        let mut k = [0.0; 4];
+        let mut rng = LaneRng::new(1);
+        k[2] = 7.0;
+        let done = invert_small(&mut rng, &lambda, &small, &mut v, &mut k);
+        assert_eq!(done, small);
+        let mut p0 = [-9.9f64; 16];
+        exp_n(&mut p0);
+        let alone = inversion_from(&mut rng, 9.9, far, p0[0], 0);
+        assert!(alone > WALK as u64, "{alone}");
+        assert_eq!(k[0] as u64, alone);
+        assert_eq!(k[1], 0.0);
+        assert_eq!(k[2], 7.0, "not a small lane: untouched");
+        assert_eq!(k[3] as u64, inversion_from(&mut rng, 9.9, 0.5, p0[0], 0));
     }
 
     /// Every build of the many-rates sampler gives the same counts.
