@@ -196,7 +196,7 @@ fn poissons_body(rng: &mut LaneRng, rates: &[f64], out: &mut [u64]) {
         let small: [bool; G] = std::array::from_fn(|i| lambda[i] < POISSON_INVERSION);
         let mut walked = [false; G];
         if small.iter().any(|s| *s) {
-            walked = invert_small(rng, &lambda, &small, &mut v, &mut k);
+            walked = invert_small(rng, &lambda, &small, &v, &mut k);
         }
         for (i, o) in out.iter_mut().enumerate() {
             *o = if accept[i] || walked[i] { k[i] as u64 } else { poisson_rest(rng, lambda[i], u[i], v[i], k[i]) };
@@ -219,37 +219,35 @@ fn invert_small<const G: usize>(
     rng: &mut LaneRng,
     lambda: &[f64; G],
     small: &[bool; G],
-    v: &mut [f64; G],
+    v: &[f64; G],
     k: &mut [f64; G],
 ) -> [bool; G] {
     let rate: [f64; G] = std::array::from_fn(|i| if small[i] && lambda[i] > 0.0 { lambda[i] } else { 0.0 });
     let mut p: [f64; G] = std::array::from_fn(|i| -rate[i]);
     exp_n(&mut p);
     let mut walking = *small;
-    for i in 0..G {
-        if small[i] {
-            k[i] = 0.0;
-        }
-    }
+    let (mut u, mut x) = (*v, [0.0; G]);
     for reciprocal in &RECIPROCALS[1..=WALK] {
         let mut any = false;
         for i in 0..G {
-            let more = walking[i] & (v[i] > p[i]);
-            if more {
-                v[i] -= p[i];
-                k[i] += 1.0;
-                p[i] *= rate[i] * reciprocal;
-            }
+            // Arithmetic with m = 1 or 0 (p·0 = 0, m·f + (1 − m) = f or 1, all
+            // exact), not `if`s, which the compiler turns into conditional
+            // stores that stall the next step's loads.
+            let more = walking[i] & (u[i] > p[i]);
+            let m = f64::from(u8::from(more));
+            u[i] -= p[i] * m;
+            x[i] += m;
+            p[i] *= m * (rate[i] * reciprocal) + (1.0 - m);
             walking[i] = more;
             any |= more;
         }
         if !any {
-            return *small;
+            break;
         }
     }
     for i in 0..G {
-        if walking[i] {
-            k[i] = inversion_from(rng, rate[i], v[i], p[i], k[i] as u64) as f64;
+        if small[i] {
+            k[i] = if walking[i] { inversion_from(rng, rate[i], u[i], p[i], x[i] as u64) as f64 } else { x[i] };
         }
     }
     *small
@@ -559,11 +557,11 @@ mod tests {
         let small = [true, true, false, true];
         // 1 − 2⁻⁵³: the CDF of Poisson(9.9) reaches it only past 32.
         let far = 1.0 - f64::EPSILON / 2.0;
-        let mut v = [far, 0.3, 0.3, 0.5];
+        let v = [far, 0.3, 0.3, 0.5];
         let mut k = [0.0; 4];
         let mut rng = LaneRng::new(1);
         k[2] = 7.0;
-        let done = invert_small(&mut rng, &lambda, &small, &mut v, &mut k);
+        let done = invert_small(&mut rng, &lambda, &small, &v, &mut k);
         assert_eq!(done, small);
         let mut p0 = [-9.9f64; 16];
         exp_n(&mut p0);
