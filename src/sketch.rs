@@ -61,8 +61,13 @@ impl Summary {
         for j in 0..=KEEP {
             let r = 1.0 + (self.n - 1) as f64 * j as f64 / KEEP as f64;
             // Advance to the entry whose rank interval is closest to r.
-            while i < last && distance(&self.entries[i + 1], r) <= distance(&self.entries[i], r) {
-                i += 1;
+            let mut here = distance(&self.entries[i], r);
+            while i < last {
+                let next = distance(&self.entries[i + 1], r);
+                if next > here {
+                    break;
+                }
+                (i, here) = (i + 1, next);
             }
             if kept.last() != Some(&self.entries[i]) {
                 kept.push(self.entries[i]);
@@ -135,8 +140,13 @@ fn exact_thinned(sorted: &[f64]) -> Summary {
         let r = 1.0 + (n - 1) as f64 * j as f64 / KEEP as f64;
         // Two ranks below r at most, never behind the previous pick.
         i = i.max((r as usize).saturating_sub(2)).min(last);
-        while i < last && distance(&entry(i + 1), r) <= distance(&entry(i), r) {
-            i += 1;
+        let mut here = distance(&entry(i), r);
+        while i < last {
+            let next = distance(&entry(i + 1), r);
+            if next > here {
+                break;
+            }
+            (i, here) = (i + 1, next);
         }
         if kept.last() != Some(&entry(i)) {
             kept.push(entry(i));
