@@ -7,7 +7,7 @@
 //! few vector instructions, and the lanes do not wait on one another as the
 //! outputs of one generator do. One number at a time comes from a buffered step.
 
-use rand::{Rng, SeedableRng, TryRng};
+use rand::{Rng, TryRng};
 use std::convert::Infallible;
 
 /// Generators stepped side by side.
@@ -25,16 +25,16 @@ pub struct LaneRng {
 
 impl LaneRng {
     /// Eight generators whose 32 state words are the first outputs of
-    /// SplitMix64 seeded with `key` (as `seed_from_u64` seeds one).
+    /// SplitMix64 seeded with `key` (as `seed_from_u64` seeds one): lane by
+    /// lane, four words each.
+    #[inline]
     pub fn new(key: u64) -> LaneRng {
-        let mut sm = rand_xoshiro::SplitMix64::seed_from_u64(key);
-        let mut s = [[0; LANES]; 4];
-        for lane in 0..LANES {
-            for word in &mut s {
-                word[lane] = sm.next_u64();
-            }
+        #[cfg(target_arch = "x86_64")]
+        if std::arch::is_x86_feature_detected!("avx512dq") {
+            // SAFETY: the CPU supports AVX-512DQ, checked just above.
+            return LaneRng { s: unsafe { seed_avx512(key) }, buf: [0; LANES], used: LANES };
         }
-        LaneRng { s, buf: [0; LANES], used: LANES }
+        LaneRng { s: seed(key), buf: [0; LANES], used: LANES }
     }
 
     /// `N / LANES` steps of every lane into `out` (`N` a multiple of
@@ -65,6 +65,34 @@ impl LaneRng {
         self.fill(&mut out);
         out
     }
+}
+
+/// Output `n` (from 1) of SplitMix64 seeded with `key` is the mix of
+/// `key + n·φ`, so the 32 outputs are computed side by side (with 64-bit
+/// vector multiplications where the CPU has them) rather than one after
+/// another; the state comes out whole, without the stall of reading back as
+/// vectors what was written word by word.
+#[inline(always)]
+fn seed(key: u64) -> [[u64; LANES]; 4] {
+    const PHI: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut s = [[0; LANES]; 4];
+    for (word, out) in s.iter_mut().enumerate() {
+        for (lane, x) in out.iter_mut().enumerate() {
+            let n = (4 * lane + word + 1) as u64;
+            let mut z = key.wrapping_add(PHI.wrapping_mul(n));
+            z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+            *x = z ^ (z >> 31);
+        }
+    }
+    s
+}
+
+/// [`seed`] with AVX-512DQ's 64-bit multiplications.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,avx512dq")]
+fn seed_avx512(key: u64) -> [[u64; LANES]; 4] {
+    seed(key)
 }
 
 /// One number at a time (for the ziggurat's rare slow paths and for deal sizes
@@ -99,7 +127,7 @@ impl TryRng for LaneRng {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use rand::Rng;
+    use rand::{Rng, SeedableRng};
 
     /// The lanes are xoshiro256++: lane 0 seeded with SplitMix64's first four
     /// outputs is the generator `Xoshiro256PlusPlus::seed_from_u64` makes, and
@@ -118,6 +146,8 @@ mod tests {
         // fill is that many steps, output in the same order.
         let mut a = LaneRng::new(9);
         let mut b = a.clone();
+        // Both ways of seeding give SplitMix64's outputs.
+        assert_eq!(seed(9), LaneRng::new(9).s);
         let mut filled = [0u64; 3 * LANES];
         a.fill(&mut filled);
         let stepped: Vec<u64> = (0..3).flat_map(|_| b.step()).collect();
