@@ -13,7 +13,7 @@
 
 use crate::results::Histogram;
 use crate::sketch::Summary;
-use crate::stats::Stat;
+use crate::stats::{Stat, squares_about, sum_min_max};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
@@ -76,50 +76,6 @@ impl Column {
             max: self.max,
         })
     }
-}
-
-/// Running sums kept side by side: the additions of one sum wait on each
-/// other, eight of them do not (the order is fixed, so the result too).
-const SUMS: usize = 8;
-
-/// The sum (of the eight interleaved partial sums, in order), minimum and
-/// maximum of `values`.
-fn sum_min_max(values: &[f64]) -> (f64, f64, f64) {
-    let mut sums = [-0.0; SUMS];
-    let (mut lo, mut hi) = ([f64::INFINITY; SUMS], [f64::NEG_INFINITY; SUMS]);
-    let mut chunks = values.chunks_exact(SUMS);
-    for chunk in &mut chunks {
-        for k in 0..SUMS {
-            sums[k] += chunk[k];
-            lo[k] = lo[k].min(chunk[k]);
-            hi[k] = hi[k].max(chunk[k]);
-        }
-    }
-    for (k, x) in chunks.remainder().iter().enumerate() {
-        sums[k] += x;
-        lo[k] = lo[k].min(*x);
-        hi[k] = hi[k].max(*x);
-    }
-    (
-        sums.iter().sum(),
-        lo.iter().copied().fold(f64::INFINITY, f64::min),
-        hi.iter().copied().fold(f64::NEG_INFINITY, f64::max),
-    )
-}
-
-/// Σ (x − mean)², as [`sum_min_max`] sums.
-fn squares_about(values: &[f64], mean: f64) -> f64 {
-    let mut sums = [0.0; SUMS];
-    let mut chunks = values.chunks_exact(SUMS);
-    for chunk in &mut chunks {
-        for k in 0..SUMS {
-            sums[k] += (chunk[k] - mean) * (chunk[k] - mean);
-        }
-    }
-    for (k, x) in chunks.remainder().iter().enumerate() {
-        sums[k] += (x - mean) * (x - mean);
-    }
-    sums.iter().sum()
 }
 
 /// Per-column accumulators of a run summarised batch by batch.
@@ -255,32 +211,6 @@ impl Sink<'_> {
             Sink::Emit(acc) => {
                 std::mem::take(&mut acc.column(key).lock().expect("no panic while holding the lock").kept)
             }
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// The side-by-side sums agree with a plain sum (exactly on whole numbers),
-    /// for every remainder length, and min and max are the extremes.
-    #[test]
-    fn side_by_side_sums_match_a_plain_sum() {
-        for n in [1usize, 7, 8, 9, 100, 1001] {
-            let counts: Vec<f64> = (0..n).map(|i| ((i * 37) % 101) as f64).collect();
-            let (sum, lo, hi) = sum_min_max(&counts);
-            assert_eq!(sum, counts.iter().sum::<f64>());
-            let (min, max) = counts.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), x| (a.min(*x), b.max(*x)));
-            assert_eq!((lo, hi), (min, max));
-            let xs: Vec<f64> = (0..n).map(|i| (i as f64 * 0.37).sin() * 1e6 + 2e6).collect();
-            let (sum, _, _) = sum_min_max(&xs);
-            let plain: f64 = xs.iter().sum();
-            assert!((sum - plain).abs() <= 1e-12 * plain.abs(), "{sum} vs {plain}");
-            let mean = plain / n as f64;
-            let sq = squares_about(&xs, mean);
-            let plain_sq: f64 = xs.iter().map(|x| (x - mean) * (x - mean)).sum();
-            assert!((sq - plain_sq).abs() <= 1e-12 * plain_sq.abs().max(1.0), "{sq} vs {plain_sq}");
         }
     }
 }

@@ -41,12 +41,8 @@ impl Stat {
         if n == 0 {
             return None;
         }
-        let mean = values.iter().sum::<f64>() / n as f64;
-        let sd = if n > 1 {
-            (values.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>() / (n - 1) as f64).sqrt()
-        } else {
-            0.0
-        };
+        let mean = sum_min_max(values).0 / n as f64;
+        let sd = if n > 1 { (squares_about(values, mean) / (n - 1) as f64).sqrt() } else { 0.0 };
         crate::sort::sort_floats(values);
         let q = |p| percentile_sorted(values, p);
         Some(Stat {
@@ -83,6 +79,50 @@ impl Stat {
     pub fn ci95(&self) -> f64 {
         1.959_963_984_540_054 * self.se
     }
+}
+
+/// Running sums kept side by side: the additions of one sum wait on each
+/// other, eight of them do not (the order is fixed, so the result too).
+const SUMS: usize = 8;
+
+/// The sum (of the eight interleaved partial sums, in order), minimum and
+/// maximum of `values`.
+pub(crate) fn sum_min_max(values: &[f64]) -> (f64, f64, f64) {
+    let mut sums = [-0.0; SUMS];
+    let (mut lo, mut hi) = ([f64::INFINITY; SUMS], [f64::NEG_INFINITY; SUMS]);
+    let mut chunks = values.chunks_exact(SUMS);
+    for chunk in &mut chunks {
+        for k in 0..SUMS {
+            sums[k] += chunk[k];
+            lo[k] = lo[k].min(chunk[k]);
+            hi[k] = hi[k].max(chunk[k]);
+        }
+    }
+    for (k, x) in chunks.remainder().iter().enumerate() {
+        sums[k] += x;
+        lo[k] = lo[k].min(*x);
+        hi[k] = hi[k].max(*x);
+    }
+    (
+        sums.iter().sum(),
+        lo.iter().copied().fold(f64::INFINITY, f64::min),
+        hi.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+    )
+}
+
+/// Σ (x − mean)², as [`sum_min_max`] sums.
+pub(crate) fn squares_about(values: &[f64], mean: f64) -> f64 {
+    let mut sums = [0.0; SUMS];
+    let mut chunks = values.chunks_exact(SUMS);
+    for chunk in &mut chunks {
+        for k in 0..SUMS {
+            sums[k] += (chunk[k] - mean) * (chunk[k] - mean);
+        }
+    }
+    for (k, x) in chunks.remainder().iter().enumerate() {
+        sums[k] += (x - mean) * (x - mean);
+    }
+    sums.iter().sum()
 }
 
 /// Percentile `p` ∈ [0, 1] of sorted values, Hyndman & Fan definition 7:
@@ -129,5 +169,26 @@ mod tests {
         let t = s.scaled(2.0);
         assert_eq!(t.p90, 2.0 * s.p90);
         assert_eq!(t.sd, 2.0 * s.sd);
+    }
+
+    /// The side-by-side sums agree with a plain sum (exactly on whole numbers),
+    /// for every remainder length, and min and max are the extremes.
+    #[test]
+    fn side_by_side_sums_match_a_plain_sum() {
+        for n in [1usize, 7, 8, 9, 100, 1001] {
+            let counts: Vec<f64> = (0..n).map(|i| ((i * 37) % 101) as f64).collect();
+            let (sum, lo, hi) = sum_min_max(&counts);
+            assert_eq!(sum, counts.iter().sum::<f64>());
+            let (min, max) = counts.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), x| (a.min(*x), b.max(*x)));
+            assert_eq!((lo, hi), (min, max));
+            let xs: Vec<f64> = (0..n).map(|i| (i as f64 * 0.37).sin() * 1e6 + 2e6).collect();
+            let (sum, _, _) = sum_min_max(&xs);
+            let plain: f64 = xs.iter().sum();
+            assert!((sum - plain).abs() <= 1e-12 * plain.abs(), "{sum} vs {plain}");
+            let mean = plain / n as f64;
+            let sq = squares_about(&xs, mean);
+            let plain_sq: f64 = xs.iter().map(|x| (x - mean) * (x - mean)).sum();
+            assert!((sq - plain_sq).abs() <= 1e-12 * plain_sq.abs().max(1.0), "{sq} vs {plain_sq}");
+        }
     }
 }
