@@ -199,7 +199,14 @@ fn poissons_body(rng: &mut LaneRng, rates: &[f64], out: &mut [u64]) {
             walked = invert_small(rng, &lambda, &small, &v, &mut k);
         }
         for (i, o) in out.iter_mut().enumerate() {
-            *o = if accept[i] || walked[i] { k[i] as u64 } else { poisson_rest(rng, lambda[i], u[i], v[i], k[i]) };
+            *o = if accept[i] || walked[i] {
+                k[i] as u64
+            } else if lambda[i] >= POISSON_INVERSION && k[i] < LN_FACTORIALS as f64 {
+                // Tested above and rejected: a fresh draw.
+                poisson_ptrs(rng, lambda[i])
+            } else {
+                poisson_rest(rng, lambda[i], u[i], v[i], k[i])
+            };
         }
     }
 }
@@ -259,8 +266,9 @@ fn unit(bits: u64) -> f64 {
     f64::from_bits((bits >> 12) | (1023 << 52)) - 1.0
 }
 
-/// The rest of PTRS for candidate `k` from uniforms `u` (centred) and `v` that
-/// the squeeze did not accept; a fresh draw after a rejection (or for a NaN rate: 0).
+/// The rest of PTRS for a candidate `k` (from uniforms `u`, centred, and `v`)
+/// whose full test the side-by-side pass could not make — k beyond the table
+/// of ln k! — and a fresh draw after a rejection (for a NaN rate: 0).
 #[cold]
 fn poisson_rest(rng: &mut LaneRng, lambda: f64, u: f64, v: f64, k: f64) -> u64 {
     if lambda.is_nan() || lambda < POISSON_INVERSION {
