@@ -40,8 +40,13 @@ impl Column {
         }
         // Sum, minimum and maximum in one pass; the squares about the mean in a second.
         let (sum, lo, hi) = sum_min_max(values);
-        let mean_b = sum / nb as f64;
-        let m2_b = squares_about(values, mean_b);
+        // A constant batch: its value, exactly, and no spread.
+        let (mean_b, m2_b) = if lo == hi {
+            (lo, 0.0)
+        } else {
+            let mean = sum / nb as f64;
+            (mean, squares_about(values, mean))
+        };
         if self.n == 0 {
             (self.mean, self.m2, self.min, self.max) = (mean_b, m2_b, lo, hi);
         } else {
@@ -212,5 +217,25 @@ impl Sink<'_> {
                 std::mem::take(&mut acc.column(key).lock().expect("no panic while holding the lock").kept)
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A column that never varies comes back exactly, with no spread, however
+    /// many batches it is fed in.
+    #[test]
+    fn a_constant_column_is_exact() {
+        let mut col = Column::default();
+        for _ in 0..3 {
+            col.add(&mut vec![1_866.666_666_666_666_7; 32_768]);
+        }
+        let s = col.stat().unwrap();
+        assert_eq!(
+            (s.mean, s.sd, s.p50, s.min, s.max),
+            (1_866.666_666_666_666_7, 0.0, 1_866.666_666_666_666_7, 1_866.666_666_666_666_7, 1_866.666_666_666_666_7)
+        );
     }
 }

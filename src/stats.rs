@@ -41,8 +41,10 @@ impl Stat {
         if n == 0 {
             return None;
         }
-        let mean = sum_min_max(values).0 / n as f64;
-        let sd = if n > 1 { (squares_about(values, mean) / (n - 1) as f64).sqrt() } else { 0.0 };
+        let (sum, lo, hi) = sum_min_max(values);
+        // A constant is its own mean, without the rounding of a long sum.
+        let mean = if lo == hi { lo } else { sum / n as f64 };
+        let sd = if n > 1 && lo != hi { (squares_about(values, mean) / (n - 1) as f64).sqrt() } else { 0.0 };
         crate::sort::sort_floats(values);
         let q = |p| percentile_sorted(values, p);
         Some(Stat {
@@ -161,6 +163,14 @@ mod tests {
         assert!(Stat::from_values(&mut []).is_none());
         let s = Stat::from_values(&mut [4.0]).unwrap();
         assert_eq!((s.p5, s.p95, s.sd), (4.0, 4.0, 0.0));
+    }
+
+    /// A constant column has itself for mean and no spread, exactly.
+    #[test]
+    fn a_constant_is_exact() {
+        let mut v = vec![1_866.666_666_666_666_7; 100_001];
+        let s = Stat::from_values(&mut v).unwrap();
+        assert_eq!((s.mean, s.sd, s.se), (1_866.666_666_666_666_7, 0.0, 0.0));
     }
 
     #[test]
