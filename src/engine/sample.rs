@@ -194,12 +194,11 @@ fn poissons_body(rng: &mut LaneRng, rates: &[f64], out: &mut [u64]) {
         }
         // Rates below 10: inversion, every lane at once, with v as the uniform.
         let small: [bool; G] = std::array::from_fn(|i| lambda[i] < POISSON_INVERSION);
-        let mut walked = [false; G];
         if small.iter().any(|s| *s) {
-            walked = invert_small(rng, &lambda, &small, &v, &mut k);
+            invert_small(rng, &lambda, &small, &v, &mut k);
         }
         for (i, o) in out.iter_mut().enumerate() {
-            *o = if accept[i] || walked[i] {
+            *o = if accept[i] || small[i] {
                 k[i] as u64
             } else if lambda[i] >= POISSON_INVERSION && k[i] < LN_FACTORIALS as f64 {
                 // Tested above and rejected: a fresh draw.
@@ -218,9 +217,9 @@ const WALK: usize = 32;
 /// Poisson inversion for the lanes whose rate is below 10 (`small`), all lanes
 /// stepping together: from k = 0 and P(0) = e^−λ, while the uniform `v`
 /// exceeds P(k), take P(k) off it and step to P(k + 1) = P(k)·λ/(k + 1). The
-/// counts go to `k`; returns the lanes done (every small lane, the rare one
-/// that walks past [`WALK`] finished by itself); the other lanes are left
-/// alone. Zero and negative rates give 0.
+/// counts of the small lanes go to `k` (the rare lane that walks past [`WALK`]
+/// finished by itself); the other lanes are left alone. Zero and negative
+/// rates give 0.
 #[inline(always)]
 fn invert_small<const G: usize>(
     rng: &mut LaneRng,
@@ -228,7 +227,7 @@ fn invert_small<const G: usize>(
     small: &[bool; G],
     v: &[f64; G],
     k: &mut [f64; G],
-) -> [bool; G] {
+) {
     let rate: [f64; G] = std::array::from_fn(|i| if small[i] && lambda[i] > 0.0 { lambda[i] } else { 0.0 });
     let mut p: [f64; G] = std::array::from_fn(|i| -rate[i]);
     exp_n(&mut p);
@@ -257,7 +256,6 @@ fn invert_small<const G: usize>(
             k[i] = if walking[i] { inversion_from(rng, rate[i], u[i], p[i], x[i] as u64) as f64 } else { x[i] };
         }
     }
-    *small
 }
 
 /// A uniform in [0, 1) from the high 52 bits.
@@ -569,8 +567,7 @@ mod tests {
         let mut k = [0.0; 4];
         let mut rng = LaneRng::new(1);
         k[2] = 7.0;
-        let done = invert_small(&mut rng, &lambda, &small, &v, &mut k);
-        assert_eq!(done, small);
+        invert_small(&mut rng, &lambda, &small, &v, &mut k);
         let mut p0 = [-9.9f64; 16];
         exp_n(&mut p0);
         let alone = inversion_from(&mut rng, 9.9, far, p0[0], 0);
