@@ -4,16 +4,32 @@
 //! The summary keeps a few thousand of the values seen, each with the smallest and
 //! the largest rank it can have among all values (`rmin`, `rmax`), as in
 //! Greenwald & Khanna (2001) and its mergeable form (Agarwal et al. 2012). A batch
-//! of values is sorted exactly (ranks known), thinned to [`KEEP`] entries, and
-//! merged into the running summary; the merge adds the rank bounds of the two
-//! sides, thinning keeps the entries closest to evenly spaced ranks. A query for
-//! the value at rank r returns the kept value whose rank interval is closest to r,
-//! and [`Summary::rank_error`] states how far its true rank can be from r — a
-//! guarantee, not an estimate. No randomness: the summary is a pure function of
-//! the values and the batch boundaries, so results do not depend on threads.
+//! of values is sorted exactly (ranks known) and thinned to [`KEEP`] entries; the
+//! merge of two summaries adds their rank bounds, and thinning keeps the entries
+//! closest to evenly spaced ranks. A query for the value at rank r returns the
+//! kept value whose rank interval is closest to r, and [`Summary::rank_error`]
+//! states how far its true rank can be from r — a guarantee, not an estimate.
+//!
+//! Each thinning can cost up to n/(2·KEEP) ranks of the values it thins, so the
+//! batches are merged as a binary counter, like sizes with like (level l holds
+//! 2^l batches): a value goes through one thinning per level, about log₂ of the
+//! number of batches, and the levels are merged once more, thinned once, for a
+//! query. The stated bound grows with that number of levels: for the reference
+//! scenario it is at most 0.06 percentage points at 100,000 iterations and 0.08
+//! at a million (batches of 32,768); a run of ten million would state about
+//! 0.12. (Merging each batch into one running summary instead thins every value
+//! once per later batch, so its error grows with the number of batches itself:
+//! 0.19 percentage points at a million iterations even with twice the entries.)
+//! No randomness: the summary is a pure function of the values and the batch
+//! boundaries, so results do not depend on threads.
 
-/// Entries kept after each merge.
-pub const KEEP: usize = 4096;
+use std::cell::OnceCell;
+
+/// Entries kept after each merge. Up to one summary per level is held at once
+/// (five at a million iterations), for each of a run's few hundred columns:
+/// 2,048 keeps a million-iteration run under 256 MB with its bound below 0.1
+/// percentage points.
+pub const KEEP: usize = 2048;
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 struct Entry {
@@ -25,6 +41,17 @@ struct Entry {
 /// A quantile summary of the values added so far.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Summary {
+    /// `levels[l]`: the summary of 2^l batches, or none.
+    levels: Vec<Option<Level>>,
+    n: u64,
+    /// Every level merged and thinned, made by the first query after a batch.
+    view: OnceCell<Level>,
+}
+
+/// A summary of some of the values: entries in value order, with rank bounds
+/// among those `n` values.
+#[derive(Debug, Clone, Default, PartialEq)]
+struct Level {
     entries: Vec<Entry>,
     n: u64,
 }
@@ -46,12 +73,58 @@ impl Summary {
             return;
         }
         crate::sort::sort_floats(values);
-        let batch = exact_thinned(values);
-        *self = if self.n == 0 { batch } else { merge(self, &batch).thinned() };
+        self.n += values.len() as u64;
+        self.view = OnceCell::new();
+        // Carry up the levels as a binary counter adds one.
+        let mut carry = exact_thinned(values);
+        for level in self.levels.iter_mut() {
+            match level.take() {
+                None => {
+                    *level = Some(carry);
+                    return;
+                }
+                Some(older) => carry = merge(&older, &carry).thinned(),
+            }
+        }
+        self.levels.push(Some(carry));
     }
 
+    /// The levels merged, oldest values first, and thinned once.
+    fn view(&self) -> &Level {
+        self.view.get_or_init(|| {
+            let mut all: Option<Level> = None;
+            for level in self.levels.iter().rev().flatten() {
+                all = Some(match all {
+                    None => level.clone(),
+                    Some(a) => merge(&a, level),
+                });
+            }
+            all.map(Level::thinned).unwrap_or_default()
+        })
+    }
+
+    /// The value at quantile `p` (rank 1 + p·(n − 1), as Hyndman & Fan's
+    /// definition 7 places it), or `None` when empty.
+    pub fn quantile(&self, p: f64) -> Option<f64> {
+        self.view().quantile(p)
+    }
+
+    /// The largest distance, as a share of n, between the rank a quantile query
+    /// at `p` asks for and the true rank of the value it returns.
+    pub fn rank_error(&self, p: f64) -> f64 {
+        self.view().rank_error(p)
+    }
+
+    /// An estimate of how many values are ≤ `x` (within the summary's rank
+    /// error), interpolating between the kept values around `x`.
+    pub fn count_at_most(&self, x: f64) -> f64 {
+        self.view().count_at_most(x)
+    }
+}
+
+impl Level {
     /// Keeps the first and last entries and those closest to `KEEP` evenly spaced ranks.
-    fn thinned(self) -> Summary {
+    fn thinned(self) -> Level {
         if self.entries.len() <= KEEP {
             return self;
         }
@@ -76,7 +149,7 @@ impl Summary {
         if kept.last() != Some(&self.entries[last]) {
             kept.push(self.entries[last]);
         }
-        Summary { entries: kept, n: self.n }
+        Level { entries: kept, n: self.n }
     }
 
     fn best(&self, r: f64) -> Option<&Entry> {
@@ -91,25 +164,17 @@ impl Summary {
             .min_by(|a, b| distance(a, r).total_cmp(&distance(b, r)))
     }
 
-    /// The value at quantile `p` (rank 1 + p·(n − 1), as Hyndman & Fan's
-    /// definition 7 places it), or `None` when empty.
-    pub fn quantile(&self, p: f64) -> Option<f64> {
+    fn quantile(&self, p: f64) -> Option<f64> {
         let r = 1.0 + p * (self.n.max(1) - 1) as f64;
         self.best(r).map(|e| e.v)
     }
 
-    /// The largest distance, as a share of n, between the rank a quantile query
-    /// at `p` asks for and the true rank of the value it returns.
-    pub fn rank_error(&self, p: f64) -> f64 {
+    fn rank_error(&self, p: f64) -> f64 {
         let r = 1.0 + p * (self.n.max(1) - 1) as f64;
         self.best(r).map_or(0.0, |e| distance(e, r) / self.n.max(1) as f64)
     }
-}
 
-impl Summary {
-    /// An estimate of how many values are ≤ `x` (within the summary's rank
-    /// error), interpolating between the kept values around `x`.
-    pub fn count_at_most(&self, x: f64) -> f64 {
+    fn count_at_most(&self, x: f64) -> f64 {
         let i = self.entries.partition_point(|e| e.v <= x);
         let mid = |e: &Entry| (e.rmin + e.rmax) as f64 / 2.0;
         match (i.checked_sub(1).map(|k| &self.entries[k]), self.entries.get(i)) {
@@ -123,15 +188,15 @@ impl Summary {
     }
 }
 
-/// The summary of sorted values whose ranks are exact: what [`Summary::thinned`]
+/// The summary of sorted values whose ranks are exact: what [`Level::thinned`]
 /// keeps of all of them, found without building an entry per value (value `i`
 /// has rank `i + 1`, so the entry closest to rank r is found by arithmetic and
 /// settled by the same distance comparison, ties going to the later entry).
-fn exact_thinned(sorted: &[f64]) -> Summary {
+fn exact_thinned(sorted: &[f64]) -> Level {
     let n = sorted.len();
     let entry = |i: usize| Entry { v: sorted[i], rmin: i as u64 + 1, rmax: i as u64 + 1 };
     if n <= KEEP {
-        return Summary { entries: (0..n).map(entry).collect(), n: n as u64 };
+        return Level { entries: (0..n).map(entry).collect(), n: n as u64 };
     }
     let last = n - 1;
     let mut kept: Vec<Entry> = Vec::with_capacity(KEEP + 2);
@@ -155,7 +220,7 @@ fn exact_thinned(sorted: &[f64]) -> Summary {
     if kept.last() != Some(&entry(last)) {
         kept.push(entry(last));
     }
-    Summary { entries: kept, n: n as u64 }
+    Level { entries: kept, n: n as u64 }
 }
 
 /// How far from rank r the true rank of an entry can be.
@@ -165,7 +230,7 @@ fn distance(e: &Entry, r: f64) -> f64 {
 
 /// Merges two summaries: every entry's rank bounds among all values (ties: the
 /// first summary's values count as smaller).
-fn merge(a: &Summary, b: &Summary) -> Summary {
+fn merge(a: &Level, b: &Level) -> Level {
     let mut out = Vec::with_capacity(a.entries.len() + b.entries.len());
     let (mut i, mut j) = (0, 0);
     while i < a.entries.len() || j < b.entries.len() {
@@ -186,7 +251,7 @@ fn merge(a: &Summary, b: &Summary) -> Summary {
             j += 1;
         }
     }
-    Summary { entries: out, n: a.n + b.n }
+    Level { entries: out, n: a.n + b.n }
 }
 
 #[cfg(test)]
@@ -210,7 +275,7 @@ mod tests {
         all.sort_by(f64::total_cmp);
         let n = all.len() as f64;
         assert_eq!(s.len(), values.len() as u64);
-        assert!(s.entries.len() <= KEEP + 2);
+        assert!(s.view().entries.len() <= KEEP + 2);
         for p in [0.0, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 1.0] {
             let v = s.quantile(p).unwrap();
             let r = 1.0 + p * (n - 1.0);
@@ -245,6 +310,21 @@ mod tests {
         check(&sorted[..200_000], 8_192);
     }
 
+    /// A million values in the engine's batches (31 of them): the stated bound
+    /// stays below a tenth of a percentage point and holds, for continuous
+    /// values and for counts with many ties. (Merged into one running summary
+    /// batch after batch, the stated bound of these columns reached 0.19 pp.)
+    #[test]
+    fn a_million_values_in_batches_keep_the_bound() {
+        let mut rng = rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(8);
+        let n = 31 * 32_768;
+        let continuous: Vec<f64> = (0..n).map(|_| (rng.random::<f64>() * 2.0).exp() * 1e5).collect();
+        check(&continuous, 32_768);
+        let counts: Vec<f64> =
+            (0..n).map(|_| (rng.random::<f64>() * 12.0 + rng.random::<f64>() * 12.0).floor()).collect();
+        check(&counts, 32_768);
+    }
+
     /// Thinning a sorted batch directly keeps exactly the entries that thinning
     /// an entry per value keeps, ties and repeated values included.
     #[test]
@@ -256,7 +336,7 @@ mod tests {
                     .map(|_| if ties { (rng.random::<f64>() * 20.0).floor() } else { rng.random::<f64>() })
                     .collect();
                 v.sort_by(f64::total_cmp);
-                let every = Summary {
+                let every = Level {
                     entries: v
                         .iter()
                         .enumerate()
