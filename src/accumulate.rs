@@ -13,7 +13,7 @@
 
 use crate::results::Histogram;
 use crate::sketch::Summary;
-use crate::stats::{Stat, squares_about, sum_min_max};
+use crate::stats::{Moments, Stat, moments};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
@@ -38,15 +38,7 @@ impl Column {
         if nb == 0 {
             return;
         }
-        // Sum, minimum and maximum in one pass; the squares about the mean in a second.
-        let (sum, lo, hi) = sum_min_max(values);
-        // A constant batch: its value, exactly, and no spread.
-        let (mean_b, m2_b) = if lo == hi {
-            (lo, 0.0)
-        } else {
-            let mean = sum / nb as f64;
-            (mean, squares_about(values, mean))
-        };
+        let Moments { mean: mean_b, m2: m2_b, min: lo, max: hi } = moments(values);
         if self.n == 0 {
             (self.mean, self.m2, self.min, self.max) = (mean_b, m2_b, lo, hi);
         } else {

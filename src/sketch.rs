@@ -133,15 +133,7 @@ impl Level {
         let last = self.entries.len() - 1;
         for j in 0..=KEEP {
             let r = 1.0 + (self.n - 1) as f64 * j as f64 / KEEP as f64;
-            // Advance to the entry whose rank interval is closest to r.
-            let mut here = distance(&self.entries[i], r);
-            while i < last {
-                let next = distance(&self.entries[i + 1], r);
-                if next > here {
-                    break;
-                }
-                (i, here) = (i + 1, next);
-            }
+            i = closest_from(i, last, |k| distance(&self.entries[k], r));
             if kept.last() != Some(&self.entries[i]) {
                 kept.push(self.entries[i]);
             }
@@ -205,14 +197,7 @@ fn exact_thinned(sorted: &[f64]) -> Level {
         let r = 1.0 + (n - 1) as f64 * j as f64 / KEEP as f64;
         // Two ranks below r at most, never behind the previous pick.
         i = i.max((r as usize).saturating_sub(2)).min(last);
-        let mut here = distance(&entry(i), r);
-        while i < last {
-            let next = distance(&entry(i + 1), r);
-            if next > here {
-                break;
-            }
-            (i, here) = (i + 1, next);
-        }
+        i = closest_from(i, last, |k| distance(&entry(k), r));
         if kept.last() != Some(&entry(i)) {
             kept.push(entry(i));
         }
@@ -221,6 +206,22 @@ fn exact_thinned(sorted: &[f64]) -> Level {
         kept.push(entry(last));
     }
     Level { entries: kept, n: n as u64 }
+}
+
+/// From entry `i`, advances (up to `last`) while the next entry is no farther
+/// from the rank sought than this one — to the closest entry, ties going to the
+/// later one, since the distances fall and then rise.
+#[inline]
+fn closest_from(mut i: usize, last: usize, distance: impl Fn(usize) -> f64) -> usize {
+    let mut here = distance(i);
+    while i < last {
+        let next = distance(i + 1);
+        if next > here {
+            break;
+        }
+        (i, here) = (i + 1, next);
+    }
+    i
 }
 
 /// How far from rank r the true rank of an entry can be.

@@ -41,10 +41,8 @@ impl Stat {
         if n == 0 {
             return None;
         }
-        let (sum, lo, hi) = sum_min_max(values);
-        // A constant is its own mean, without the rounding of a long sum.
-        let mean = if lo == hi { lo } else { sum / n as f64 };
-        let sd = if n > 1 && lo != hi { (squares_about(values, mean) / (n - 1) as f64).sqrt() } else { 0.0 };
+        let Moments { mean, m2, .. } = moments(values);
+        let sd = if n > 1 { (m2 / (n - 1) as f64).sqrt() } else { 0.0 };
         crate::sort::sort_floats(values);
         let q = |p| percentile_sorted(values, p);
         Some(Stat {
@@ -83,13 +81,34 @@ impl Stat {
     }
 }
 
+/// The first moments of some values, and their range.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Moments {
+    pub mean: f64,
+    /// Σ (x − mean)².
+    pub m2: f64,
+    pub min: f64,
+    pub max: f64,
+}
+
+/// The [`Moments`] of `values` (not empty). A constant is its own mean, without
+/// the rounding of a long sum, and has no spread.
+pub(crate) fn moments(values: &[f64]) -> Moments {
+    let (sum, min, max) = sum_min_max(values);
+    if min == max {
+        return Moments { mean: min, m2: 0.0, min, max };
+    }
+    let mean = sum / values.len() as f64;
+    Moments { mean, m2: squares_about(values, mean), min, max }
+}
+
 /// Running sums kept side by side: the additions of one sum wait on each
 /// other, eight of them do not (the order is fixed, so the result too).
 const SUMS: usize = 8;
 
 /// The sum (of the eight interleaved partial sums, in order), minimum and
 /// maximum of `values`.
-pub(crate) fn sum_min_max(values: &[f64]) -> (f64, f64, f64) {
+fn sum_min_max(values: &[f64]) -> (f64, f64, f64) {
     let mut sums = [-0.0; SUMS];
     let (mut lo, mut hi) = ([f64::INFINITY; SUMS], [f64::NEG_INFINITY; SUMS]);
     let mut chunks = values.chunks_exact(SUMS);
@@ -113,7 +132,7 @@ pub(crate) fn sum_min_max(values: &[f64]) -> (f64, f64, f64) {
 }
 
 /// Σ (x − mean)², as [`sum_min_max`] sums.
-pub(crate) fn squares_about(values: &[f64], mean: f64) -> f64 {
+fn squares_about(values: &[f64], mean: f64) -> f64 {
     let mut sums = [0.0; SUMS];
     let mut chunks = values.chunks_exact(SUMS);
     for chunk in &mut chunks {
