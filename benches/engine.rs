@@ -4,9 +4,9 @@
 //!
 //! Run with `cargo bench --bench engine`; see benches/README.md.
 
-use chancap::engine::{self, RunOptions, plan::Plan};
+use chancap::model::{Dist, Scenario};
 use chancap::results::Results;
-use chancap::scenario::{Dist, Scenario};
+use chancap::sim::{self, RunOptions, plan::Plan};
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use rand::SeedableRng;
 use rand_xoshiro::Xoshiro256PlusPlus;
@@ -25,14 +25,14 @@ fn engine_bench(c: &mut Criterion) {
         g.throughput(Throughput::Elements(iterations));
         let opts = RunOptions { iterations, seed: 2027 };
         g.bench_with_input(BenchmarkId::new("run", iterations), &opts, |b, opts| {
-            b.iter(|| engine::run(black_box(&s), opts, &|_| {}))
+            b.iter(|| chancap::run(black_box(&s), opts, &|_| {}))
         });
     }
     let plan = Plan::new(&s);
     let opts = RunOptions { iterations: 10_000, seed: 2027 };
-    let samples = engine::simulate(&s, &plan, &opts, &|_| {});
+    let samples = sim::simulate(&s, &plan, &opts, &|_| {});
     g.bench_function("summarize/10000", |b| {
-        b.iter(|| Results::summarize(&s, &plan, &opts, black_box(&samples), &chancap::accumulate::Sink::Exact))
+        b.iter(|| Results::summarize(&s, &plan, &opts, black_box(&samples), &chancap::summary::accumulate::Sink::Exact))
     });
     g.finish();
 }
@@ -51,7 +51,7 @@ fn sampler_bench(c: &mut Criterion) {
         g.bench_function(*name, |b| b.iter(|| (0..1000).map(|_| d.sample(&mut rng)).sum::<f64>()));
     }
     let deal = Dist::lognormal_median_p90(40_000.0, 120_000.0).unwrap();
-    let mut deals = chancap::engine::lanes::LaneRng::new(1);
+    let mut deals = chancap::random::lanes::LaneRng::new(1);
     let mut sum = [0.0];
     g.bench_function("lognormal-sum-of-1000", |b| {
         b.iter(|| {
@@ -75,42 +75,42 @@ fn sampler_bench(c: &mut Criterion) {
     g.throughput(Throughput::Elements(12));
     g.bench_function("poissons-12-periods", |b| {
         b.iter(|| {
-            engine::sample::poissons(&mut deals, black_box(&rates), &mut counts);
+            chancap::random::sample::poissons(&mut deals, black_box(&rates), &mut counts);
             counts[0]
         })
     });
     g.throughput(Throughput::Elements(1000));
     g.bench_function("poisson(3)", |b| {
-        b.iter(|| (0..1000).map(|_| engine::sample::poisson(&mut rng, black_box(3.0))).sum::<u64>())
+        b.iter(|| (0..1000).map(|_| chancap::random::sample::poisson(&mut rng, black_box(3.0))).sum::<u64>())
     });
     g.bench_function("poisson(20)", |b| {
-        b.iter(|| (0..1000).map(|_| engine::sample::poisson(&mut rng, black_box(20.0))).sum::<u64>())
+        b.iter(|| (0..1000).map(|_| chancap::random::sample::poisson(&mut rng, black_box(20.0))).sum::<u64>())
     });
     g.bench_function("poisson(300)", |b| {
-        b.iter(|| (0..1000).map(|_| engine::sample::poisson(&mut rng, black_box(300.0))).sum::<u64>())
+        b.iter(|| (0..1000).map(|_| chancap::random::sample::poisson(&mut rng, black_box(300.0))).sum::<u64>())
     });
     g.bench_function("binomial(5,0.1)", |b| {
-        b.iter(|| (0..1000).map(|_| engine::sample::binomial(&mut rng, black_box(5), 0.1)).sum::<u64>())
+        b.iter(|| (0..1000).map(|_| chancap::random::sample::binomial(&mut rng, black_box(5), 0.1)).sum::<u64>())
     });
     g.bench_function("binomial(50,0.3)", |b| {
-        b.iter(|| (0..1000).map(|_| engine::sample::binomial(&mut rng, black_box(50), 0.3)).sum::<u64>())
+        b.iter(|| (0..1000).map(|_| chancap::random::sample::binomial(&mut rng, black_box(50), 0.3)).sum::<u64>())
     });
     g.bench_function("binomial(5000,0.02)", |b| {
-        b.iter(|| (0..1000).map(|_| engine::sample::binomial(&mut rng, black_box(5000), 0.02)).sum::<u64>())
+        b.iter(|| (0..1000).map(|_| chancap::random::sample::binomial(&mut rng, black_box(5000), 0.02)).sum::<u64>())
     });
     g.finish();
 }
 
 fn chart_bench(c: &mut Criterion) {
     let s = reference();
-    let results = engine::run(&s, &RunOptions { iterations: 10_000, seed: 2027 }, &|_| {});
+    let results = chancap::run(&s, &RunOptions { iterations: 10_000, seed: 2027 }, &|_| {});
     let mut g = c.benchmark_group("export");
     g.sample_size(10);
-    g.bench_function("charts/all", |b| b.iter(|| chancap::export::charts::all(black_box(&results)).unwrap()));
-    let charts = chancap::export::charts::all(&results).unwrap();
+    g.bench_function("charts/all", |b| b.iter(|| chancap::report::charts::all(black_box(&results)).unwrap()));
+    let charts = chancap::report::charts::all(&results).unwrap();
     g.bench_function("report/html", |b| {
         b.iter(|| {
-            chancap::export::report::html(&chancap::export::report::Report {
+            chancap::report::html::html(&chancap::report::html::Report {
                 scenario: &s,
                 results: black_box(&results),
                 charts: &charts,
@@ -125,8 +125,8 @@ fn chart_bench(c: &mut Criterion) {
 /// A small sweep: 10 points of the reference scenario at 1,000 iterations each,
 /// run in parallel across points and iterations.
 fn sweep_bench(c: &mut Criterion) {
-    use chancap::scenario::paths::Document;
-    use chancap::sweep::{Sweep, run_points};
+    use chancap::analysis::sweep::{Sweep, run_points};
+    use chancap::model::paths::Document;
     let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/reference.toml")).unwrap();
     let doc = Document::parse(&text, "reference.toml").unwrap();
     let sets = vec![("channels.telesales.headcount".to_string(), "5..14:1".to_string())];

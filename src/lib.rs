@@ -7,31 +7,39 @@
 //! simulates many possible years and reports hit rates, margins, cost-to-serve and
 //! required versus available capacity, each as a distribution.
 //!
-//! Data flows one way:
+//! The crate is laid out in layers, each importing only the layers before it
+//! (`ARCHITECTURE.md` holds the rule and the tree):
 //!
 //! ```text
-//! TOML text ─► scenario::Scenario ─► engine::run ─► results::Results ─► export::{json, csv, table}
+//! random ─► model ─► sim ─► results / summary ─► analysis ─► report ─► (cli, the binary)
 //! ```
 //!
 //! ```no_run
-//! use chancap::{engine, scenario::Scenario};
-//! let text = std::fs::read_to_string("scenarios/reference.toml").unwrap();
-//! let scenario = Scenario::from_toml_str(&text, "reference.toml").unwrap();
-//! let results = engine::run(&scenario, &engine::RunOptions::from_scenario(&scenario), &|_| {});
+//! use chancap::{RunOptions, Scenario};
+//! let scenario = Scenario::from_path(std::path::Path::new("scenarios/reference.toml")).unwrap();
+//! let results = chancap::run(&scenario, &RunOptions::from_scenario(&scenario), &|_| {});
 //! println!("P50 revenue: {}", results.totals.revenue.p50);
 //! ```
 
 #![deny(missing_docs)]
 
-pub mod accumulate;
-pub mod compare;
-pub mod engine;
-pub mod export;
-pub mod output;
+pub mod random;
+
+pub mod model;
+
+pub mod sim;
+
 pub mod results;
-pub mod scenario;
-pub mod sensitivity;
-pub mod sketch;
-pub mod sort;
-pub mod stats;
-pub mod sweep;
+
+pub mod summary;
+
+pub mod analysis;
+
+pub mod report;
+
+pub mod output;
+
+pub use model::{LoadError, LoadOptions, Scenario};
+pub use results::Results;
+pub use sim::RunOptions;
+pub use summary::{Precision, PrecisionRun, run, run_to_precision};

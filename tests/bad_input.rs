@@ -1,7 +1,7 @@
 //! Every class of bad input of spec §7: each fixture in `tests/fixtures/bad` is
 //! refused with every expected finding, each with its place and field path.
 
-use chancap::scenario::{LoadError, Scenario};
+use chancap::model::{LoadError, Scenario};
 use std::path::Path;
 
 fn fixture(name: &str) -> std::path::PathBuf {

@@ -1,9 +1,9 @@
 //! Charts: every chart is drawn, PNGs decode at the stated size and are not
 //! blank, SVGs carry their titles and labels as text.
 
-use chancap::engine::{self, RunOptions};
-use chancap::export::charts::{self, Chart, HEIGHT, WIDTH};
+use chancap::report::charts::{self, Chart, HEIGHT, WIDTH};
 use chancap::results::Results;
+use chancap::sim::RunOptions;
 
 fn one_pair() -> String {
     std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/one_pair.toml")).unwrap()
@@ -11,7 +11,7 @@ fn one_pair() -> String {
 
 fn draw(text: &str, iterations: u64) -> (Results, Vec<Chart>) {
     let s = super::scenario(text);
-    let results = engine::run(&s, &RunOptions { iterations, seed: 3 }, &|_| {});
+    let results = chancap::run(&s, &RunOptions { iterations, seed: 3 }, &|_| {});
     let drawn = charts::all(&results).expect("charts draw");
     (results, drawn)
 }
@@ -116,7 +116,7 @@ fn every_chart_of_a_single_segment_and_channel() {
 #[test]
 fn charts_are_the_same_on_every_thread_count() {
     let s = super::scenario(&one_pair());
-    let results = engine::run(&s, &RunOptions { iterations: 300, seed: 5 }, &|_| {});
+    let results = chancap::run(&s, &RunOptions { iterations: 300, seed: 5 }, &|_| {});
     let one = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap().install(|| charts::all(&results));
     let two = rayon::ThreadPoolBuilder::new().num_threads(2).build().unwrap().install(|| charts::all(&results));
     let (one, two) = (one.unwrap(), two.unwrap());

@@ -2,13 +2,13 @@
 //! P(beats the first) reads the right way, the command writes its files.
 
 use assert_cmd::Command;
-use chancap::compare::compare;
-use chancap::engine::RunOptions;
-use chancap::scenario::paths::Document;
+use chancap::analysis::compare::compare;
+use chancap::model::paths::Document;
+use chancap::sim::RunOptions;
 use predicates::prelude::*;
 
 /// The reference scenario with one number changed.
-fn variant(path: &str, value: f64) -> chancap::scenario::Scenario {
+fn variant(path: &str, value: f64) -> chancap::model::Scenario {
     let mut doc = Document::parse(&super::reference(), "variant.toml").unwrap();
     doc.set(&doc.resolve(path).unwrap(), value);
     doc.scenario().unwrap()

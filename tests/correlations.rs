@@ -2,9 +2,9 @@
 //! untouched, correlation moves the output's spread the right way, and bad or
 //! inconsistent correlations are refused (or repaired on request).
 
-use chancap::engine::{self, RunOptions, plan::Plan};
-use chancap::scenario::{LoadOptions, Scenario};
-use chancap::sensitivity::spearman;
+use chancap::analysis::sensitivity::spearman;
+use chancap::model::{LoadOptions, Scenario};
+use chancap::sim::{self, RunOptions, plan::Plan};
 
 fn with(correlations: &str) -> String {
     format!("{}\n{correlations}", super::reference())
@@ -22,7 +22,7 @@ fn draws(s: &Scenario, a: &str, b: &str, n: u64) -> (Vec<f64>, Vec<f64>) {
     let mut theta = vec![0.0; s.params.len()];
     let (mut xa, mut xb) = (Vec::new(), Vec::new());
     for i in 0..n {
-        engine::draw_params(s, &plan, 7, i, &mut theta);
+        sim::draw_params(s, &plan, 7, i, &mut theta);
         xa.push(theta[ia]);
         xb.push(theta[ib]);
     }
@@ -110,7 +110,7 @@ fn correlation_of_inputs_that_add_up_widens_or_narrows_the_output() {
     let (a, b) = ("segments.a.opportunities_per_account", "segments.b.opportunities_per_account");
     let sd = |extra: String| {
         let s = super::scenario(&format!("{TWO_SEGMENTS}\n{extra}"));
-        engine::run(&s, &RunOptions { iterations: 4000, seed: 3 }, &|_| {}).totals.opportunities.sd
+        chancap::run(&s, &RunOptions { iterations: 4000, seed: 3 }, &|_| {}).totals.opportunities.sd
     };
     let (independent, positive, negative) = (sd(String::new()), sd(pair(a, b, 0.9)), sd(pair(a, b, -0.9)));
     // Var(A + B) = Var A + Var B ± 2 ρ sd A sd B: about ±90 % of the independent variance here.
@@ -153,7 +153,7 @@ fn an_inconsistent_matrix_is_refused_or_repaired() {
     assert!(warning.message.contains("0.900 →"), "{}", warning.message);
     // The repaired matrix is used: every pair moved towards consistency and runs.
     assert!(s.correlations.iter().all(|c| c.rank.abs() < 0.9));
-    engine::run(&s, &RunOptions { iterations: 200, seed: 1 }, &|_| {});
+    chancap::run(&s, &RunOptions { iterations: 200, seed: 1 }, &|_| {});
 }
 
 #[test]

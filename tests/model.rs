@@ -400,13 +400,13 @@ fn online_order_limit_caps_wins() {
 #[test]
 fn same_results_on_one_and_two_threads() {
     let s = super::scenario(&reference());
-    let opts = chancap::engine::RunOptions { iterations: 1500, seed: 9 };
+    let opts = chancap::sim::RunOptions { iterations: 1500, seed: 9 };
     let one = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
     let two = rayon::ThreadPoolBuilder::new().num_threads(2).build().unwrap();
-    let a = one.install(|| chancap::engine::run(&s, &opts, &|_| {}));
-    let b = two.install(|| chancap::engine::run(&s, &opts, &|_| {}));
-    assert_eq!(chancap::export::json::summary(&a), chancap::export::json::summary(&b));
-    let c = two.install(|| chancap::engine::run(&s, &chancap::engine::RunOptions { seed: 10, ..opts }, &|_| {}));
+    let a = one.install(|| chancap::run(&s, &opts, &|_| {}));
+    let b = two.install(|| chancap::run(&s, &opts, &|_| {}));
+    assert_eq!(chancap::report::json::summary(&a), chancap::report::json::summary(&b));
+    let c = two.install(|| chancap::run(&s, &chancap::sim::RunOptions { seed: 10, ..opts }, &|_| {}));
     assert_ne!(a.totals.revenue.mean, c.totals.revenue.mean, "another seed gives other draws");
 }
 
@@ -423,7 +423,7 @@ fn target_probabilities_are_shares_of_iterations() {
 }
 
 mod batched {
-    use chancap::engine::{self, RunOptions};
+    use chancap::sim::RunOptions;
 
     /// Share of `values` strictly below and at most `v`.
     fn share_below(sorted: &[f64], v: f64) -> (f64, f64) {
@@ -435,8 +435,8 @@ mod batched {
     fn a_run_summarised_in_batches_matches_the_exact_summary() {
         let s = crate::scenario(&crate::reference());
         let opts = RunOptions { iterations: 12_000, seed: 21 };
-        let exact = engine::run(&s, &opts, &|_| {});
-        let (batched, rank_error) = engine::run_batched(&s, &opts, 1_000, &|_| {});
+        let exact = chancap::run(&s, &opts, &|_| {});
+        let (batched, rank_error) = chancap::summary::run_batched(&s, &opts, 1_000, &|_| {});
         assert!(rank_error > 0.0 && rank_error <= 0.001, "stated rank error {rank_error}");
         // Counts, means and extremes are exact.
         assert_eq!(batched.targets, exact.targets);
@@ -492,8 +492,8 @@ mod batched {
                 .num_threads(threads)
                 .build()
                 .unwrap()
-                .install(|| engine::run_batched(&s, &opts, 700, &|_| {}).0)
+                .install(|| chancap::summary::run_batched(&s, &opts, 700, &|_| {}).0)
         };
-        assert_eq!(chancap::export::json::summary(&run(1)), chancap::export::json::summary(&run(2)));
+        assert_eq!(chancap::report::json::summary(&run(1)), chancap::report::json::summary(&run(2)));
     }
 }

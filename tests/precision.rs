@@ -1,24 +1,28 @@
 //! Asking for a precision instead of an iteration count.
 
-use chancap::engine::{self, Precision, RunOptions};
+use chancap::Precision;
+use chancap::sim::RunOptions;
 use predicates::prelude::*;
 
 #[test]
 fn a_run_to_precision_is_the_run_of_its_final_count() {
     let s = super::scenario(&super::reference());
-    let out = engine::run_to_precision(&s, 5, Precision { relative: 0.01, max_iterations: 50_000 }, &|_| {});
+    let out = chancap::run_to_precision(&s, 5, Precision { relative: 0.01, max_iterations: 50_000 }, &|_| {});
     assert!(out.met);
-    assert_eq!(out.iterations % engine::PRECISION_STEP, 0);
+    assert_eq!(out.iterations % chancap::summary::PRECISION_STEP, 0);
     assert!(out.reached.iter().all(|r| *r <= 0.01), "{:?}", out.reached);
-    let plain = engine::run(&s, &RunOptions { iterations: out.iterations, seed: 5 }, &|_| {});
-    assert_eq!(chancap::export::json::summary(&out.results), chancap::export::json::summary(&plain));
+    let plain = chancap::run(&s, &RunOptions { iterations: out.iterations, seed: 5 }, &|_| {});
+    assert_eq!(chancap::report::json::summary(&out.results), chancap::report::json::summary(&plain));
     // The margin the results state agrees with the one the stop rule saw.
     let c = &out.results.totals.contribution;
     assert!((1.96 * c.se / c.mean - out.reached[1]).abs() < 1e-9);
     // One step earlier the precision was not yet reached (else it would have stopped).
-    if out.iterations > engine::PRECISION_STEP {
-        let before =
-            engine::run(&s, &RunOptions { iterations: out.iterations - engine::PRECISION_STEP, seed: 5 }, &|_| {});
+    if out.iterations > chancap::summary::PRECISION_STEP {
+        let before = chancap::run(
+            &s,
+            &RunOptions { iterations: out.iterations - chancap::summary::PRECISION_STEP, seed: 5 },
+            &|_| {},
+        );
         let t = &before.totals;
         let worst = (1.96 * t.revenue.se / t.revenue.mean).max(1.96 * t.contribution.se / t.contribution.mean);
         assert!(worst > 0.01, "stopped late: {worst}");
@@ -28,10 +32,10 @@ fn a_run_to_precision_is_the_run_of_its_final_count() {
 #[test]
 fn a_tighter_precision_needs_more_iterations_and_the_cap_holds() {
     let s = super::scenario(&super::reference());
-    let loose = engine::run_to_precision(&s, 1, Precision { relative: 0.02, max_iterations: 100_000 }, &|_| {});
-    let tight = engine::run_to_precision(&s, 1, Precision { relative: 0.008, max_iterations: 100_000 }, &|_| {});
+    let loose = chancap::run_to_precision(&s, 1, Precision { relative: 0.02, max_iterations: 100_000 }, &|_| {});
+    let tight = chancap::run_to_precision(&s, 1, Precision { relative: 0.008, max_iterations: 100_000 }, &|_| {});
     assert!(tight.iterations > loose.iterations, "{} vs {}", tight.iterations, loose.iterations);
-    let capped = engine::run_to_precision(&s, 1, Precision { relative: 0.0001, max_iterations: 3_000 }, &|_| {});
+    let capped = chancap::run_to_precision(&s, 1, Precision { relative: 0.0001, max_iterations: 3_000 }, &|_| {});
     assert!(!capped.met);
     assert_eq!(capped.iterations, 3_000);
 }
@@ -62,15 +66,15 @@ fn the_command_line_reports_the_count_used() {
 }
 
 mod latin_hypercube {
-    use chancap::engine::{self, RunOptions};
-    use chancap::scenario::Sampling;
+    use chancap::model::Sampling;
+    use chancap::sim::RunOptions;
 
     /// Variance, across independent seeds, of the mean revenue of `n` iterations.
     fn variance_of_mean(sampling: Sampling, n: u64, seeds: u64) -> f64 {
         let mut s = crate::scenario(&crate::reference());
         s.sampling = sampling;
         let means: Vec<f64> = (0..seeds)
-            .map(|seed| engine::run(&s, &RunOptions { iterations: n, seed: 100 + seed }, &|_| {}).totals.revenue.mean)
+            .map(|seed| chancap::run(&s, &RunOptions { iterations: n, seed: 100 + seed }, &|_| {}).totals.revenue.mean)
             .collect();
         let m = means.iter().sum::<f64>() / means.len() as f64;
         means.iter().map(|x| (x - m) * (x - m)).sum::<f64>() / (means.len() - 1) as f64
@@ -89,14 +93,14 @@ mod latin_hypercube {
     fn latin_hypercube_keeps_the_marginals_and_is_reproducible() {
         let mut s = crate::scenario(&crate::reference());
         s.sampling = Sampling::LatinHypercube;
-        let mut plan = engine::plan::Plan::new(&s);
+        let mut plan = chancap::sim::plan::Plan::new(&s);
         let n = 1000;
-        plan.lhs = Some(engine::Lhs::new(&s, &plan, 9, n));
+        plan.lhs = Some(chancap::sim::Lhs::new(&s, &plan, 9, n));
         let p = s.params.iter().position(|p| p.path == "coverage.key.direct.hit_rate").unwrap();
         let mut theta = vec![0.0; s.params.len()];
         let mut values = Vec::new();
         for i in 0..n {
-            engine::draw_params(&s, &plan, 9, i, &mut theta);
+            chancap::sim::draw_params(&s, &plan, 9, i, &mut theta);
             values.push(theta[p]);
         }
         // Exactly one draw in each tenth of the distribution's probability... per 100 strata.
@@ -106,12 +110,12 @@ mod latin_hypercube {
             let below = values.iter().filter(|v| **v <= q).count();
             assert_eq!(below, k * 100, "decile {k}");
         }
-        let a = engine::run(&s, &RunOptions { iterations: 700, seed: 3 }, &|_| {});
+        let a = chancap::run(&s, &RunOptions { iterations: 700, seed: 3 }, &|_| {});
         let b = rayon::ThreadPoolBuilder::new()
             .num_threads(1)
             .build()
             .unwrap()
-            .install(|| engine::run(&s, &RunOptions { iterations: 700, seed: 3 }, &|_| {}));
-        assert_eq!(chancap::export::json::summary(&a), chancap::export::json::summary(&b));
+            .install(|| chancap::run(&s, &RunOptions { iterations: 700, seed: 3 }, &|_| {}));
+        assert_eq!(chancap::report::json::summary(&a), chancap::report::json::summary(&b));
     }
 }

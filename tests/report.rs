@@ -2,8 +2,8 @@
 //! is installed) rendered and printed by a real headless Chromium.
 
 use assert_cmd::Command;
-use chancap::engine::{self, RunOptions};
-use chancap::export::findings::findings;
+use chancap::report::findings::findings;
+use chancap::sim::RunOptions;
 use std::path::{Path, PathBuf};
 
 /// 2026-11-23 00:00:00 UTC.
@@ -107,7 +107,7 @@ use predicates::prelude::PredicateBooleanExt;
 #[test]
 fn findings_of_the_reference_scenario() {
     let s = super::scenario(&super::reference());
-    let results = engine::run(&s, &RunOptions { iterations: 2000, seed: 2027 }, &|_| {});
+    let results = chancap::run(&s, &RunOptions { iterations: 2000, seed: 2027 }, &|_| {});
     insta::assert_snapshot!("reference_findings", findings(&results).join("\n"));
 }
 

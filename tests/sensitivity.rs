@@ -1,8 +1,8 @@
 //! Sensitivity: the input that drives a metric tops the tornado, a case with a
 //! known ranking comes out in that order, the command writes its files.
 
-use chancap::engine::RunOptions;
-use chancap::sensitivity::{Metric, analyse};
+use chancap::analysis::sensitivity::{Metric, analyse};
+use chancap::sim::RunOptions;
 use predicates::prelude::*;
 
 /// Revenue ∝ accounts × opportunities × (1 + growth) × hit rate × deal size: the

@@ -3,10 +3,10 @@
 //! refused before anything runs.
 
 use assert_cmd::Command;
-use chancap::engine::{self, RunOptions};
-use chancap::export;
-use chancap::scenario::paths::Document;
-use chancap::sweep::{KeyFigures, Sweep};
+use chancap::analysis::sweep::{KeyFigures, Sweep};
+use chancap::model::paths::Document;
+use chancap::report;
+use chancap::sim::RunOptions;
 use predicates::prelude::*;
 use std::path::Path;
 
@@ -32,9 +32,9 @@ fn the_file_read_back_as_toml_values_runs_identically() {
     let doc = Document::parse(&text, "test.toml").unwrap();
     let again = doc.scenario().unwrap();
     let opts = RunOptions { iterations: 300, seed: 4 };
-    let a = engine::run(&original, &opts, &|_| {});
-    let b = engine::run(&again, &opts, &|_| {});
-    assert_eq!(export::json::summary(&a), export::json::summary(&b));
+    let a = chancap::run(&original, &opts, &|_| {});
+    let b = chancap::run(&again, &opts, &|_| {});
+    assert_eq!(report::json::summary(&a), report::json::summary(&b));
 }
 
 #[test]
@@ -54,13 +54,13 @@ fn a_point_is_the_run_of_the_edited_scenario() {
     let opts = RunOptions { iterations: 400, seed: 8 };
     let indices: Vec<usize> = (0..6).collect();
     let scenarios = sweep.scenarios(&doc, &indices).unwrap();
-    let points = chancap::sweep::run_points(&sweep, &indices, &scenarios, &opts, &|_| {}, &|_| {});
+    let points = chancap::analysis::sweep::run_points(&sweep, &indices, &scenarios, &opts, &|_| {}, &|_| {});
     // Point 3 by hand: headcount 9, hit rate mean 0.35.
     let edited = text.replace("headcount = 8", "headcount = 9");
     let mut d = Document::parse(&edited, "test.toml").unwrap();
     d.set(&d.resolve("coverage.medium.direct.hit_rate.mean").unwrap(), 0.35);
     d.set(&d.resolve("channels.telesales.headcount").unwrap(), 9.0);
-    let by_hand = engine::run(&d.scenario().unwrap(), &opts, &|_| {});
+    let by_hand = chancap::run(&d.scenario().unwrap(), &opts, &|_| {});
     assert_eq!(points[3].values, [9.0, 0.35]);
     assert_eq!(points[3].figures, KeyFigures::of(&by_hand));
     // More telesales people: more telesales capacity, so lower utilisation.

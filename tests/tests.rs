@@ -11,9 +11,9 @@ mod report;
 mod sensitivity;
 mod sweep;
 
-use chancap::engine::{self, RunOptions};
+use chancap::model::Scenario;
 use chancap::results::Results;
-use chancap::scenario::Scenario;
+use chancap::sim::RunOptions;
 
 /// Parses a scenario or fails the test with the rendered diagnostics.
 pub fn scenario(text: &str) -> Scenario {
@@ -26,7 +26,7 @@ pub fn scenario(text: &str) -> Scenario {
 /// Runs a scenario text for `iterations` iterations with seed 1.
 pub fn run(text: &str, iterations: u64) -> Results {
     let s = scenario(text);
-    engine::run(&s, &RunOptions { iterations, seed: 1 }, &|_| {})
+    chancap::run(&s, &RunOptions { iterations, seed: 1 }, &|_| {})
 }
 
 /// The reference scenario's text.

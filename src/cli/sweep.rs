@@ -1,0 +1,318 @@
+//! `chancap sweep` and `chancap merge`: the file side of sweeps — shards, point
+//! files for resuming, merging — around the library's pure sweep engine.
+
+use crate::cli::args::{MergeCommand, SweepCommand};
+use crate::cli::commands::{
+    Failure, chart_files, default_out, load, load_options, print_warnings, progress_bar, stdout, thread_pool,
+};
+use anyhow::anyhow;
+use chancap::analysis::sweep::{self, PointResult, Sweep, SweepOutput};
+use chancap::model::paths::Document;
+use chancap::output::OutputDir;
+use chancap::report;
+use chancap::sim::RunOptions;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+/// Sub-directory of the output directory holding one file per finished point.
+const POINTS_DIR: &str = "points";
+
+/// A finished point as written for `--resume`.
+#[derive(Serialize, Deserialize)]
+struct PointFile {
+    sweep_hash: String,
+    point: PointResult,
+}
+
+/// What `sweep --shard K/N` writes: its share of the sweep output.
+#[derive(Serialize, Deserialize)]
+struct ShardFile {
+    shard: usize,
+    shards: usize,
+    total_points: usize,
+    sweep: SweepOutput,
+}
+
+fn shard_name(k: usize, n: usize) -> String {
+    format!("shard-{k}-of-{n}.json")
+}
+
+fn input(e: impl std::fmt::Display) -> Failure {
+    Failure::Input(anyhow!("{e}"))
+}
+
+fn runtime(e: impl Into<anyhow::Error>) -> Failure {
+    Failure::Runtime(e.into())
+}
+
+/// Points already finished by an earlier run of the same sweep.
+fn finished_points(dir: &Path, sweep_hash: &str) -> BTreeMap<usize, PointResult> {
+    let mut out = BTreeMap::new();
+    let Ok(entries) = std::fs::read_dir(dir) else { return out };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.extension().is_some_and(|e| e == "json")
+            && let Ok(bytes) = std::fs::read(&path)
+            && let Ok(file) = serde_json::from_slice::<PointFile>(&bytes)
+            && file.sweep_hash == sweep_hash
+        {
+            out.insert(file.point.index, file.point);
+        }
+    }
+    out
+}
+
+/// Sweep output files: `sweep.csv`, `sweep.json` and, unless `no_plots`, charts.
+fn output_files(out: &SweepOutput, no_plots: bool) -> Result<Vec<(String, Vec<u8>)>, Failure> {
+    let mut files =
+        vec![("sweep.csv".to_string(), report::sweep::csv(out)), ("sweep.json".to_string(), report::sweep::json(out))];
+    if !no_plots {
+        files.extend(chart_files(report::charts::sweep(out))?);
+    }
+    Ok(files)
+}
+
+fn write(dir: &OutputDir, files: &[(String, Vec<u8>)]) -> Result<(), Failure> {
+    dir.write_all(files).map(|_| ()).map_err(runtime)
+}
+
+/// A short table of the best points by mean contribution.
+fn summary_text(out: &SweepOutput, currency: &str) -> String {
+    let mut points: Vec<&PointResult> = out.points.iter().collect();
+    points.sort_by(|a, b| {
+        b.figures.contribution.mean.total_cmp(&a.figures.contribution.mean).then(a.index.cmp(&b.index))
+    });
+    let mut header: Vec<String> = vec!["Point".into()];
+    header.extend(out.parameters.iter().cloned());
+    header.push(format!("Contribution P50 ({currency})"));
+    header.push("P10–P90".into());
+    header.push("Mean".into());
+    for t in out.points.first().map(|p| p.figures.targets.clone()).unwrap_or_default() {
+        header.push(format!("P({})", t.metric));
+    }
+    let mut t = comfy_table::Table::new();
+    t.load_preset("  ── ──      ──    ").set_header(header);
+    let fmt = report::format::money_compact;
+    let shown = points.len().min(15);
+    for p in &points[..shown] {
+        let f = &p.figures;
+        let mut row = vec![p.index.to_string()];
+        row.extend(p.values.iter().map(|v| report::format::plain(*v)));
+        row.push(fmt(f.contribution.p50));
+        row.push(format!("{}–{}", fmt(f.contribution.p10), fmt(f.contribution.p90)));
+        row.push(fmt(f.contribution.mean));
+        row.extend(f.targets.iter().map(|t| report::format::pct(t.probability)));
+        t.add_row(row);
+    }
+    for i in out.parameters.len() + 1..t.column_count() {
+        if let Some(col) = t.column_mut(i) {
+            col.set_cell_alignment(comfy_table::CellAlignment::Right);
+        }
+    }
+    let title = if shown < points.len() {
+        format!("The {shown} best of {} points by mean contribution", points.len())
+    } else {
+        format!("{} points, best mean contribution first", points.len())
+    };
+    format!("{title}\n{t}\n")
+}
+
+/// `chancap sweep FILE`
+pub fn sweep(opts: &SweepCommand) -> Result<(), Failure> {
+    let scenario = load(&opts.file)?;
+    if !opts.quiet {
+        print_warnings(&scenario);
+    }
+    let text =
+        std::fs::read_to_string(&opts.file).map_err(|e| input(format!("reading {}: {e}", opts.file.display())))?;
+    let doc = Document::parse(&text, &scenario.origin).map_err(input)?.with_load_options(load_options());
+    let (file_sets, file_zip) = sweep::from_file(&text).map_err(input)?;
+    let (sets, zip) = if opts.sets.is_empty() {
+        (file_sets, opts.zip || file_zip)
+    } else {
+        let sets = opts.sets.iter().map(|s| sweep::parse_set(s)).collect::<Result<Vec<_>, _>>().map_err(input)?;
+        (sets, opts.zip)
+    };
+    let definition = Sweep::new(&doc, &sets, zip, opts.max_points).map_err(input)?;
+    let run_opts = RunOptions {
+        iterations: opts.iterations.unwrap_or(scenario.iterations),
+        seed: opts.seed.unwrap_or(scenario.seed),
+    };
+    let total = definition.len();
+    let indices: Vec<usize> = match opts.shard {
+        Some((k, n)) => (k..total).step_by(n).collect(),
+        None => (0..total).collect(),
+    };
+    let file_name = opts.file.file_name().map_or_else(|| scenario.origin.clone(), |n| n.to_string_lossy().into_owned());
+    let scenario_hash = sweep::hash(&text);
+    let sweep_hash = sweep::hash(&format!("{scenario_hash};{}", definition.canonical(&run_opts)));
+
+    let out_path = opts.out.clone().unwrap_or_else(|| default_out(&opts.file, "-sweep"));
+    let out_dir = OutputDir::prepare(&out_path).map_err(|e| Failure::Input(e.into()))?;
+    let points_dir = OutputDir::prepare(&out_path.join(POINTS_DIR)).map_err(|e| Failure::Input(e.into()))?;
+
+    let done = if opts.resume { finished_points(points_dir.path(), &sweep_hash) } else { BTreeMap::new() };
+    let todo: Vec<usize> = indices.iter().copied().filter(|i| !done.contains_key(i)).collect();
+    // Every point is validated before anything runs.
+    let scenarios = definition.scenarios(&doc, &todo).map_err(input)?;
+
+    let pool = thread_pool(opts.threads)?;
+    if !opts.quiet && !done.is_empty() {
+        eprintln!("resuming: {} of {} points already done", indices.len() - todo.len(), indices.len());
+    }
+    let bar = progress_bar(todo.len() as u64 * run_opts.iterations, !opts.quiet && std::io::stderr().is_terminal());
+    let start = Instant::now();
+    let write_error = std::sync::Mutex::new(None);
+    let new_points = pool.install(|| {
+        sweep::run_points(&definition, &todo, &scenarios, &run_opts, &|n| bar.tick(n), &|point| {
+            let file = PointFile { sweep_hash: sweep_hash.clone(), point: point.clone() };
+            let bytes = serde_json::to_vec(&file).expect("point serialises");
+            if let Err(e) = points_dir.write_all(&[(&format!("point-{:06}.json", point.index), bytes)]) {
+                write_error.lock().expect("no panic while holding it").get_or_insert(e);
+            }
+        })
+    });
+    bar.finish();
+    let elapsed = start.elapsed();
+    if let Some(e) = write_error.into_inner().expect("no panic while holding it") {
+        return Err(runtime(e));
+    }
+
+    let mut points: Vec<PointResult> = done.into_values().filter(|p| indices.binary_search(&p.index).is_ok()).collect();
+    points.extend(new_points);
+    points.sort_by_key(|p| p.index);
+    let output = SweepOutput {
+        scenario: scenario.name.clone(),
+        file: file_name,
+        scenario_hash,
+        sweep_hash,
+        iterations: run_opts.iterations,
+        seed: run_opts.seed,
+        zip: definition.zip,
+        parameters: definition.axes.iter().map(|a| a.path.to_string()).collect(),
+        points,
+    };
+    let wrote = match opts.shard {
+        Some((k, n)) => {
+            let shard = ShardFile { shard: k, shards: n, total_points: total, sweep: output.clone() };
+            let mut bytes = serde_json::to_vec_pretty(&shard).expect("shard serialises");
+            bytes.push(b'\n');
+            write(&out_dir, &[(shard_name(k, n), bytes)])?;
+            shard_name(k, n)
+        }
+        None => {
+            write(&out_dir, &output_files(&output, opts.no_plots)?)?;
+            "sweep.csv, sweep.json".to_string() + if opts.no_plots { "" } else { " and charts" }
+        }
+    };
+    if !opts.quiet {
+        let mut text = summary_text(&output, &scenario.currency);
+        text.push_str(&format!(
+            "\n{} point{} × {} iterations in {:.1} s on {} threads. Wrote {wrote} to {}\n",
+            todo.len(),
+            if todo.len() == 1 { "" } else { "s" },
+            run_opts.iterations,
+            elapsed.as_secs_f64(),
+            pool.current_num_threads(),
+            out_dir.path().display()
+        ));
+        stdout(text.as_bytes())?;
+    }
+    Ok(())
+}
+
+/// `chancap merge DIR… --out DIR`
+pub fn merge(opts: &MergeCommand) -> Result<(), Failure> {
+    let mut shards: Vec<(PathBuf, ShardFile)> = Vec::new();
+    for dir in &opts.dirs {
+        let entries = std::fs::read_dir(dir).map_err(|e| input(format!("reading {}: {e}", dir.display())))?;
+        let mut names: Vec<PathBuf> = entries
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| {
+                p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with("shard-") && n.ends_with(".json"))
+            })
+            .collect();
+        names.sort();
+        for path in names {
+            let bytes = std::fs::read(&path).map_err(|e| input(format!("reading {}: {e}", path.display())))?;
+            let shard: ShardFile = serde_json::from_slice(&bytes)
+                .map_err(|e| input(format!("{} is not a chancap shard file: {e}", path.display())))?;
+            shards.push((path, shard));
+        }
+    }
+    let Some((first_path, first)) = shards.first() else {
+        return Err(input(
+            "no shard-K-of-N.json files in the given directories; run `chancap sweep … --shard K/N` first",
+        ));
+    };
+    for (path, s) in &shards[1..] {
+        if s.sweep.scenario_hash != first.sweep.scenario_hash {
+            return Err(input(format!(
+                "{} and {} come from different scenario files (hash {} vs {})",
+                first_path.display(),
+                path.display(),
+                first.sweep.scenario_hash,
+                s.sweep.scenario_hash
+            )));
+        }
+        if s.sweep.sweep_hash != first.sweep.sweep_hash
+            || s.shards != first.shards
+            || s.total_points != first.total_points
+        {
+            return Err(input(format!(
+                "{} and {} come from different sweeps (parameters, values, iterations, seed or shard count differ)",
+                first_path.display(),
+                path.display()
+            )));
+        }
+    }
+    let n = first.shards;
+    let mut seen: BTreeMap<usize, &Path> = BTreeMap::new();
+    for (path, s) in &shards {
+        if let Some(other) = seen.insert(s.shard, path) {
+            return Err(input(format!(
+                "shard {}/{n} is given twice: {} and {}",
+                s.shard,
+                other.display(),
+                path.display()
+            )));
+        }
+    }
+    let missing: Vec<String> = (0..n).filter(|k| !seen.contains_key(k)).map(|k| format!("{k}/{n}")).collect();
+    if !missing.is_empty() {
+        return Err(input(format!(
+            "missing shard{} {} (found {} of {n}); run them with `chancap sweep … --shard K/{n}`",
+            if missing.len() == 1 { "" } else { "s" },
+            missing.join(", "),
+            seen.len()
+        )));
+    }
+    let total = first.total_points;
+    let mut points: Vec<PointResult> = shards.iter().flat_map(|(_, s)| s.sweep.points.iter().cloned()).collect();
+    points.sort_by_key(|p| p.index);
+    let indices: Vec<usize> = points.iter().map(|p| p.index).collect();
+    if indices != (0..total).collect::<Vec<_>>() {
+        let have: std::collections::BTreeSet<usize> = indices.iter().copied().collect();
+        let absent: Vec<String> = (0..total).filter(|i| !have.contains(i)).take(10).map(|i| i.to_string()).collect();
+        return Err(input(format!(
+            "the shards do not hold every point exactly once ({} entries for {total} points; missing {})",
+            indices.len(),
+            if absent.is_empty() { "none, but some twice".into() } else { absent.join(", ") }
+        )));
+    }
+    let mut output = first.sweep.clone();
+    output.points = points;
+    let out_dir = OutputDir::prepare(&opts.out).map_err(|e| Failure::Input(e.into()))?;
+    write(&out_dir, &output_files(&output, opts.no_plots)?)?;
+    if !opts.quiet {
+        stdout(
+            format!("Merged {n} shards, {total} points: wrote sweep.csv, sweep.json to {}\n", out_dir.path().display())
+                .as_bytes(),
+        )?;
+    }
+    Ok(())
+}

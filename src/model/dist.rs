@@ -1,0 +1,590 @@
+//! The nine distribution families of an uncertain input, with their parameter
+//! checks and samplers.
+//!
+//! A [`Dist`] is built from the parameters as a scenario file states them (a
+//! lognormal by median and P90, a beta by mean and sd, …); the constructors check
+//! the parameters and return a message naming what is wrong, which the scenario
+//! reader attaches to the field's place in the file. Single draws use `rand_distr`'s
+//! samplers, built once per distribution; the sums of lognormal deal sizes that
+//! an iteration needs by the thousand are drawn in bulk by
+//! [`crate::random::lognormal`].
+
+use crate::random::lanes::LaneRng;
+use rand::Rng;
+use rand_distr::weighted::WeightedIndex;
+use rand_distr::{Beta, Distribution, Gamma, LogNormal, Normal, Pert, StandardUniform, Triangular};
+use std::fmt;
+
+/// z-score of the 90th percentile of the standard normal distribution.
+pub const Z90: f64 = 1.281_551_565_544_600_4;
+
+/// Smallest share of a normal's mass a truncation window may keep; below it the
+/// redraw loop would be slow and the input is almost certainly a typo.
+const MIN_TRUNCATED_MASS: f64 = 1e-3;
+
+/// An uncertain quantity: a fixed number or one of the distribution families.
+#[derive(Debug, Clone)]
+pub struct Dist {
+    kind: Kind,
+}
+
+#[derive(Debug, Clone)]
+enum Kind {
+    Fixed(f64),
+    Uniform { min: f64, max: f64 },
+    Triangular { min: f64, mode: f64, max: f64, sampler: Triangular<f64> },
+    Pert { min: f64, mode: f64, max: f64, sampler: Pert<f64> },
+    Normal { mean: f64, sd: f64, min: f64, max: f64, truncated: bool, sampler: Normal<f64> },
+    LogNormal { mu: f64, sigma: f64, stated: LogNormalStated, sampler: LogNormal<f64> },
+    Beta { mean: f64, sd: f64, sampler: Beta<f64> },
+    Gamma { mean: f64, sd: f64, sampler: Gamma<f64> },
+    Discrete { values: Vec<f64>, weights: Vec<f64>, index: WeightedIndex<f64> },
+}
+
+/// How a lognormal was stated in the file, kept for describing it back.
+#[derive(Debug, Clone, Copy)]
+enum LogNormalStated {
+    MedianP90 { median: f64, p90: f64 },
+    MeanSd { mean: f64, sd: f64 },
+}
+
+fn finite(name: &str, x: f64) -> Result<(), String> {
+    if x.is_finite() { Ok(()) } else { Err(format!("`{name}` must be a finite number, found {x}")) }
+}
+
+impl Dist {
+    /// A number known for certain.
+    pub fn fixed(value: f64) -> Result<Dist, String> {
+        finite("value", value)?;
+        Ok(Dist { kind: Kind::Fixed(value) })
+    }
+
+    /// Uniform on `[min, max]`, `min < max`.
+    pub fn uniform(min: f64, max: f64) -> Result<Dist, String> {
+        finite("min", min)?;
+        finite("max", max)?;
+        if min >= max {
+            return Err(format!("uniform needs min < max, found min = {min}, max = {max}"));
+        }
+        Ok(Dist { kind: Kind::Uniform { min, max } })
+    }
+
+    /// Triangular with `min ≤ mode ≤ max`, `min < max`.
+    pub fn triangular(min: f64, mode: f64, max: f64) -> Result<Dist, String> {
+        check_min_mode_max("triangular", min, mode, max)?;
+        let sampler = Triangular::new(min, max, mode).map_err(|e| format!("triangular: {e}"))?;
+        Ok(Dist { kind: Kind::Triangular { min, mode, max, sampler } })
+    }
+
+    /// Beta-PERT with λ = 4 and `min ≤ mode ≤ max`, `min < max`.
+    pub fn pert(min: f64, mode: f64, max: f64) -> Result<Dist, String> {
+        check_min_mode_max("pert", min, mode, max)?;
+        let sampler = Pert::new(min, max).with_mode(mode).map_err(|e| format!("pert: {e}"))?;
+        Ok(Dist { kind: Kind::Pert { min, mode, max, sampler } })
+    }
+
+    /// Normal, optionally truncated to `[min, max]` (values outside are redrawn).
+    pub fn normal(mean: f64, sd: f64, min: Option<f64>, max: Option<f64>) -> Result<Dist, String> {
+        finite("mean", mean)?;
+        finite("sd", sd)?;
+        if sd < 0.0 {
+            return Err(format!("normal needs sd ≥ 0, found sd = {sd}"));
+        }
+        let lo = min.unwrap_or(f64::NEG_INFINITY);
+        let hi = max.unwrap_or(f64::INFINITY);
+        if let Some(m) = min {
+            finite("min", m)?;
+        }
+        if let Some(m) = max {
+            finite("max", m)?;
+        }
+        if lo >= hi {
+            return Err(format!("normal truncation needs min < max, found min = {lo}, max = {hi}"));
+        }
+        if sd == 0.0 {
+            if mean < lo || mean > hi {
+                return Err(format!("normal with sd = 0 has the value {mean}, outside [{lo}, {hi}]"));
+            }
+        } else {
+            let mass = normal_cdf((hi - mean) / sd) - normal_cdf((lo - mean) / sd);
+            if mass < MIN_TRUNCATED_MASS {
+                return Err(format!(
+                    "the truncation window [{lo}, {hi}] keeps only {:.2e} of normal(mean = {mean}, sd = {sd}); \
+                     the window should hold a real part of the distribution",
+                    mass
+                ));
+            }
+        }
+        let sampler = Normal::new(mean, sd).map_err(|e| format!("normal: {e}"))?;
+        Ok(Dist {
+            kind: Kind::Normal { mean, sd, min: lo, max: hi, truncated: min.is_some() || max.is_some(), sampler },
+        })
+    }
+
+    /// Lognormal stated by its median and 90th percentile, `p90 > median > 0`.
+    pub fn lognormal_median_p90(median: f64, p90: f64) -> Result<Dist, String> {
+        finite("median", median)?;
+        finite("p90", p90)?;
+        if median <= 0.0 || p90 <= median {
+            return Err(format!("lognormal needs p90 > median > 0, found median = {median}, p90 = {p90}"));
+        }
+        let mu = median.ln();
+        let sigma = (p90.ln() - mu) / Z90;
+        Self::lognormal(mu, sigma, LogNormalStated::MedianP90 { median, p90 })
+    }
+
+    /// Lognormal stated by its mean and standard deviation, both `> 0`.
+    pub fn lognormal_mean_sd(mean: f64, sd: f64) -> Result<Dist, String> {
+        finite("mean", mean)?;
+        finite("sd", sd)?;
+        if mean <= 0.0 || sd <= 0.0 {
+            return Err(format!("lognormal needs mean > 0 and sd > 0, found mean = {mean}, sd = {sd}"));
+        }
+        let sigma2 = (1.0 + (sd / mean).powi(2)).ln();
+        let mu = mean.ln() - sigma2 / 2.0;
+        Self::lognormal(mu, sigma2.sqrt(), LogNormalStated::MeanSd { mean, sd })
+    }
+
+    fn lognormal(mu: f64, sigma: f64, stated: LogNormalStated) -> Result<Dist, String> {
+        if !mu.is_finite() || !sigma.is_finite() || sigma <= 0.0 {
+            return Err("lognormal parameters are out of the representable range".into());
+        }
+        let sampler = LogNormal::new(mu, sigma).map_err(|e| format!("lognormal: {e}"))?;
+        Ok(Dist { kind: Kind::LogNormal { mu, sigma, stated, sampler } })
+    }
+
+    /// Beta stated by mean and sd: `0 < mean < 1`, `0 < sd² < mean(1 − mean)`.
+    pub fn beta(mean: f64, sd: f64) -> Result<Dist, String> {
+        finite("mean", mean)?;
+        finite("sd", sd)?;
+        if !(mean > 0.0 && mean < 1.0) {
+            return Err(format!("beta needs 0 < mean < 1, found mean = {mean}"));
+        }
+        let limit = mean * (1.0 - mean);
+        if !(sd > 0.0 && sd * sd < limit) {
+            return Err(format!(
+                "beta with mean {mean} needs 0 < sd < {:.4} (sd² < mean·(1 − mean) = {limit:.4}), found sd = {sd}",
+                limit.sqrt()
+            ));
+        }
+        let common = limit / (sd * sd) - 1.0;
+        let sampler = Beta::new(mean * common, (1.0 - mean) * common).map_err(|e| format!("beta: {e}"))?;
+        Ok(Dist { kind: Kind::Beta { mean, sd, sampler } })
+    }
+
+    /// Gamma stated by mean and sd, both `> 0`.
+    pub fn gamma(mean: f64, sd: f64) -> Result<Dist, String> {
+        finite("mean", mean)?;
+        finite("sd", sd)?;
+        if mean <= 0.0 || sd <= 0.0 {
+            return Err(format!("gamma needs mean > 0 and sd > 0, found mean = {mean}, sd = {sd}"));
+        }
+        let shape = (mean / sd).powi(2);
+        let scale = sd * sd / mean;
+        let sampler = Gamma::new(shape, scale).map_err(|e| format!("gamma: {e}"))?;
+        Ok(Dist { kind: Kind::Gamma { mean, sd, sampler } })
+    }
+
+    /// Discrete values with weights (`≥ 0`, positive sum, same length).
+    pub fn discrete(values: Vec<f64>, weights: Vec<f64>) -> Result<Dist, String> {
+        if values.is_empty() {
+            return Err("discrete needs at least one value".into());
+        }
+        if values.len() != weights.len() {
+            return Err(format!(
+                "discrete needs as many weights as values, found {} values and {} weights",
+                values.len(),
+                weights.len()
+            ));
+        }
+        for v in &values {
+            finite("values", *v)?;
+        }
+        for w in &weights {
+            finite("weights", *w)?;
+            if *w < 0.0 {
+                return Err(format!("discrete weights must be ≥ 0, found {w}"));
+            }
+        }
+        let index = WeightedIndex::new(weights.iter().copied())
+            .map_err(|_| "discrete weights must not all be zero".to_string())?;
+        Ok(Dist { kind: Kind::Discrete { values, weights, index } })
+    }
+
+    /// The value if the distribution is a fixed number.
+    pub fn as_fixed(&self) -> Option<f64> {
+        match self.kind {
+            Kind::Fixed(v) => Some(v),
+            _ => None,
+        }
+    }
+
+    /// The smallest and largest values the distribution can produce (closed bounds,
+    /// infinite where the support is unbounded; open ends such as a lognormal's 0 are
+    /// reported as the bound itself).
+    pub fn support(&self) -> (f64, f64) {
+        match &self.kind {
+            Kind::Fixed(v) => (*v, *v),
+            Kind::Uniform { min, max } | Kind::Triangular { min, max, .. } | Kind::Pert { min, max, .. } => {
+                (*min, *max)
+            }
+            Kind::Normal { mean, sd, min, max, .. } => {
+                if *sd == 0.0 {
+                    (*mean, *mean)
+                } else {
+                    (*min, *max)
+                }
+            }
+            Kind::LogNormal { .. } | Kind::Gamma { .. } => (0.0, f64::INFINITY),
+            Kind::Beta { .. } => (0.0, 1.0),
+            Kind::Discrete { values, weights, .. } => values
+                .iter()
+                .zip(weights)
+                .filter(|(_, w)| **w > 0.0)
+                .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), (v, _)| (lo.min(*v), hi.max(*v))),
+        }
+    }
+
+    /// True for a normal without truncation on either side.
+    pub fn is_untruncated_normal(&self) -> bool {
+        matches!(self.kind, Kind::Normal { truncated: false, sd, .. } if sd > 0.0)
+    }
+
+    /// The distribution's mean (exact, from its parameters).
+    pub fn mean(&self) -> f64 {
+        match &self.kind {
+            Kind::Fixed(v) => *v,
+            Kind::Uniform { min, max } => (min + max) / 2.0,
+            Kind::Triangular { min, mode, max, .. } => (min + mode + max) / 3.0,
+            Kind::Pert { min, mode, max, .. } => (min + 4.0 * mode + max) / 6.0,
+            Kind::Normal { mean, sd, min, max, .. } => {
+                if *sd == 0.0 {
+                    return *mean;
+                }
+                // Mean of a truncated normal (Johnson, Kotz & Balakrishnan, 1994, §10.1).
+                let a = (min - mean) / sd;
+                let b = (max - mean) / sd;
+                let z = normal_cdf(b) - normal_cdf(a);
+                mean + sd * (normal_pdf(a) - normal_pdf(b)) / z
+            }
+            Kind::LogNormal { mu, sigma, .. } => (mu + sigma * sigma / 2.0).exp(),
+            Kind::Beta { mean, .. } | Kind::Gamma { mean, .. } => *mean,
+            Kind::Discrete { values, weights, .. } => {
+                let total: f64 = weights.iter().sum();
+                values.iter().zip(weights).map(|(v, w)| v * w).sum::<f64>() / total
+            }
+        }
+    }
+
+    /// One draw.
+    #[inline]
+    pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
+        match &self.kind {
+            Kind::Fixed(v) => *v,
+            Kind::Uniform { min, max } => {
+                let u: f64 = StandardUniform.sample(rng);
+                min + (max - min) * u
+            }
+            Kind::Triangular { sampler, .. } => sampler.sample(rng),
+            Kind::Pert { sampler, .. } => sampler.sample(rng),
+            Kind::Normal { min, max, sampler, truncated, .. } => {
+                let mut x = sampler.sample(rng);
+                if *truncated {
+                    // Redraw until inside the window. Validation guarantees the window
+                    // holds at least 0.1 % of the mass, so this ends quickly; the cap
+                    // only guards against a hang on pathological floating point.
+                    let mut tries = 0u32;
+                    while (x < *min || x > *max) && tries < 10_000_000 {
+                        x = sampler.sample(rng);
+                        tries += 1;
+                    }
+                    x = x.clamp(*min, *max);
+                }
+                x
+            }
+            Kind::LogNormal { sampler, .. } => sampler.sample(rng),
+            Kind::Beta { sampler, .. } => sampler.sample(rng),
+            Kind::Gamma { sampler, .. } => sampler.sample(rng),
+            Kind::Discrete { values, index, .. } => values[index.sample(rng)],
+        }
+    }
+}
+
+/// The inverse of [`normal_cdf`] Φ⁻¹ on (0, 1).
+pub fn normal_quantile(u: f64) -> f64 {
+    use statrs::distribution::ContinuousCDF;
+    statrs::distribution::Normal::new(0.0, 1.0).expect("standard normal").inverse_cdf(u.clamp(1e-300, 1.0 - 1e-16))
+}
+
+impl Dist {
+    /// The value below which a share `u` of the distribution lies (its inverse
+    /// distribution function), for `u` in (0, 1): how a Gaussian copula turns
+    /// correlated uniforms into draws with exactly this marginal.
+    pub fn quantile(&self, u: f64) -> f64 {
+        use statrs::distribution::ContinuousCDF;
+        let u = u.clamp(1e-15, 1.0 - 1e-15);
+        match &self.kind {
+            Kind::Fixed(v) => *v,
+            Kind::Uniform { min, max } => min + (max - min) * u,
+            Kind::Triangular { min, mode, max, .. } => {
+                let split = (mode - min) / (max - min);
+                if u < split {
+                    min + ((max - min) * (mode - min) * u).sqrt()
+                } else {
+                    max - ((max - min) * (max - mode) * (1.0 - u)).sqrt()
+                }
+            }
+            Kind::Pert { min, mode, max, .. } => {
+                let (a, b) = (1.0 + 4.0 * (mode - min) / (max - min), 1.0 + 4.0 * (max - mode) / (max - min));
+                let beta = statrs::distribution::Beta::new(a, b).expect("valid PERT shape");
+                min + (max - min) * beta.inverse_cdf(u)
+            }
+            Kind::Normal { mean, sd, min, max, truncated, .. } => {
+                if *sd == 0.0 {
+                    return *mean;
+                }
+                let (lo, hi) = if *truncated {
+                    (normal_cdf((min - mean) / sd), normal_cdf((max - mean) / sd))
+                } else {
+                    (0.0, 1.0)
+                };
+                let x = mean + sd * normal_quantile(lo + (hi - lo) * u);
+                if *truncated { x.clamp(*min, *max) } else { x }
+            }
+            Kind::LogNormal { mu, sigma, .. } => (mu + sigma * normal_quantile(u)).exp(),
+            Kind::Beta { mean, sd, .. } => {
+                let common = mean * (1.0 - mean) / (sd * sd) - 1.0;
+                statrs::distribution::Beta::new(mean * common, (1.0 - mean) * common)
+                    .expect("validated beta")
+                    .inverse_cdf(u)
+            }
+            Kind::Gamma { mean, sd, .. } => {
+                let shape = (mean / sd).powi(2);
+                statrs::distribution::Gamma::new(shape, mean / (sd * sd)).expect("validated gamma").inverse_cdf(u)
+            }
+            Kind::Discrete { values, weights, .. } => {
+                let total: f64 = weights.iter().sum();
+                let mut acc = 0.0;
+                for (v, w) in values.iter().zip(weights) {
+                    acc += w / total;
+                    if u <= acc {
+                        return *v;
+                    }
+                }
+                values[values.len() - 1]
+            }
+        }
+    }
+
+    /// Sums of independent draws from the random numbers of one cell's deals:
+    /// `sums[j]` adds up `counts[j]` draws. Lognormal sums are drawn in bulk
+    /// ([`crate::random::lognormal`]): the same distribution as drawing one by
+    /// one, several times faster.
+    pub fn sums_of(&self, rng: &mut LaneRng, counts: &[u64], sums: &mut [f64]) {
+        match &self.kind {
+            Kind::LogNormal { mu, sigma, .. } => {
+                crate::random::lognormal::lognormal_sums(rng, *mu, *sigma, counts, sums)
+            }
+            _ => {
+                for (sum, count) in sums.iter_mut().zip(counts) {
+                    *sum = match self.kind {
+                        Kind::Fixed(v) => v * *count as f64,
+                        _ => (0..*count).map(|_| self.sample(rng)).sum(),
+                    };
+                }
+            }
+        }
+    }
+}
+
+fn check_min_mode_max(name: &str, min: f64, mode: f64, max: f64) -> Result<(), String> {
+    finite("min", min)?;
+    finite("mode", mode)?;
+    finite("max", max)?;
+    if !(min <= mode && mode <= max && min < max) {
+        return Err(format!(
+            "{name} needs min ≤ mode ≤ max and min < max, found min = {min}, mode = {mode}, max = {max}"
+        ));
+    }
+    Ok(())
+}
+
+/// Standard normal CDF Φ(x).
+pub fn normal_cdf(x: f64) -> f64 {
+    0.5 * libm::erfc(-x / std::f64::consts::SQRT_2)
+}
+
+fn normal_pdf(x: f64) -> f64 {
+    (-0.5 * x * x).exp() / (2.0 * std::f64::consts::PI).sqrt()
+}
+
+/// Writes the distribution the way a person reads it: `triangular 10 – 12 – 15`.
+impl fmt::Display for Dist {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let n = crate::report::format::plain;
+        match &self.kind {
+            Kind::Fixed(v) => write!(f, "{}", n(*v)),
+            Kind::Uniform { min, max } => write!(f, "uniform {} – {}", n(*min), n(*max)),
+            Kind::Triangular { min, mode, max, .. } => {
+                write!(f, "triangular {} – {} – {}", n(*min), n(*mode), n(*max))
+            }
+            Kind::Pert { min, mode, max, .. } => write!(f, "PERT {} – {} – {}", n(*min), n(*mode), n(*max)),
+            Kind::Normal { mean, sd, min, max, truncated, .. } => {
+                write!(f, "normal mean {} sd {}", n(*mean), n(*sd))?;
+                if *truncated {
+                    write!(f, " within {} – {}", n(*min), n(*max))?;
+                }
+                Ok(())
+            }
+            Kind::LogNormal { stated: LogNormalStated::MedianP90 { median, p90 }, .. } => {
+                write!(f, "lognormal median {} P90 {}", n(*median), n(*p90))
+            }
+            Kind::LogNormal { stated: LogNormalStated::MeanSd { mean, sd }, .. } => {
+                write!(f, "lognormal mean {} sd {}", n(*mean), n(*sd))
+            }
+            Kind::Beta { mean, sd, .. } => write!(f, "beta mean {} sd {}", n(*mean), n(*sd)),
+            Kind::Gamma { mean, sd, .. } => write!(f, "gamma mean {} sd {}", n(*mean), n(*sd)),
+            Kind::Discrete { values, weights, .. } => {
+                write!(f, "discrete ")?;
+                for (i, (v, w)) in values.iter().zip(weights).enumerate() {
+                    if i > 0 {
+                        write!(f, ", ")?;
+                    }
+                    write!(f, "{} (w {})", n(*v), n(*w))?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::SeedableRng;
+    use rand_xoshiro::Xoshiro256PlusPlus;
+
+    /// Sample mean and its standard error over `n` draws.
+    fn sample_mean(d: &Dist, n: usize) -> (f64, f64) {
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(7);
+        let xs: Vec<f64> = (0..n).map(|_| d.sample(&mut rng)).collect();
+        let mean = xs.iter().sum::<f64>() / n as f64;
+        let var = xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n as f64 - 1.0);
+        (mean, (var / n as f64).sqrt())
+    }
+
+    /// The sample mean of each family lies within 4 standard errors of its exact mean.
+    #[test]
+    fn sample_means_match_closed_forms() {
+        let cases = [
+            Dist::fixed(3.5).unwrap(),
+            Dist::uniform(2.0, 6.0).unwrap(),
+            Dist::triangular(10.0, 12.0, 15.0).unwrap(),
+            Dist::pert(0.15, 0.18, 0.21).unwrap(),
+            Dist::normal(0.03, 0.04, None, None).unwrap(),
+            Dist::normal(0.03, 0.04, Some(-0.2), Some(0.05)).unwrap(),
+            Dist::lognormal_median_p90(40_000.0, 120_000.0).unwrap(),
+            Dist::lognormal_mean_sd(100.0, 30.0).unwrap(),
+            Dist::beta(0.45, 0.05).unwrap(),
+            Dist::gamma(5.0, 2.0).unwrap(),
+            Dist::discrete(vec![1.0, 2.0, 10.0], vec![1.0, 1.0, 2.0]).unwrap(),
+        ];
+        for d in cases {
+            let (mean, se) = sample_mean(&d, 200_000);
+            let tol = (4.0 * se).max(1e-12);
+            assert!((mean - d.mean()).abs() <= tol, "{d}: sample mean {mean} vs exact {} (±{tol})", d.mean());
+        }
+    }
+
+    #[test]
+    fn lognormal_median_and_p90_are_honoured() {
+        let d = Dist::lognormal_median_p90(3_000.0, 9_000.0).unwrap();
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(11);
+        let n = 100_000;
+        let mut xs: Vec<f64> = (0..n).map(|_| d.sample(&mut rng)).collect();
+        xs.sort_by(f64::total_cmp);
+        // The share below the stated median and P90: binomial standard error.
+        let below_median = xs.partition_point(|x| *x < 3_000.0) as f64 / n as f64;
+        let below_p90 = xs.partition_point(|x| *x < 9_000.0) as f64 / n as f64;
+        assert!((below_median - 0.5).abs() < 4.0 * (0.25f64 / n as f64).sqrt());
+        assert!((below_p90 - 0.9).abs() < 4.0 * (0.09f64 / n as f64).sqrt());
+    }
+
+    #[test]
+    fn quantiles_invert_the_distribution() {
+        use rand::SeedableRng;
+        let mut rng = rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(11);
+        let dists = [
+            Dist::uniform(2.0, 5.0).unwrap(),
+            Dist::triangular(10.0, 12.0, 15.0).unwrap(),
+            Dist::pert(0.1, 0.3, 0.6).unwrap(),
+            Dist::normal(0.03, 0.04, Some(-0.05), Some(0.2)).unwrap(),
+            Dist::lognormal_median_p90(40_000.0, 120_000.0).unwrap(),
+            Dist::beta(0.45, 0.05).unwrap(),
+            Dist::gamma(3.0, 1.5).unwrap(),
+        ];
+        let n = 40_000;
+        for d in &dists {
+            let mut xs: Vec<f64> = (0..n).map(|_| d.sample(&mut rng)).collect();
+            xs.sort_by(f64::total_cmp);
+            for p in [0.05, 0.25, 0.5, 0.75, 0.95] {
+                let q = d.quantile(p);
+                let share = xs.partition_point(|x| *x <= q) as f64 / n as f64;
+                let se = (p * (1.0 - p) / n as f64).sqrt();
+                assert!((share - p).abs() < 4.0 * se, "{d}: share below quantile({p}) is {share}");
+            }
+        }
+        let disc = Dist::discrete(vec![1.0, 2.0, 3.0], vec![1.0, 1.0, 2.0]).unwrap();
+        assert_eq!((disc.quantile(0.2), disc.quantile(0.4), disc.quantile(0.9)), (1.0, 2.0, 3.0));
+        assert!((normal_quantile(normal_cdf(1.3)) - 1.3).abs() < 1e-9);
+    }
+
+    #[test]
+    fn beta_sd_is_honoured() {
+        let d = Dist::beta(0.3, 0.05).unwrap();
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(3);
+        let n = 100_000;
+        let xs: Vec<f64> = (0..n).map(|_| d.sample(&mut rng)).collect();
+        let mean = xs.iter().sum::<f64>() / n as f64;
+        let sd = (xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n as f64 - 1.0)).sqrt();
+        // sd of a sample sd ≈ sd / sqrt(2n) for near-normal data; allow 5 of them.
+        assert!((sd - 0.05).abs() < 5.0 * 0.05 / (2.0 * n as f64).sqrt(), "sd {sd}");
+    }
+
+    #[test]
+    fn truncated_normal_stays_inside_and_is_not_clipped() {
+        let d = Dist::normal(0.0, 1.0, Some(-0.5), Some(1.0)).unwrap();
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(5);
+        let xs: Vec<f64> = (0..50_000).map(|_| d.sample(&mut rng)).collect();
+        assert!(xs.iter().all(|x| (-0.5..=1.0).contains(x)));
+        // Clipping would pile mass exactly on the bounds.
+        assert_eq!(xs.iter().filter(|x| **x == -0.5 || **x == 1.0).count(), 0);
+        assert_eq!(d.support(), (-0.5, 1.0));
+    }
+
+    #[test]
+    fn bad_parameters_are_refused_with_a_reason() {
+        assert!(Dist::triangular(15.0, 12.0, 10.0).unwrap_err().contains("min ≤ mode ≤ max"));
+        assert!(Dist::uniform(1.0, 1.0).unwrap_err().contains("min < max"));
+        assert!(Dist::beta(0.45, 0.6).unwrap_err().contains("sd²"));
+        assert!(Dist::beta(1.2, 0.1).unwrap_err().contains("0 < mean < 1"));
+        assert!(Dist::lognormal_median_p90(100.0, 50.0).unwrap_err().contains("p90 > median"));
+        assert!(Dist::gamma(-1.0, 1.0).is_err());
+        assert!(Dist::normal(0.0, -1.0, None, None).is_err());
+        assert!(Dist::normal(0.0, 1.0, Some(20.0), Some(30.0)).unwrap_err().contains("keeps only"));
+        assert!(Dist::discrete(vec![1.0], vec![0.0]).unwrap_err().contains("zero"));
+        assert!(Dist::discrete(vec![1.0, 2.0], vec![1.0]).unwrap_err().contains("as many weights"));
+        assert!(Dist::fixed(f64::NAN).unwrap_err().contains("finite"));
+    }
+
+    #[test]
+    fn supports_and_descriptions() {
+        assert_eq!(Dist::beta(0.4, 0.1).unwrap().support(), (0.0, 1.0));
+        assert!(Dist::normal(0.5, 0.1, None, None).unwrap().is_untruncated_normal());
+        assert_eq!(Dist::triangular(10.0, 12.0, 15.0).unwrap().to_string(), "triangular 10 – 12 – 15");
+        assert_eq!(
+            Dist::lognormal_median_p90(40_000.0, 120_000.0).unwrap().to_string(),
+            "lognormal median 40,000 P90 120,000"
+        );
+    }
+}
