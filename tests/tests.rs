@@ -1,5 +1,6 @@
 //! Integration tests, in one binary to keep link time down.
 
+mod architecture;
 mod bad_input;
 mod charts;
 mod cli;

@@ -248,7 +248,7 @@ impl Sweep {
         self.axes
             .iter()
             .zip(values)
-            .map(|(a, v)| format!("{}={}", a.path, crate::report::format::plain(*v).replace(',', "")))
+            .map(|(a, v)| format!("{}={}", a.path, crate::model::text::plain(*v).replace(',', "")))
             .collect::<Vec<_>>()
             .join(", ")
     }

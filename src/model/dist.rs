@@ -421,7 +421,7 @@ fn normal_pdf(x: f64) -> f64 {
 /// Writes the distribution the way a person reads it: `triangular 10 – 12 – 15`.
 impl fmt::Display for Dist {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let n = crate::report::format::plain;
+        let n = crate::model::text::plain;
         match &self.kind {
             Kind::Fixed(v) => write!(f, "{}", n(*v)),
             Kind::Uniform { min, max } => write!(f, "uniform {} – {}", n(*min), n(*max)),

@@ -14,6 +14,7 @@ pub mod diag;
 pub mod dist;
 pub mod paths;
 mod read;
+pub mod text;
 
 use std::fmt;
 use std::path::Path;
@@ -493,7 +494,7 @@ impl fmt::Display for Scenario {
             self.currency,
             self.segments.len(),
             plural(self.segments.len()),
-            crate::report::format::count(accounts as f64),
+            crate::model::text::count(accounts as f64),
             self.channels.len(),
             plural(self.channels.len()),
             kinds.join(", "),
@@ -508,7 +509,7 @@ impl fmt::Display for Scenario {
             self.targets.len(),
             plural(self.targets.len()),
             if self.enforce_capacity { "enforced (demand beyond it is lost)" } else { "reported only" },
-            crate::report::format::count(self.iterations as f64),
+            crate::model::text::count(self.iterations as f64),
             self.seed,
         )
     }

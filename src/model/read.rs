@@ -1235,7 +1235,7 @@ impl Reader {
                     format!(
                         "the shares of segment \"{}\" add up to {}, more than 1",
                         segment_names[s],
-                        crate::report::format::plain(total)
+                        crate::model::text::plain(total)
                     ),
                 )
                 .help = Some(format!(
@@ -1394,8 +1394,8 @@ impl Reader {
                 "segments",
                 format!(
                     "the segments expect about {} opportunities per iteration; chancap draws every deal and is limited to {}",
-                    crate::report::format::count(total),
-                    crate::report::format::count(MAX_OPPORTUNITIES)
+                    crate::model::text::count(total),
+                    crate::model::text::count(MAX_OPPORTUNITIES)
                 ),
             )
             .help = Some("model accounts in thousands, or a shorter horizon".into());

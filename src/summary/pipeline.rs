@@ -63,7 +63,7 @@ pub fn run_to_precision(
     precision: Precision,
     progress: &(dyn Fn(u64) + Sync),
 ) -> PrecisionRun {
-    use crate::analysis::sensitivity::Metric;
+    use super::Metric;
     let plan = Plan::new(s);
     let metrics = [Metric::Revenue, Metric::Contribution];
     let mut sums = [(0.0f64, 0.0f64); 2];

@@ -1,0 +1,42 @@
+//! Numbers as a person reads them in a message: thousands separators, no
+//! trailing zeros. The report layer builds its formats on these.
+
+/// Groups the integer part with commas: `1234567.5` → `"1,234,567.5"`.
+pub fn group(text: &str) -> String {
+    let (sign, rest) = text.strip_prefix('-').map_or(("", text), |r| ("-", r));
+    let (int, frac) = rest.split_once('.').map_or((rest, None), |(i, f)| (i, Some(f)));
+    let mut out = String::with_capacity(text.len() + int.len() / 3);
+    for (i, ch) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    match frac {
+        Some(f) => format!("{sign}{out}.{f}"),
+        None => format!("{sign}{out}"),
+    }
+}
+
+/// A number as a person would write it in a file: grouped, no trailing zeros
+/// (`40000` → `"40,000"`, `0.045` → `"0.045"`).
+pub fn plain(x: f64) -> String {
+    if !x.is_finite() {
+        return x.to_string();
+    }
+    if x.fract() == 0.0 && x.abs() < 1e15 {
+        return group(&format!("{x:.0}"));
+    }
+    let text = format!("{x:.6}");
+    let text = text.trim_end_matches('0').trim_end_matches('.');
+    group(text)
+}
+
+/// A count, rounded, grouped: `"12,345"`.
+pub fn count(x: f64) -> String {
+    if !x.is_finite() {
+        return "–".into();
+    }
+    let r = x.round();
+    group(&format!("{}", if r == 0.0 { 0.0 } else { r }))
+}

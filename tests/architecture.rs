@@ -1,0 +1,116 @@
+//! The layer rule of `ARCHITECTURE.md`, checked on the source: each layer imports
+//! only the layers before it, `unsafe` lives in `random/` alone, and only
+//! `output.rs` and the command line write files. Test modules are excluded.
+
+use std::path::{Path, PathBuf};
+
+/// Each layer and the layers it may import.
+const LAYERS: &[(&str, &[&str])] = &[
+    ("random", &[]),
+    ("model", &["random"]),
+    ("sim", &["random", "model"]),
+    ("results", &["model"]),
+    ("summary", &["random", "model", "sim", "results"]),
+    ("analysis", &["random", "model", "sim", "results", "summary"]),
+    ("report", &["model", "results", "summary", "analysis"]),
+    ("output", &[]),
+    ("cli", &["random", "model", "sim", "results", "summary", "analysis", "report", "output"]),
+];
+
+/// Files at the top of `src/` that belong to no layer.
+const ROOTS: &[&str] = &["lib.rs", "main.rs"];
+
+fn sources(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            sources(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+}
+
+/// Every source file: its path below `src/`, its layer and its code without the
+/// test module (by the crate's convention, `#[cfg(test)]` starts the file's last
+/// part) and without comments.
+fn files() -> Vec<(String, String, String)> {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut paths = Vec::new();
+    sources(&src, &mut paths);
+    paths.sort();
+    paths
+        .into_iter()
+        .map(|path| {
+            let name = path.strip_prefix(&src).unwrap().to_string_lossy().replace('\\', "/");
+            let layer = name.split('/').next().unwrap().trim_end_matches(".rs").to_string();
+            let text = std::fs::read_to_string(&path).unwrap();
+            let code = text.split("#[cfg(test)]").next().unwrap();
+            let code: Vec<&str> = code.lines().map(|l| l.split("//").next().unwrap()).collect();
+            (name, layer, code.join("\n"))
+        })
+        .collect()
+}
+
+#[test]
+fn every_file_is_in_a_layer() {
+    for (name, layer, _) in files() {
+        assert!(
+            ROOTS.contains(&name.as_str()) || LAYERS.iter().any(|(l, _)| *l == layer),
+            "src/{name} is outside the layers of ARCHITECTURE.md"
+        );
+    }
+}
+
+#[test]
+fn layers_import_only_the_layers_before_them() {
+    let mut wrong = Vec::new();
+    for (name, layer, code) in files() {
+        let Some((_, allowed)) = LAYERS.iter().find(|(l, _)| *l == layer) else { continue };
+        // The binary names the library `chancap::`, the library itself `crate::`.
+        for prefix in ["crate::", "chancap::"] {
+            for (at, _) in code.match_indices(prefix) {
+                let used: String =
+                    code[at + prefix.len()..].chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+                let is_layer = LAYERS.iter().any(|(l, _)| *l == used);
+                if is_layer && used != layer && !allowed.contains(&used.as_str()) {
+                    wrong.push(format!("src/{name} ({layer}) imports {used}"));
+                }
+            }
+        }
+    }
+    wrong.dedup();
+    assert!(wrong.is_empty(), "imports against the layer rule:\n{}", wrong.join("\n"));
+}
+
+#[test]
+fn unsafe_lives_in_random_alone() {
+    for (name, layer, code) in files() {
+        if layer != "random" {
+            for word in ["unsafe", "target_feature", "is_x86_feature_detected"] {
+                assert!(!code.contains(word), "src/{name} uses `{word}`; it belongs under src/random/");
+            }
+        }
+    }
+}
+
+#[test]
+fn only_output_and_the_command_line_write_files() {
+    let writers = [
+        "fs::write",
+        "File::create",
+        "OpenOptions",
+        "create_dir",
+        "fs::rename",
+        "remove_file",
+        "remove_dir",
+        "fs::copy",
+    ];
+    for (name, layer, code) in files() {
+        if layer != "output" && layer != "cli" {
+            for w in writers {
+                assert!(!code.contains(w), "src/{name} writes files (`{w}`); only output.rs and cli/ may");
+            }
+        }
+    }
+}
