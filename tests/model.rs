@@ -432,6 +432,7 @@ mod batched {
     }
 
     #[test]
+    #[ignore = "heavy tier: scripts/test.sh runs it (cargo test -- --include-ignored)"]
     fn a_run_summarised_in_batches_matches_the_exact_summary() {
         let s = crate::scenario(&crate::reference());
         let opts = RunOptions { iterations: 12_000, seed: 21 };

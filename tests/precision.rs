@@ -30,6 +30,7 @@ fn a_run_to_precision_is_the_run_of_its_final_count() {
 }
 
 #[test]
+#[ignore = "heavy tier: scripts/test.sh runs it (cargo test -- --include-ignored)"]
 fn a_tighter_precision_needs_more_iterations_and_the_cap_holds() {
     let s = super::scenario(&super::reference());
     let loose = chancap::run_to_precision(&s, 1, Precision { relative: 0.02, max_iterations: 100_000 }, &|_| {});
@@ -81,6 +82,7 @@ mod latin_hypercube {
     }
 
     #[test]
+    #[ignore = "heavy tier: scripts/test.sh runs it (cargo test -- --include-ignored)"]
     fn latin_hypercube_reaches_a_precision_with_fewer_iterations() {
         // The iterations needed for a given precision of the mean grow with its
         // variance at a fixed count: LHS needs less than half of plain sampling's.

@@ -25,6 +25,7 @@ fn write_report(dir: &Path, extra: &[&str]) -> String {
 }
 
 #[test]
+#[ignore = "heavy tier: scripts/test.sh runs it (cargo test -- --include-ignored)"]
 fn the_report_is_complete_and_self_contained() {
     let tmp = tempfile::tempdir().unwrap();
     let html = write_report(tmp.path(), &["-n", "400", "--seed", "11"]);
@@ -57,6 +58,7 @@ fn the_report_is_complete_and_self_contained() {
 }
 
 #[test]
+#[ignore = "heavy tier: scripts/test.sh runs it (cargo test -- --include-ignored)"]
 fn a_report_from_an_earlier_run_is_the_same_report() {
     let tmp = tempfile::tempdir().unwrap();
     let run_dir = tmp.path().join("run");

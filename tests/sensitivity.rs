@@ -50,6 +50,7 @@ fn a_known_ranking_comes_out_in_order() {
 }
 
 #[test]
+#[ignore = "heavy tier: scripts/test.sh runs it (cargo test -- --include-ignored)"]
 fn the_reference_tornado_is_led_by_a_key_account_input_and_channel_metrics_work() {
     let s = super::scenario(&super::reference());
     let opts = RunOptions { iterations: 400, seed: 1 };

@@ -158,6 +158,7 @@ fn shards_merge_into_the_same_bytes_as_one_sweep() {
 }
 
 #[test]
+#[ignore = "heavy tier: scripts/test.sh runs it (cargo test -- --include-ignored)"]
 fn a_killed_sweep_resumes_to_the_uninterrupted_result() {
     let tmp = tempfile::tempdir().unwrap();
     let args = |out: &Path| {
