@@ -1,9 +1,6 @@
-//! Available capacity of one channel over the horizon: people with ramp, attrition
-//! and backfill; partners with onboarding and churn; an online order limit.
-
-use crate::model::{Online, People, Reseller};
-use crate::random::sample::binomial;
-use rand::Rng;
+//! What every channel kind's capacity is made of: the capacity and fixed cost per
+//! period, the per-period rate of a yearly one, and the ramp of a new hire. The
+//! capacity processes themselves live with their kind in [`super::channels`].
 
 /// Per-period probability of leaving, from a yearly probability:
 /// `q = 1 − (1 − p)^(1/ppy)`.
@@ -27,99 +24,6 @@ pub struct ChannelCapacity {
     pub available: Vec<f64>,
     /// Fixed cost per period (staff, programme + recruiting, platform).
     pub fixed_cost: Vec<f64>,
-}
-
-/// People channel: cohorts by start period; attrition at the end of each period.
-pub fn people<R: Rng + ?Sized>(
-    rng: &mut R,
-    p: &People,
-    attrition: f64,
-    periods: usize,
-    ppy: usize,
-    out: &mut ChannelCapacity,
-) {
-    let q = per_period(attrition, ppy);
-    let hours = p.hours_per_fte / ppy as f64;
-    let cost = p.cost_per_fte / ppy as f64;
-    // (start period, count); the starting team is fully productive from period 1.
-    let mut cohorts: Vec<(Option<usize>, u64)> = Vec::with_capacity(periods + 1);
-    cohorts.push((None, p.headcount));
-    let mut joining = vec![0u64; periods];
-    for h in &p.hires {
-        joining[h.period - 1] += h.count;
-    }
-    out.available.clear();
-    out.fixed_cost.clear();
-    for t in 0..periods {
-        if joining[t] > 0 {
-            cohorts.push((Some(t), joining[t]));
-        }
-        let mut productive = 0.0;
-        let mut employed = 0u64;
-        for &(start, n) in &cohorts {
-            let k = start.map_or(usize::MAX, |s| t - s + 1);
-            productive += n as f64 * if k == usize::MAX { 1.0 } else { productivity(k, p.ramp) };
-            employed += n;
-        }
-        out.available.push(productive * hours);
-        out.fixed_cost.push(employed as f64 * cost);
-        if q > 0.0 && t + 1 < periods {
-            let mut leavers = 0;
-            for cohort in cohorts.iter_mut() {
-                let gone = binomial(rng, cohort.1, q);
-                cohort.1 -= gone;
-                leavers += gone;
-            }
-            cohorts.retain(|c| c.1 > 0);
-            let rejoin = t + 1 + p.hiring_lag;
-            if p.backfill && leavers > 0 && rejoin < periods {
-                joining[rejoin] += leavers;
-            }
-        }
-    }
-}
-
-/// Reseller channel: active partners × opportunities per partner.
-#[allow(clippy::too_many_arguments)]
-pub fn reseller<R: Rng + ?Sized>(
-    rng: &mut R,
-    r: &Reseller,
-    opportunities_per_partner: f64,
-    churn: f64,
-    periods: usize,
-    ppy: usize,
-    out: &mut ChannelCapacity,
-) {
-    let q = per_period(churn, ppy);
-    let mut activating = vec![0u64; periods];
-    let mut recruiting_cost = vec![0.0; periods];
-    for rec in &r.recruits {
-        let t = rec.period - 1;
-        recruiting_cost[t] += r.recruit_cost * rec.count as f64;
-        if t + r.onboarding < periods {
-            activating[t + r.onboarding] += rec.count;
-        }
-    }
-    out.available.clear();
-    out.fixed_cost.clear();
-    let mut active = r.partners;
-    for t in 0..periods {
-        active += activating[t];
-        out.available.push(active as f64 * opportunities_per_partner / ppy as f64);
-        out.fixed_cost.push(r.program_cost / ppy as f64 + recruiting_cost[t]);
-        if q > 0.0 && t + 1 < periods {
-            active -= binomial(rng, active, q);
-        }
-    }
-}
-
-/// Online channel: a flat order limit, or unlimited.
-pub fn online(o: &Online, periods: usize, ppy: usize, out: &mut ChannelCapacity) {
-    out.available.clear();
-    out.fixed_cost.clear();
-    let cap = o.orders_capacity.map_or(f64::INFINITY, |c| c / ppy as f64);
-    out.available.resize(periods, cap);
-    out.fixed_cost.resize(periods, o.platform_cost / ppy as f64);
 }
 
 #[cfg(test)]
