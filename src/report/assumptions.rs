@@ -37,9 +37,17 @@ fn season(factors: &[f64]) -> String {
 
 /// The scenario's assumptions, one table per kind of thing in the file.
 pub fn sections(s: &Scenario) -> Vec<Section> {
-    let word = s.period.as_str();
-    let mut out = Vec::new();
+    let mut out = vec![scenario(s), segments(s)];
+    out.extend(channels(s));
+    out.push(coverage(s));
+    out.extend(correlations(s));
+    out.extend(campaigns(s));
+    out
+}
 
+/// The `[scenario]` table and the targets.
+fn scenario(s: &Scenario) -> Section {
+    let word = s.period.as_str();
     let mut t = section("Scenario", &["key", "value"]);
     t.rows.push(vec!["periods".into(), format!("{} {word}s", s.periods)]);
     t.rows.push(vec!["currency".into(), s.currency.clone()]);
@@ -51,8 +59,11 @@ pub fn sections(s: &Scenario) -> Vec<Section> {
         "capacity.enforce".into(),
         if s.enforce_capacity { "true (demand beyond capacity is lost)" } else { "false (reported only)" }.into(),
     ]);
-    out.push(t);
+    t
+}
 
+/// The segments of the pyramid.
+fn segments(s: &Scenario) -> Section {
     let mut t = section(
         "Segments",
         &["segment", "label", "accounts", "opportunities_per_account", "deal_size", "gross_margin", "seasonality"],
@@ -69,8 +80,12 @@ pub fn sections(s: &Scenario) -> Vec<Section> {
             season(&seg.season),
         ]);
     }
-    out.push(t);
+    t
+}
 
+/// The channels, one table per kind that the file has.
+fn channels(s: &Scenario) -> Vec<Section> {
+    let word = s.period.as_str();
     let mut people = section(
         "People channels",
         &[
@@ -140,8 +155,11 @@ pub fn sections(s: &Scenario) -> Vec<Section> {
             ]),
         }
     }
-    out.extend([people, resellers, online].into_iter().filter(|t| !t.rows.is_empty()));
+    [people, resellers, online].into_iter().filter(|t| !t.rows.is_empty()).collect()
+}
 
+/// The coverage rows: the service concept.
+fn coverage(s: &Scenario) -> Section {
     let mut t = section(
         "Coverage (the service concept)",
         &[
@@ -170,47 +188,54 @@ pub fn sections(s: &Scenario) -> Vec<Section> {
             row.gross_margin.map_or("segment's".into(), |id| dist(s, id)),
         ]);
     }
-    out.push(t);
+    t
+}
 
-    if !s.correlations.is_empty() {
-        let mut t = section("Correlations (rank, Spearman)", &["between", "and", "rank"]);
-        t.numeric_from = 2;
-        for c in &s.correlations {
-            t.rows.push(vec![s.param(c.a).path.clone(), s.param(c.b).path.clone(), format!("{:.3}", c.rank)]);
-        }
-        out.push(t);
+/// The `[[correlations]]`, if any.
+fn correlations(s: &Scenario) -> Option<Section> {
+    if s.correlations.is_empty() {
+        return None;
     }
+    let mut t = section("Correlations (rank, Spearman)", &["between", "and", "rank"]);
+    t.numeric_from = 2;
+    for c in &s.correlations {
+        t.rows.push(vec![s.param(c.a).path.clone(), s.param(c.b).path.clone(), format!("{:.3}", c.rank)]);
+    }
+    Some(t)
+}
 
-    if !s.campaigns.is_empty() {
-        let mut t = section(
-            "Campaigns",
-            &[
-                "campaign",
-                "segment",
-                "channel",
-                "periods",
-                "reach",
-                "hours_per_call",
-                "response",
-                "hit_rate",
-                "hours_per_opportunity",
-            ],
-        );
-        t.numeric_from = 3;
-        for c in &s.campaigns {
-            t.rows.push(vec![
-                c.name.clone(),
-                s.segments[c.segment].name.clone(),
-                s.channels[c.channel].name.clone(),
-                c.periods.iter().map(|p| p.to_string()).collect::<Vec<_>>().join(", "),
-                dist(s, c.reach),
-                plain(c.hours_per_call),
-                dist(s, c.response),
-                c.hit_rate.map_or("coverage row's".into(), |id| dist(s, id)),
-                c.hours_per_opportunity.map_or("coverage row's".into(), plain),
-            ]);
-        }
-        out.push(t);
+/// The `[[campaigns]]`, if any.
+fn campaigns(s: &Scenario) -> Option<Section> {
+    if s.campaigns.is_empty() {
+        return None;
     }
-    out
+    let mut t = section(
+        "Campaigns",
+        &[
+            "campaign",
+            "segment",
+            "channel",
+            "periods",
+            "reach",
+            "hours_per_call",
+            "response",
+            "hit_rate",
+            "hours_per_opportunity",
+        ],
+    );
+    t.numeric_from = 3;
+    for c in &s.campaigns {
+        t.rows.push(vec![
+            c.name.clone(),
+            s.segments[c.segment].name.clone(),
+            s.channels[c.channel].name.clone(),
+            c.periods.iter().map(|p| p.to_string()).collect::<Vec<_>>().join(", "),
+            dist(s, c.reach),
+            plain(c.hours_per_call),
+            dist(s, c.response),
+            c.hit_rate.map_or("coverage row's".into(), |id| dist(s, id)),
+            c.hours_per_opportunity.map_or("coverage row's".into(), plain),
+        ]);
+    }
+    Some(t)
 }

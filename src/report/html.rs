@@ -9,6 +9,7 @@ use super::charts::{Chart, channel_colour, hex};
 use super::format::count;
 use super::table::{Section, period_word, run_line};
 use super::{assumptions, findings, table};
+use crate::analysis::sensitivity::Sensitivity;
 use crate::model::Scenario;
 use crate::results::Results;
 use html_escape::encode_text as esc;
@@ -157,7 +158,25 @@ pub fn html(report: &Report<'_>) -> String {
         period_word(r),
         esc(&info.currency)
     );
+    findings_html(&mut out, r);
+    charts_html(&mut out, report.charts);
+    if let Some(sens) = report.sensitivity {
+        sensitivity_html(&mut out, sens);
+    }
+    tables_html(&mut out, r, s);
+    method_html(&mut out, r, s);
+    let _ = write!(
+        out,
+        "<footer>Made with chancap {} on {}. Scenario file: {}.</footer>\n</main>\n</body>\n</html>\n",
+        env!("CARGO_PKG_VERSION"),
+        esc(report.date),
+        esc(&s.origin)
+    );
+    out
+}
 
+/// Key findings and the channels' colours.
+fn findings_html(out: &mut String, r: &Results) {
     out.push_str("<section class=\"findings\">\n<h2>Key findings</h2>\n<ul class=\"findings\">\n");
     for sentence in findings::findings(r) {
         let _ = writeln!(out, "<li>{}</li>", esc(&sentence));
@@ -173,10 +192,13 @@ pub fn html(report: &Report<'_>) -> String {
         );
     }
     out.push_str("</ul>\n</section>\n");
+}
 
-    if !report.charts.is_empty() {
+/// Every chart as inline SVG with its caption.
+fn charts_html(out: &mut String, charts: &[Chart]) {
+    if !charts.is_empty() {
         out.push_str("<section class=\"charts\">\n<h2>Charts</h2>\n");
-        for chart in report.charts {
+        for chart in charts {
             let _ = write!(
                 out,
                 "<figure id=\"{}\" role=\"img\" aria-label=\"{}\">\n{}\n<figcaption>{}</figcaption>\n</figure>\n",
@@ -188,35 +210,39 @@ pub fn html(report: &Report<'_>) -> String {
         }
         out.push_str("</section>\n");
     }
+}
 
-    if let Some(sens) = report.sensitivity {
-        out.push_str("<section class=\"sensitivity\">\n<h2>What matters most</h2>\n");
-        let top: Vec<String> = sens
-            .inputs
-            .iter()
-            .take(3)
-            .map(|e| format!("{} ({} swing)", e.input, super::format::money_compact(e.swing)))
-            .collect();
-        let _ = writeln!(
-            out,
-            "<p>Holding each uncertain input at its P10 and then at its P90 while the others vary, the {} moves \
+/// What matters most: the tornado's leading inputs and its table.
+fn sensitivity_html(out: &mut String, sens: &Sensitivity) {
+    out.push_str("<section class=\"sensitivity\">\n<h2>What matters most</h2>\n");
+    let top: Vec<String> = sens
+        .inputs
+        .iter()
+        .take(3)
+        .map(|e| format!("{} ({} swing)", e.input, super::format::money_compact(e.swing)))
+        .collect();
+    let _ = writeln!(
+        out,
+        "<p>Holding each uncertain input at its P10 and then at its P90 while the others vary, the {} moves \
              most with {}. {} iterations per run, seed {}.</p>",
-            esc(&sens.metric),
-            esc(&top.join(", ")),
-            count(sens.iterations as f64),
-            sens.seed
-        );
-        let mut table = super::sensitivity::table(sens);
-        table.title.clear();
-        table.rows.truncate(12);
-        table_html(&mut out, &table, "results");
-        out.push_str("</section>\n");
-    }
+        esc(&sens.metric),
+        esc(&top.join(", ")),
+        count(sens.iterations as f64),
+        sens.seed
+    );
+    let mut table = super::sensitivity::table(sens);
+    table.title.clear();
+    table.rows.truncate(12);
+    table_html(out, &table, "results");
+    out.push_str("</section>\n");
+}
 
+/// The results and the assumptions as tables.
+fn tables_html(out: &mut String, r: &Results, s: &Scenario) {
     out.push_str("<section class=\"tables\">\n<h2>Results in figures</h2>\n");
     let _ = writeln!(out, "<p class=\"note\">{}. Medians with P10–P90 in brackets.</p>", esc(&run_line(r, "")));
     for section in table::sections(r) {
-        table_html(&mut out, &section, "results");
+        table_html(out, &section, "results");
     }
     out.push_str("</section>\n");
 
@@ -228,10 +254,14 @@ pub fn html(report: &Report<'_>) -> String {
         esc(&s.origin)
     );
     for section in assumptions::sections(s) {
-        table_html(&mut out, &section, "assumptions");
+        table_html(out, &section, "assumptions");
     }
     out.push_str("</section>\n");
+}
 
+/// How the figures were made, in a few paragraphs.
+fn method_html(out: &mut String, r: &Results, s: &Scenario) {
+    let info = &r.scenario;
     let _ = write!(
         out,
         "<section class=\"methods\">\n<h2>Method</h2>\n\
@@ -262,12 +292,4 @@ pub fn html(report: &Report<'_>) -> String {
              the gap is shown as a shortfall"
         },
     );
-    let _ = write!(
-        out,
-        "<footer>Made with chancap {} on {}. Scenario file: {}.</footer>\n</main>\n</body>\n</html>\n",
-        env!("CARGO_PKG_VERSION"),
-        esc(report.date),
-        esc(&s.origin)
-    );
-    out
 }

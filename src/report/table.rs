@@ -110,10 +110,18 @@ pub fn report(results: &Results, engine_note: &str) -> String {
 
 /// The tables of the report, in reading order.
 pub fn sections(results: &Results) -> Vec<Section> {
+    let mut out = totals(results);
+    out.push(service_concept(results));
+    out.push(segments(results));
+    out.push(channels(results));
+    out.extend(capacity(results));
+    out
+}
+
+/// Totals over the horizon, and the targets' probabilities if any.
+fn totals(results: &Results) -> Vec<Section> {
     let cur = results.scenario.currency.as_str();
     let mut out = Vec::new();
-
-    // Totals.
     let tot = &results.totals;
     let mut t = Section::new("", &["Totals over the horizon", "P10", "P50", "P90", "mean ± 95 %"], 1);
     let money_row = |name: String, s: &Stat| {
@@ -156,8 +164,12 @@ pub fn sections(results: &Results) -> Vec<Section> {
         }
         out.push(t);
     }
+    out
+}
 
-    // Service concept.
+/// The service concept: one row per segment × channel.
+fn service_concept(results: &Results) -> Section {
+    let cur = results.scenario.currency.as_str();
     let mut t = Section::new(
         format!("Service concept: segment × channel — median (P10–P90), money in {cur}"),
         &["Segment", "Channel", "Opportunities", "Hit rate", "Wins", "Revenue", "Contribution", "Cost-to-serve"],
@@ -176,9 +188,12 @@ pub fn sections(results: &Results) -> Vec<Section> {
             m.cost_to_serve.as_ref().map_or("–".into(), |s| spread(s, Unit::Percent)),
         ]);
     }
-    out.push(t);
+    t
+}
 
-    // Segments: cost-to-serve and uncovered demand.
+/// Segments: money, cost-to-serve and uncovered demand.
+fn segments(results: &Results) -> Section {
+    let cur = results.scenario.currency.as_str();
     let mut t = Section::new(
         format!("Segments — median (P10–P90), money in {cur}"),
         &["Segment", "Revenue", "Contribution", "Cost-to-serve", "Uncovered opportunities"],
@@ -194,9 +209,12 @@ pub fn sections(results: &Results) -> Vec<Section> {
             spread(&seg.uncovered, Unit::Count),
         ]);
     }
-    out.push(t);
+    t
+}
 
-    // Channels: money.
+/// Channels: money.
+fn channels(results: &Results) -> Section {
+    let cur = results.scenario.currency.as_str();
     let show_unallocated = results.channels.iter().any(|c| c.unallocated_cost.max > 0.0);
     let mut header = vec!["Channel", "Kind", "Revenue", "Channel cost", "Contribution", "Cost-to-serve"];
     if show_unallocated {
@@ -218,9 +236,11 @@ pub fn sections(results: &Results) -> Vec<Section> {
         }
         t.rows.push(row);
     }
-    out.push(t);
+    t
+}
 
-    // Capacity.
+/// Capacity over the horizon per channel, and the periods at risk of a shortfall.
+fn capacity(results: &Results) -> [Section; 2] {
     let mut t = Section::new(
         "Capacity over the horizon — median (P10–P90)",
         &[
@@ -277,7 +297,5 @@ pub fn sections(results: &Results) -> Vec<Section> {
             ]);
         }
     }
-    out.push(t);
-    out.push(risk);
-    out
+    [t, risk]
 }
