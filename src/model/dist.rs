@@ -1,18 +1,15 @@
-//! The nine distribution families of an uncertain input, with their parameter
-//! checks and samplers.
+//! The nine distribution families of an uncertain input: parameters, checks,
+//! support, mean and quantile function.
 //!
 //! A [`Dist`] is built from the parameters as a scenario file states them (a
 //! lognormal by median and P90, a beta by mean and sd, …); the constructors check
 //! the parameters and return a message naming what is wrong, which the scenario
-//! reader attaches to the field's place in the file. Single draws use `rand_distr`'s
-//! samplers, built once per distribution; the sums of lognormal deal sizes that
-//! an iteration needs by the thousand are drawn in bulk by
-//! [`crate::random::lognormal`].
+//! reader attaches to the field's place in the file. They also build `rand_distr`'s
+//! sampler of the family once, as part of the parameters. Drawing lives in the
+//! simulation layer (`crate::sim`'s `Dist::sample` and `Dist::sums_of`).
 
-use crate::random::lanes::LaneRng;
-use rand::Rng;
 use rand_distr::weighted::WeightedIndex;
-use rand_distr::{Beta, Distribution, Gamma, LogNormal, Normal, Pert, StandardUniform, Triangular};
+use rand_distr::{Beta, Gamma, LogNormal, Normal, Pert, Triangular};
 use std::fmt;
 
 /// z-score of the 90th percentile of the standard normal distribution.
@@ -29,7 +26,7 @@ pub struct Dist {
 }
 
 #[derive(Debug, Clone)]
-enum Kind {
+pub(crate) enum Kind {
     Fixed(f64),
     Uniform { min: f64, max: f64 },
     Triangular { min: f64, mode: f64, max: f64, sampler: Triangular<f64> },
@@ -43,7 +40,7 @@ enum Kind {
 
 /// How a lognormal was stated in the file, kept for describing it back.
 #[derive(Debug, Clone, Copy)]
-enum LogNormalStated {
+pub(crate) enum LogNormalStated {
     MedianP90 { median: f64, p90: f64 },
     MeanSd { mean: f64, sd: f64 },
 }
@@ -211,6 +208,11 @@ impl Dist {
         Ok(Dist { kind: Kind::Discrete { values, weights, index } })
     }
 
+    /// Its family and parameters (the samplers in `crate::sim` read them).
+    pub(crate) fn kind(&self) -> &Kind {
+        &self.kind
+    }
+
     /// The value if the distribution is a fixed number.
     pub fn as_fixed(&self) -> Option<f64> {
         match self.kind {
@@ -273,39 +275,6 @@ impl Dist {
                 let total: f64 = weights.iter().sum();
                 values.iter().zip(weights).map(|(v, w)| v * w).sum::<f64>() / total
             }
-        }
-    }
-
-    /// One draw.
-    #[inline]
-    pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
-        match &self.kind {
-            Kind::Fixed(v) => *v,
-            Kind::Uniform { min, max } => {
-                let u: f64 = StandardUniform.sample(rng);
-                min + (max - min) * u
-            }
-            Kind::Triangular { sampler, .. } => sampler.sample(rng),
-            Kind::Pert { sampler, .. } => sampler.sample(rng),
-            Kind::Normal { min, max, sampler, truncated, .. } => {
-                let mut x = sampler.sample(rng);
-                if *truncated {
-                    // Redraw until inside the window. Validation guarantees the window
-                    // holds at least 0.1 % of the mass, so this ends quickly; the cap
-                    // only guards against a hang on pathological floating point.
-                    let mut tries = 0u32;
-                    while (x < *min || x > *max) && tries < 10_000_000 {
-                        x = sampler.sample(rng);
-                        tries += 1;
-                    }
-                    x = x.clamp(*min, *max);
-                }
-                x
-            }
-            Kind::LogNormal { sampler, .. } => sampler.sample(rng),
-            Kind::Beta { sampler, .. } => sampler.sample(rng),
-            Kind::Gamma { sampler, .. } => sampler.sample(rng),
-            Kind::Discrete { values, index, .. } => values[index.sample(rng)],
         }
     }
 }
@@ -372,26 +341,6 @@ impl Dist {
                     }
                 }
                 values[values.len() - 1]
-            }
-        }
-    }
-
-    /// Sums of independent draws from the random numbers of one cell's deals:
-    /// `sums[j]` adds up `counts[j]` draws. Lognormal sums are drawn in bulk
-    /// ([`crate::random::lognormal`]): the same distribution as drawing one by
-    /// one, several times faster.
-    pub fn sums_of(&self, rng: &mut LaneRng, counts: &[u64], sums: &mut [f64]) {
-        match &self.kind {
-            Kind::LogNormal { mu, sigma, .. } => {
-                crate::random::lognormal::lognormal_sums(rng, *mu, *sigma, counts, sums)
-            }
-            _ => {
-                for (sum, count) in sums.iter_mut().zip(counts) {
-                    *sum = match self.kind {
-                        Kind::Fixed(v) => v * *count as f64,
-                        _ => (0..*count).map(|_| self.sample(rng)).sum(),
-                    };
-                }
             }
         }
     }

@@ -3,9 +3,69 @@
 //! scenario's Gaussian copula.
 
 use super::plan::Plan;
+use crate::model::dist::{Dist, Kind};
 use crate::model::{ParamId, Scenario};
+use crate::random::lanes::LaneRng;
 use crate::random::rng::{StreamRng, stream};
+use rand::Rng;
+use rand_distr::{Distribution, StandardUniform};
 use rayon::prelude::*;
+
+/// Drawing from a distribution: its parameters live in the model, the draws here.
+impl Dist {
+    /// One draw.
+    #[inline]
+    pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
+        match self.kind() {
+            Kind::Fixed(v) => *v,
+            Kind::Uniform { min, max } => {
+                let u: f64 = StandardUniform.sample(rng);
+                min + (max - min) * u
+            }
+            Kind::Triangular { sampler, .. } => sampler.sample(rng),
+            Kind::Pert { sampler, .. } => sampler.sample(rng),
+            Kind::Normal { min, max, sampler, truncated, .. } => {
+                let mut x = sampler.sample(rng);
+                if *truncated {
+                    // Redraw until inside the window. Validation guarantees the window
+                    // holds at least 0.1 % of the mass, so this ends quickly; the cap
+                    // only guards against a hang on pathological floating point.
+                    let mut tries = 0u32;
+                    while (x < *min || x > *max) && tries < 10_000_000 {
+                        x = sampler.sample(rng);
+                        tries += 1;
+                    }
+                    x = x.clamp(*min, *max);
+                }
+                x
+            }
+            Kind::LogNormal { sampler, .. } => sampler.sample(rng),
+            Kind::Beta { sampler, .. } => sampler.sample(rng),
+            Kind::Gamma { sampler, .. } => sampler.sample(rng),
+            Kind::Discrete { values, index, .. } => values[index.sample(rng)],
+        }
+    }
+
+    /// Sums of independent draws from the random numbers of one cell's deals:
+    /// `sums[j]` adds up `counts[j]` draws. Lognormal sums are drawn in bulk
+    /// ([`crate::random::lognormal`]): the same distribution as drawing one by
+    /// one, several times faster.
+    pub fn sums_of(&self, rng: &mut LaneRng, counts: &[u64], sums: &mut [f64]) {
+        match self.kind() {
+            Kind::LogNormal { mu, sigma, .. } => {
+                crate::random::lognormal::lognormal_sums(rng, *mu, *sigma, counts, sums)
+            }
+            _ => {
+                for (sum, count) in sums.iter_mut().zip(counts) {
+                    *sum = match *self.kind() {
+                        Kind::Fixed(v) => v * *count as f64,
+                        _ => (0..*count).map(|_| self.sample(rng)).sum(),
+                    };
+                }
+            }
+        }
+    }
+}
 
 /// Latin hypercube strata: for each uncertain input, a random order of the N
 /// strata (iteration i draws from stratum `order[i]`).
