@@ -3,8 +3,9 @@
 //! long run is summarised batch by batch.
 //!
 //! [`Results::summarize`](crate::results::Results::summarize) names every
-//! column it summarises (`cell/3/revenue`, `cap/1/7/required`, …) and hands its
-//! values of the current batch to a [`Sink`]. With [`Sink::Exact`] the values are
+//! column it summarises by a typed [`ColumnId`] (cell 3's revenue, channel 1's
+//! required capacity in period 7, …) and hands its values of the current batch
+//! to a [`Sink`]. With [`Sink::Exact`] the values are
 //! the whole run and the Stat is exact. With [`Sink::Feed`] each batch is added
 //! to the column's accumulator (mean and variance combined exactly, min and max,
 //! a [`Summary`] for the percentiles); a final pass with [`Sink::Emit`] reads the
@@ -17,6 +18,76 @@ use crate::summary::sketch::Summary;
 use crate::summary::stats::{Moments, moments};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
+
+/// Whose figure a column holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Scope {
+    /// The whole plan.
+    Total,
+    /// One segment × channel cell.
+    Cell(usize),
+    /// One segment.
+    Segment(usize),
+    /// One channel's money and counts.
+    Channel(usize),
+    /// One channel's capacity over the horizon.
+    Capacity(usize),
+    /// One channel's capacity in one period.
+    Period {
+        /// The channel.
+        channel: usize,
+        /// The period (from 0).
+        period: usize,
+    },
+    /// One target of the scenario.
+    Target(usize),
+    /// Every value of a column, kept in iteration order.
+    Kept,
+}
+
+/// Which figure of its scope a column holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Figure {
+    /// Wins ÷ served.
+    HitRate,
+    /// Channel cost ÷ revenue.
+    CostToServe,
+    /// Opportunities routed.
+    Opportunities,
+    /// Opportunities served.
+    Served,
+    /// Opportunities lost to capacity.
+    Lost,
+    /// Deals won.
+    Wins,
+    /// Revenue.
+    Revenue,
+    /// Gross margin.
+    GrossMargin,
+    /// Channel cost.
+    ChannelCost,
+    /// Gross margin − channel cost.
+    Contribution,
+    /// Opportunities no channel covers.
+    Uncovered,
+    /// Fixed cost no cell carries.
+    Unallocated,
+    /// Capacity required.
+    Required,
+    /// Capacity available.
+    Available,
+    /// Required − available, where positive.
+    Shortfall,
+    /// Required ÷ available.
+    Utilization,
+    /// Share of iterations short of capacity.
+    PShortfall,
+    /// Share of iterations reaching a target.
+    Reached,
+}
+
+/// A summarised column: a figure of a scope.
+pub type ColumnId = (Scope, Figure);
 
 /// One column's figures over the batches fed so far.
 #[derive(Debug, Default)]
@@ -79,7 +150,7 @@ impl Column {
 /// Per-column accumulators of a run summarised batch by batch.
 #[derive(Debug, Default)]
 pub struct Accumulators {
-    columns: Mutex<HashMap<String, Arc<Mutex<Column>>>>,
+    columns: Mutex<HashMap<ColumnId, Arc<Mutex<Column>>>>,
     /// Iterations of the whole run.
     total: u64,
 }
@@ -90,9 +161,9 @@ impl Accumulators {
         Accumulators { columns: Mutex::new(HashMap::new()), total }
     }
 
-    fn column(&self, key: &str) -> Arc<Mutex<Column>> {
+    fn column(&self, key: ColumnId) -> Arc<Mutex<Column>> {
         let mut map = self.columns.lock().expect("no panic while holding the lock");
-        map.entry(key.to_string()).or_default().clone()
+        map.entry(key).or_default().clone()
     }
 
     /// The largest stated rank error of any percentile reported, as a share of
@@ -127,12 +198,12 @@ const ZERO: Stat =
 
 impl Sink<'_> {
     /// Stat of a column defined in every iteration (all zeros when there are none).
-    pub fn stat(&self, key: &str, values: Vec<f64>) -> Stat {
+    pub fn stat(&self, key: ColumnId, values: Vec<f64>) -> Stat {
         self.maybe_stat(key, values).unwrap_or(ZERO)
     }
 
     /// Stat of the values given, `None` when there are none in the whole run.
-    pub fn maybe_stat(&self, key: &str, mut values: Vec<f64>) -> Option<Stat> {
+    pub fn maybe_stat(&self, key: ColumnId, mut values: Vec<f64>) -> Option<Stat> {
         match self {
             Sink::Exact => Stat::from_values(&mut values),
             Sink::Feed(acc) => {
@@ -146,7 +217,7 @@ impl Sink<'_> {
     /// Histogram of a column also summarised with [`Sink::stat`] under `key`:
     /// exact from the values, or from the accumulated summary (bin counts then
     /// within the summary's rank error).
-    pub fn histogram(&self, key: &str, values: &[f64]) -> Histogram {
+    pub fn histogram(&self, key: ColumnId, values: &[f64]) -> Histogram {
         match self {
             Sink::Exact => Histogram::of(values),
             Sink::Feed(_) => Histogram::default(),
@@ -173,7 +244,7 @@ impl Sink<'_> {
     }
 
     /// Stat of num / den over the iterations where den > 0.
-    pub fn ratio(&self, key: &str, num: &[f64], den: &[f64]) -> Option<Stat> {
+    pub fn ratio(&self, key: ColumnId, num: &[f64], den: &[f64]) -> Option<Stat> {
         let values: Vec<f64> = match self {
             Sink::Emit(_) => Vec::new(),
             _ => num.iter().zip(den).filter(|(_, d)| **d > 0.0).map(|(n, d)| n / d).collect(),
@@ -182,7 +253,7 @@ impl Sink<'_> {
     }
 
     /// The share of the run's iterations counted: `count` of this batch's `n`.
-    pub fn share(&self, key: &str, count: usize, n: usize) -> f64 {
+    pub fn share(&self, key: ColumnId, count: usize, n: usize) -> f64 {
         match self {
             Sink::Exact => count as f64 / n.max(1) as f64,
             Sink::Feed(acc) => {
@@ -197,7 +268,7 @@ impl Sink<'_> {
 
     /// Every value of the run, in iteration order; empty for a run of more than
     /// [`KEEP_LIMIT`] iterations.
-    pub fn keep(&self, key: &str, values: Vec<f64>) -> Vec<f64> {
+    pub fn keep(&self, key: ColumnId, values: Vec<f64>) -> Vec<f64> {
         match self {
             Sink::Exact => values,
             Sink::Feed(acc) => {

@@ -1,7 +1,7 @@
 //! From the raw records of a run to [`Results`]: every figure chancap reports,
 //! summed per iteration, then summarised across iterations.
 
-use super::accumulate::Sink;
+use super::accumulate::{Figure as F, Scope, Sink};
 use crate::model::{ChannelModel, Scenario, TargetMetric};
 use crate::results::*;
 use crate::sim::plan::{Layout, Plan, cell_metric as m};
@@ -54,13 +54,13 @@ impl Histogram {
 /// (unallocated fixed cost) columns added to the channel cost.
 fn metrics(
     sink: &Sink,
-    key: &str,
+    scope: Scope,
     samples: &Samples,
     layout: &Layout,
     cells: &[usize],
     extra_cost: &[usize],
 ) -> Metrics {
-    let k = |name: &str| format!("{key}/{name}");
+    let k = |figure: F| (scope, figure);
     let sum = |metric: usize| {
         let fields: Vec<usize> = cells.iter().map(|k| layout.cell(*k, metric)).collect();
         samples.sum_of_fields(&fields)
@@ -78,16 +78,16 @@ fn metrics(
     }
     let contribution: Vec<f64> = gross_margin.iter().zip(&cost).map(|(g, c)| g - c).collect();
     Metrics {
-        hit_rate: sink.ratio(&k("hit_rate"), &wins, &served),
-        cost_to_serve: sink.ratio(&k("cost_to_serve"), &cost, &revenue),
-        opportunities: sink.stat(&k("opportunities"), opportunities),
-        served: sink.stat(&k("served"), served),
-        lost_to_capacity: sink.stat(&k("lost"), sum(m::LOST)),
-        wins: sink.stat(&k("wins"), wins),
-        revenue: sink.stat(&k("revenue"), revenue),
-        gross_margin: sink.stat(&k("gross_margin"), gross_margin),
-        channel_cost: sink.stat(&k("channel_cost"), cost),
-        contribution: sink.stat(&k("contribution"), contribution),
+        hit_rate: sink.ratio(k(F::HitRate), &wins, &served),
+        cost_to_serve: sink.ratio(k(F::CostToServe), &cost, &revenue),
+        opportunities: sink.stat(k(F::Opportunities), opportunities),
+        served: sink.stat(k(F::Served), served),
+        lost_to_capacity: sink.stat(k(F::Lost), sum(m::LOST)),
+        wins: sink.stat(k(F::Wins), wins),
+        revenue: sink.stat(k(F::Revenue), revenue),
+        gross_margin: sink.stat(k(F::GrossMargin), gross_margin),
+        channel_cost: sink.stat(k(F::ChannelCost), cost),
+        contribution: sink.stat(k(F::Contribution), contribution),
     }
 }
 
@@ -132,20 +132,20 @@ fn capacity(sink: &Sink, s: &Scenario, samples: &Samples, layout: &Layout, c: us
     });
     let n = samples.iterations();
     let short_any =
-        sink.share(&format!("cap/{c}/p_shortfall"), short_somewhere.iter().filter(|x| **x > 0.0).count(), n);
+        sink.share((Scope::Capacity(c), F::PShortfall), short_somewhere.iter().filter(|x| **x > 0.0).count(), n);
     let period_entries = (0..periods)
         .into_par_iter()
         .map(|t| {
             let req = samples.field(layout.required(c, t));
             let avail = samples.field(layout.available(c, t));
             let short: Vec<f64> = req.iter().zip(&avail).map(|(r, a)| (r - a).max(0.0)).collect();
-            let key = |name: &str| format!("cap/{c}/{t}/{name}");
-            let p_short = sink.share(&key("p_shortfall"), req.iter().zip(&avail).filter(|(r, a)| r > a).count(), n);
-            let utilization = sink.ratio(&key("utilization"), &req, &avail);
+            let key = |figure: F| (Scope::Period { channel: c, period: t }, figure);
+            let p_short = sink.share(key(F::PShortfall), req.iter().zip(&avail).filter(|(r, a)| r > a).count(), n);
+            let utilization = sink.ratio(key(F::Utilization), &req, &avail);
             let (required, available, shortfall) = (
-                sink.stat(&key("required"), req),
-                sink.stat(&key("available"), avail),
-                sink.stat(&key("shortfall"), short),
+                sink.stat(key(F::Required), req),
+                sink.stat(key(F::Available), avail),
+                sink.stat(key(F::Shortfall), short),
             );
             PeriodCapacity {
                 period: t + 1,
@@ -160,9 +160,11 @@ fn capacity(sink: &Sink, s: &Scenario, samples: &Samples, layout: &Layout, c: us
             }
         })
         .collect();
-    let utilization = sink.ratio(&format!("cap/{c}/utilization"), &required, &available);
-    let (required, available) =
-        (sink.stat(&format!("cap/{c}/required"), required), sink.stat(&format!("cap/{c}/available"), available));
+    let utilization = sink.ratio((Scope::Capacity(c), F::Utilization), &required, &available);
+    let (required, available) = (
+        sink.stat((Scope::Capacity(c), F::Required), required),
+        sink.stat((Scope::Capacity(c), F::Available), available),
+    );
     // FTE averaged over the horizon: hours per period ÷ (hours per FTE per period).
     let horizon_fte = fte_per_unit.map(|f| f / periods as f64);
     Some(Capacity {
@@ -172,7 +174,7 @@ fn capacity(sink: &Sink, s: &Scenario, samples: &Samples, layout: &Layout, c: us
         required,
         available,
         utilization,
-        shortfall: sink.stat(&format!("cap/{c}/shortfall"), shortfall),
+        shortfall: sink.stat((Scope::Capacity(c), F::Shortfall), shortfall),
         p_shortfall: short_any,
         periods: period_entries,
     })
@@ -194,7 +196,7 @@ impl Results {
             .map(|(k, cell)| CellResult {
                 segment: s.segments[cell.segment].name.clone(),
                 channel: s.channels[cell.channel].name.clone(),
-                metrics: metrics(sink, &format!("cell/{k}"), samples, layout, &[k], &[]),
+                metrics: metrics(sink, Scope::Cell(k), samples, layout, &[k], &[]),
             })
             .collect();
         let segments = s
@@ -206,8 +208,8 @@ impl Results {
                 SegmentResult {
                     segment: seg.name.clone(),
                     label: seg.label.clone(),
-                    metrics: metrics(sink, &format!("segment/{x}"), samples, layout, &of_segment, &[]),
-                    uncovered: sink.stat(&format!("segment/{x}/uncovered"), samples.field(layout.uncovered(x))),
+                    metrics: metrics(sink, Scope::Segment(x), samples, layout, &of_segment, &[]),
+                    uncovered: sink.stat((Scope::Segment(x), F::Uncovered), samples.field(layout.uncovered(x))),
                 }
             })
             .collect();
@@ -220,18 +222,18 @@ impl Results {
                 kind: ch.kind.as_str().to_string(),
                 metrics: metrics(
                     sink,
-                    &format!("channel/{c}"),
+                    Scope::Channel(c),
                     samples,
                     layout,
                     &plan.channel_cells[c],
                     &[layout.unallocated(c)],
                 ),
-                unallocated_cost: sink.stat(&format!("channel/{c}/unallocated"), samples.field(layout.unallocated(c))),
+                unallocated_cost: sink.stat((Scope::Channel(c), F::Unallocated), samples.field(layout.unallocated(c))),
                 capacity: capacity(sink, s, samples, layout, c),
             })
             .collect();
 
-        let all = metrics(sink, "total", samples, layout, &all_cells, &all_unallocated);
+        let all = metrics(sink, Scope::Total, samples, layout, &all_cells, &all_unallocated);
         let uncovered_fields: Vec<usize> = (0..s.segments.len()).map(|x| layout.uncovered(x)).collect();
         let uncovered = samples.sum_of_fields(&uncovered_fields);
         let revenue = samples.derive(|b, out| layout.revenue(b, out));
@@ -250,12 +252,12 @@ impl Results {
                 TargetResult {
                     metric: target.metric.as_str().to_string(),
                     value: target.value,
-                    probability: sink.share(&format!("target/{i}"), reached, n),
+                    probability: sink.share((Scope::Target(i), F::Reached), reached, n),
                 }
             })
             .collect();
-        let revenue = sink.keep("keep/revenue", revenue);
-        let contribution = sink.keep("keep/contribution", contribution);
+        let revenue = sink.keep((Scope::Kept, F::Revenue), revenue);
+        let contribution = sink.keep((Scope::Kept, F::Contribution), contribution);
 
         Results {
             scenario: RunInfo {
@@ -269,7 +271,7 @@ impl Results {
             },
             totals: Totals {
                 opportunities: all.opportunities,
-                uncovered: sink.stat("total/uncovered", uncovered),
+                uncovered: sink.stat((Scope::Total, F::Uncovered), uncovered),
                 served: all.served,
                 lost_to_capacity: all.lost_to_capacity,
                 wins: all.wins,
@@ -283,8 +285,8 @@ impl Results {
             segments,
             channels,
             distributions: Distributions {
-                revenue: sink.histogram("total/revenue", &revenue),
-                contribution: sink.histogram("total/contribution", &contribution),
+                revenue: sink.histogram((Scope::Total, F::Revenue), &revenue),
+                contribution: sink.histogram((Scope::Total, F::Contribution), &contribution),
                 revenue_convergence: convergence(&revenue),
                 contribution_convergence: convergence(&contribution),
                 revenue_values: revenue,
