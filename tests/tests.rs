@@ -10,6 +10,7 @@ mod model;
 mod precision;
 mod report;
 mod sensitivity;
+mod stability;
 mod sweep;
 
 use chancap::model::Scenario;
