@@ -23,23 +23,38 @@
 
 #![deny(missing_docs)]
 
+// The documented interface is this facade and the two layers an embedder reads
+// and writes: `model` (the scenario) and `results` (what a run reports). The
+// other layers are public only so that the project's own integration tests and
+// benchmarks can reach the engine's parts; they are hidden from the docs and
+// carry no stability promise.
+
+#[doc(hidden)]
 pub mod random;
 
 pub mod model;
 
+#[doc(hidden)]
 pub mod sim;
 
 pub mod results;
 
+#[doc(hidden)]
 pub mod summary;
 
+#[doc(hidden)]
 pub mod analysis;
 
+#[doc(hidden)]
 pub mod report;
 
+#[doc(hidden)]
 pub mod output;
 
-pub use model::{LoadError, LoadOptions, Scenario};
+pub use analysis::compare::{Comparison, compare};
+pub use analysis::sensitivity::{Metric, Sensitivity, analyse as sensitivity};
+pub use analysis::sweep::{PointResult, Sweep, SweepOutput, run_points as sweep};
+pub use model::{Diagnostics, LoadError, LoadOptions, Scenario};
 pub use results::Results;
 pub use sim::RunOptions;
 pub use summary::{Precision, PrecisionRun, run, run_to_precision};

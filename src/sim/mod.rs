@@ -1,8 +1,9 @@
-//! The Monte Carlo engine: [`run`] turns a validated [`Scenario`] into [`Results`].
+//! The Monte Carlo engine: [`simulate`] turns a validated [`Scenario`] into the raw
+//! records of its iterations (`crate::summary` makes results of them).
 //!
 //! The engine does no I/O and reads no clock. Iterations run in parallel on the
 //! current rayon pool in fixed blocks; every random number comes from a named
-//! stream seeded by (seed, iteration, element) (see [`rng`]), so the result is a
+//! stream seeded by (seed, iteration, element) (see [`crate::random::rng`]), so the result is a
 //! pure function of the scenario, the seed and the iteration count. Progress is
 //! reported through a callback so the caller can draw a bar.
 
@@ -129,7 +130,7 @@ pub fn add_fields(b: Block<'_>, fields: &[usize], out: &mut [f64]) {
 }
 
 /// Runs every iteration of `opts` and returns their raw records (memory grows
-/// with the iteration count; [`run`] keeps it bounded).
+/// with the iteration count; [`crate::summary::run`] keeps it bounded).
 pub fn simulate(s: &Scenario, plan: &Plan, opts: &RunOptions, progress: &(dyn Fn(u64) + Sync)) -> Samples {
     simulate_range(s, plan, opts.seed, 0..opts.iterations, progress)
 }
