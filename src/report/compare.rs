@@ -117,27 +117,13 @@ pub fn table(c: &Comparison) -> super::table::Section {
     rows.push(row("P(beats first on contribution)".into(), &|_, i| {
         c.scenarios[i].versus_first.as_ref().map_or("".into(), |v| pct(v.p_beats_first))
     }));
-    let mut metrics: Vec<String> = Vec::new();
-    for e in &c.scenarios {
-        for t in &e.figures.targets {
-            if !metrics.contains(&t.metric) {
-                metrics.push(t.metric.clone());
-            }
-        }
-    }
+    let metrics = distinct(c.scenarios.iter().flat_map(|e| e.figures.targets.iter().map(|t| &t.metric)));
     for m in metrics {
         rows.push(row(format!("P({m} ≥ target)"), &|k, _| {
             k.targets.iter().find(|t| t.metric == m).map_or("–".into(), |t| pct(t.probability))
         }));
     }
-    let mut channels: Vec<String> = Vec::new();
-    for e in &c.scenarios {
-        for ch in &e.figures.channels {
-            if !channels.contains(&ch.channel) {
-                channels.push(ch.channel.clone());
-            }
-        }
-    }
+    let channels = distinct(c.scenarios.iter().flat_map(|e| e.figures.channels.iter().map(|x| &x.channel)));
     for ch in channels {
         let find = |k: &KeyFigures| k.channels.iter().find(|x| x.channel == ch).cloned();
         if c.scenarios.iter().all(|e| find(&e.figures).is_none_or(|x| x.p_shortfall.is_none())) {
@@ -167,4 +153,15 @@ pub fn table(c: &Comparison) -> super::table::Section {
         numeric_from: 1,
         empty: String::new(),
     }
+}
+
+/// The names in order of first appearance, each once.
+fn distinct<'a>(names: impl Iterator<Item = &'a String>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for name in names {
+        if !out.contains(name) {
+            out.push(name.clone());
+        }
+    }
+    out
 }
