@@ -1,0 +1,212 @@
+//! The house style of every chart: canvas size, fonts, colours, tick labels and
+//! colour scales, and the rendering of a chart to SVG and PNG.
+
+use super::{Chart, ChartError, Drawn, Figure};
+use crate::report::format::money_compact;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+use std::sync::OnceLock;
+
+/// Width of every chart, in pixels.
+pub const WIDTH: u32 = 1600;
+/// Height of every chart, in pixels.
+pub const HEIGHT: u32 = 1000;
+
+const FONT: &str = "sans-serif";
+const REGULAR: &[u8] = include_bytes!("../../../assets/fonts/DejaVuSans.ttf");
+const BOLD: &[u8] = include_bytes!("../../../assets/fonts/DejaVuSans-Bold.ttf");
+
+pub(super) const INK: RGBColor = RGBColor(33, 37, 41);
+pub(super) const MUTED: RGBColor = RGBColor(108, 117, 125);
+pub(super) const GRID: RGBColor = RGBColor(222, 226, 230);
+pub(super) const NEUTRAL: RGBColor = RGBColor(74, 98, 128);
+pub(super) const EMPTY: RGBColor = RGBColor(243, 244, 246);
+pub(super) const SHORT: RGBColor = RGBColor(220, 53, 69);
+
+/// Okabe–Ito colours: distinguishable with every common form of colour blindness.
+const PALETTE: [RGBColor; 7] = [
+    RGBColor(0, 114, 178),
+    RGBColor(230, 159, 0),
+    RGBColor(0, 158, 115),
+    RGBColor(204, 121, 167),
+    RGBColor(86, 180, 233),
+    RGBColor(213, 94, 0),
+    RGBColor(140, 120, 20),
+];
+
+/// The colour of the `index`-th channel (file order), in every chart and the report.
+pub fn channel_colour(index: usize) -> RGBColor {
+    PALETTE[index % PALETTE.len()]
+}
+
+/// A colour as CSS hex, `#0072b2`.
+pub fn hex(c: RGBColor) -> String {
+    format!("#{:02x}{:02x}{:02x}", c.0, c.1, c.2)
+}
+
+/// Colours of compared scenarios (channels keep theirs).
+const SCENARIO_PALETTE: [RGBColor; 6] = [
+    RGBColor(33, 37, 41),
+    RGBColor(117, 112, 179),
+    RGBColor(217, 95, 2),
+    RGBColor(27, 158, 119),
+    RGBColor(231, 41, 138),
+    RGBColor(102, 166, 30),
+];
+
+/// The colour of the `i`-th compared scenario.
+pub(super) fn scenario_colour(i: usize) -> RGBColor {
+    SCENARIO_PALETTE[i % SCENARIO_PALETTE.len()]
+}
+
+/// Registers the embedded fonts with plotters, once per process.
+pub(super) fn fonts() -> Result<(), ChartError> {
+    static DONE: OnceLock<bool> = OnceLock::new();
+    let ok = *DONE.get_or_init(|| {
+        // `register_font`'s error type has no Debug; only success matters.
+        plotters::style::register_font(FONT, FontStyle::Normal, REGULAR).is_ok()
+            && plotters::style::register_font(FONT, FontStyle::Bold, BOLD).is_ok()
+    });
+    if ok { Ok(()) } else { Err(ChartError::Font) }
+}
+
+/// Draws a figure as SVG and as PNG.
+pub(super) fn render<F: Figure>(figure: &F) -> Result<Chart, ChartError> {
+    let name = figure.name();
+    let title = figure.title();
+    let fail = |message: String| ChartError::Draw { chart: name.clone(), message };
+
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT)).into_drawing_area();
+        draw(figure, &title, &root).map_err(|e| fail(e.to_string()))?;
+        root.present().map_err(|e| fail(e.to_string()))?;
+    }
+    let mut pixels = vec![255u8; (WIDTH * HEIGHT * 3) as usize];
+    {
+        let root = BitMapBackend::with_buffer(&mut pixels, (WIDTH, HEIGHT)).into_drawing_area();
+        draw(figure, &title, &root).map_err(|e| fail(e.to_string()))?;
+        root.present().map_err(|e| fail(e.to_string()))?;
+    }
+    let png = encode_png(&pixels).map_err(|e| fail(e.to_string()))?;
+    Ok(Chart { name, title, svg, png })
+}
+
+/// The PNG file of an RGB canvas of the chart size.
+fn encode_png(rgb: &[u8]) -> Result<Vec<u8>, png::EncodingError> {
+    let mut out = Vec::new();
+    let mut encoder = png::Encoder::new(&mut out, WIDTH, HEIGHT);
+    encoder.set_color(png::ColorType::Rgb);
+    encoder.set_depth(png::BitDepth::Eight);
+    encoder.set_compression(png::Compression::Fast);
+    let mut writer = encoder.write_header()?;
+    writer.write_image_data(rgb)?;
+    writer.finish()?;
+    Ok(out)
+}
+
+/// Regular text of `size` px in the ink colour.
+pub(super) fn font(size: u32) -> TextStyle<'static> {
+    TextStyle::from((FONT, size).into_font()).color(&INK)
+}
+
+/// Bold text of `size` px in the ink colour.
+pub(super) fn bold(size: u32) -> TextStyle<'static> {
+    TextStyle::from((FONT, size, FontStyle::Bold).into_font()).color(&INK)
+}
+
+/// `style`, centred on its anchor point.
+pub(super) fn centred(style: TextStyle<'static>) -> TextStyle<'static> {
+    style.pos(Pos::new(HPos::Center, VPos::Center))
+}
+
+/// White page, title on top, source line at the bottom, then the figure's body.
+fn draw<F: Figure, DB: DrawingBackend>(figure: &F, title: &str, root: &DrawingArea<DB, Shift>) -> Drawn
+where
+    DB::ErrorType: 'static,
+{
+    root.fill(&WHITE)?;
+    root.draw(&Text::new(title.to_string(), (40, 28), bold(34)))?;
+    root.draw(&Text::new(figure.source(), (40, HEIGHT as i32 - 34), font(20).color(&MUTED)))?;
+    let body = root.margin(80, 50, 20, 30);
+    figure.body(root, &body)
+}
+
+/// Money with the scale that reads best and a true minus sign: `23.5 M`, `−153 k`.
+pub(super) fn money_label(x: f64) -> String {
+    money_compact(x).replacen('-', "−", 1)
+}
+
+/// Tick labels only on whole numbers (periods).
+pub(super) fn whole(x: &f64) -> String {
+    if (x - x.round()).abs() < 1e-9 { format!("{}", x.round()) } else { String::new() }
+}
+
+/// A tick value without binary noise.
+pub(super) fn tidy_tick(x: f64) -> f64 {
+    (x * 1e9).round() / 1e9
+}
+
+/// Linear interpolation between colour stops.
+pub(super) fn ramp(stops: &[(f64, RGBColor)], x: f64) -> RGBColor {
+    let x = if x.is_finite() { x } else { stops[0].0 };
+    if x <= stops[0].0 {
+        return stops[0].1;
+    }
+    for w in stops.windows(2) {
+        let ((a, ca), (b, cb)) = (w[0], w[1]);
+        if x <= b {
+            let f = (x - a) / (b - a);
+            let mix = |p: u8, q: u8| (p as f64 + (q as f64 - p as f64) * f).round() as u8;
+            return RGBColor(mix(ca.0, cb.0), mix(ca.1, cb.1), mix(ca.2, cb.2));
+        }
+    }
+    stops[stops.len() - 1].1
+}
+
+/// Text colour readable on `bg`.
+pub(super) fn ink_on(bg: RGBColor) -> RGBColor {
+    let lum = 0.2126 * bg.0 as f64 + 0.7152 * bg.1 as f64 + 0.0722 * bg.2 as f64;
+    if lum < 140.0 { WHITE } else { INK }
+}
+
+/// Diverging scale for money: red below zero, white at zero, green above.
+pub(super) fn money_colour(x: f64, scale: f64) -> RGBColor {
+    let f = if scale > 0.0 { (x / scale).clamp(-1.0, 1.0) } else { 0.0 };
+    ramp(
+        &[
+            (-1.0, RGBColor(202, 0, 32)),
+            (-0.3, RGBColor(244, 165, 130)),
+            (0.0, RGBColor(247, 247, 247)),
+            (0.3, RGBColor(166, 219, 160)),
+            (1.0, RGBColor(0, 136, 55)),
+        ],
+        f,
+    )
+}
+
+/// A horizontal colour scale with labelled ticks.
+pub(super) fn colour_scale<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    (x, y, w): (i32, i32, i32),
+    caption: &str,
+    colour: &dyn Fn(f64) -> RGBColor,
+    (lo, hi): (f64, f64),
+    ticks: &[(f64, String)],
+) -> Drawn
+where
+    DB::ErrorType: 'static,
+{
+    area.draw(&Text::new(caption.to_string(), (x, y - 30), font(20).color(&MUTED)))?;
+    for i in 0..w {
+        let v = lo + (hi - lo) * i as f64 / (w - 1).max(1) as f64;
+        area.draw(&Rectangle::new([(x + i, y), (x + i + 1, y + 22)], colour(v).filled()))?;
+    }
+    for (v, label) in ticks {
+        let px = x + ((v - lo) / (hi - lo) * (w - 1) as f64).round() as i32;
+        area.draw(&PathElement::new(vec![(px, y + 22), (px, y + 30)], INK))?;
+        area.draw(&Text::new(label.clone(), (px, y + 44), centred(font(18))))?;
+    }
+    Ok(())
+}
