@@ -226,3 +226,19 @@ fn count(haystack: &[u8], needle: &[u8]) -> usize {
 fn html_unescape(s: &str) -> String {
     s.replace("&quot;", "\"").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 }
+
+/// The assumption tables take their columns from the scenario format's schema:
+/// every row must fill exactly the columns its table has, for every kind of
+/// section the shipped scenarios hold.
+#[test]
+fn assumption_rows_fill_their_columns() {
+    for file in ["reference", "dealer-network", "saas-inside-sales"] {
+        let path = format!("{}/scenarios/{file}.toml", env!("CARGO_MANIFEST_DIR"));
+        let s = super::scenario(&std::fs::read_to_string(path).unwrap());
+        for t in chancap::report::assumptions::sections(&s) {
+            for row in &t.rows {
+                assert_eq!(row.len(), t.header.len(), "{file}: {} row {row:?} against {:?}", t.title, t.header);
+            }
+        }
+    }
+}

@@ -14,6 +14,7 @@ pub mod diag;
 pub mod dist;
 pub mod paths;
 mod read;
+pub mod schema;
 pub mod text;
 
 use std::fmt;

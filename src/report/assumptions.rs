@@ -4,16 +4,15 @@
 
 use super::format::plain;
 use super::table::Section;
+use crate::model::schema::{self, Section as Fields};
 use crate::model::{Addition, ChannelModel, ParamId, Scenario};
 
-fn section(title: &str, header: &[&str]) -> Section {
-    Section {
-        title: title.to_string(),
-        header: header.iter().map(|h| h.to_string()).collect(),
-        rows: Vec::new(),
-        numeric_from: 1,
-        empty: String::new(),
-    }
+/// A table whose columns are `first` (the item's name) and then the keys of a
+/// section of the file, less those in `skip`.
+fn section(title: &str, first: Option<&str>, fields: &Fields, skip: &[&str]) -> Section {
+    let keys = fields.fields.iter().map(|f| f.key).filter(|k| !skip.contains(k));
+    let header: Vec<&str> = first.into_iter().chain(keys).collect();
+    Section::new(title, &header, 1)
 }
 
 fn dist(s: &Scenario, id: ParamId) -> String {
@@ -48,7 +47,7 @@ pub fn sections(s: &Scenario) -> Vec<Section> {
 /// The `[scenario]` table and the targets.
 fn scenario(s: &Scenario) -> Section {
     let word = s.period.as_str();
-    let mut t = section("Scenario", &["key", "value"]);
+    let mut t = Section::new("Scenario", &["key", "value"], 1);
     t.rows.push(vec!["periods".into(), format!("{} {word}s", s.periods)]);
     t.rows.push(vec!["currency".into(), s.currency.clone()]);
     t.rows.push(vec!["market_growth".into(), dist(s, s.market_growth)]);
@@ -64,10 +63,7 @@ fn scenario(s: &Scenario) -> Section {
 
 /// The segments of the pyramid.
 fn segments(s: &Scenario) -> Section {
-    let mut t = section(
-        "Segments",
-        &["segment", "label", "accounts", "opportunities_per_account", "deal_size", "gross_margin", "seasonality"],
-    );
+    let mut t = section("Segments", Some("segment"), &schema::SEGMENT, &["name"]);
     t.numeric_from = 2;
     for seg in &s.segments {
         t.rows.push(vec![
@@ -86,39 +82,9 @@ fn segments(s: &Scenario) -> Section {
 /// The channels, one table per kind that the file has.
 fn channels(s: &Scenario) -> Vec<Section> {
     let word = s.period.as_str();
-    let mut people = section(
-        "People channels",
-        &[
-            "channel",
-            "kind",
-            "headcount",
-            "hours_per_fte",
-            "cost_per_fte",
-            "attrition",
-            "backfill",
-            "hiring_lag",
-            "ramp",
-            "hires",
-            "cost_per_opportunity",
-        ],
-    );
-    let mut resellers = section(
-        "Reseller channels",
-        &[
-            "channel",
-            "partners",
-            "opportunities_per_partner",
-            "partner_margin",
-            "incentives",
-            "partner_churn",
-            "onboarding",
-            "recruits",
-            "recruit_cost",
-            "program_cost",
-        ],
-    );
-    let mut online =
-        section("Online channels", &["channel", "fee", "cost_per_order", "platform_cost", "orders_capacity"]);
+    let mut people = section("People channels", Some("channel"), &schema::PEOPLE, &[]);
+    let mut resellers = section("Reseller channels", Some("channel"), &schema::RESELLER, &["kind"]);
+    let mut online = section("Online channels", Some("channel"), &schema::ONLINE, &["kind"]);
     for ch in &s.channels {
         match &ch.model {
             ChannelModel::People(p) => people.rows.push(vec![
@@ -160,20 +126,7 @@ fn channels(s: &Scenario) -> Vec<Section> {
 
 /// The coverage rows: the service concept.
 fn coverage(s: &Scenario) -> Section {
-    let mut t = section(
-        "Coverage (the service concept)",
-        &[
-            "segment",
-            "channel",
-            "share",
-            "hit_rate",
-            "hours_per_opportunity",
-            "contacts_per_account",
-            "hours_per_contact",
-            "deal_size_factor",
-            "gross_margin",
-        ],
-    );
+    let mut t = section("Coverage (the service concept)", None, &schema::COVERAGE, &[]);
     t.numeric_from = 2;
     for row in &s.coverage {
         t.rows.push(vec![
@@ -196,7 +149,7 @@ fn correlations(s: &Scenario) -> Option<Section> {
     if s.correlations.is_empty() {
         return None;
     }
-    let mut t = section("Correlations (rank, Spearman)", &["between", "and", "rank"]);
+    let mut t = Section::new("Correlations (rank, Spearman)", &["between", "and", "rank"], 1);
     t.numeric_from = 2;
     for c in &s.correlations {
         t.rows.push(vec![s.param(c.a).path.clone(), s.param(c.b).path.clone(), format!("{:.3}", c.rank)]);
@@ -209,20 +162,7 @@ fn campaigns(s: &Scenario) -> Option<Section> {
     if s.campaigns.is_empty() {
         return None;
     }
-    let mut t = section(
-        "Campaigns",
-        &[
-            "campaign",
-            "segment",
-            "channel",
-            "periods",
-            "reach",
-            "hours_per_call",
-            "response",
-            "hit_rate",
-            "hours_per_opportunity",
-        ],
-    );
+    let mut t = section("Campaigns", Some("campaign"), &schema::CAMPAIGN, &["name"]);
     t.numeric_from = 3;
     for c in &s.campaigns {
         t.rows.push(vec![

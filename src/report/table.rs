@@ -34,7 +34,8 @@ pub struct Section {
 }
 
 impl Section {
-    fn new(title: impl Into<String>, header: &[&str], numeric_from: usize) -> Section {
+    /// An empty table with its title, headings and first numeric column.
+    pub fn new(title: impl Into<String>, header: &[&str], numeric_from: usize) -> Section {
         Section {
             title: title.into(),
             header: header.iter().map(|h| h.to_string()).collect(),
