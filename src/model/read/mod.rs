@@ -24,7 +24,7 @@ mod segments;
 
 use super::diag::{Diagnostic, nearest};
 use super::dist::Dist;
-use super::{Param, ParamId, Scenario};
+use super::{Param, ParamId, Scenario, Severity};
 use std::ops::Range;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
@@ -162,6 +162,11 @@ impl Reader {
 
     fn warn(&mut self, span: Option<Range<usize>>, path: impl Into<String>, message: impl Into<String>) {
         self.diags.push(Diagnostic::warning(span, path, message));
+    }
+
+    /// Whether an error has been reported so far.
+    fn has_errors(&self) -> bool {
+        self.diags.iter().any(|d| d.severity == Severity::Error)
     }
 
     fn add_param(&mut self, path: String, dist: Dist) -> ParamId {
