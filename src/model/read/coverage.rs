@@ -20,6 +20,9 @@ pub(in crate::model) const COVERAGE_KEYS: &[&str] = &[
 ];
 const COVERAGE_PEOPLE_KEYS: &[&str] = &["hours_per_opportunity", "contacts_per_account", "hours_per_contact"];
 
+/// A share routed from a segment: its value, its span and the row's path.
+type Share = (f64, Range<usize>, String);
+
 impl Reader {
     /// Coverage rows; checks pairs given twice and shares of a segment above 1.
     pub(super) fn coverage(
@@ -31,7 +34,7 @@ impl Reader {
         let tables = self.table_array(root, "coverage");
         let channel_names: Vec<&str> = channels.iter().map(|c| c.name.as_deref().unwrap_or("")).collect();
         let mut seen: HashMap<(usize, usize), usize> = HashMap::new();
-        let mut shares: Vec<Vec<(f64, Range<usize>, String)>> = vec![Vec::new(); segment_names.len()];
+        let mut shares: Vec<Vec<Share>> = vec![Vec::new(); segment_names.len()];
         let mut out = Vec::new();
         for t in &tables {
             self.check_keys(t, COVERAGE_KEYS);
@@ -64,23 +67,7 @@ impl Reader {
             let kind = channel.and_then(|c| channels[c].kind);
             let people = kind.is_none_or(ChannelKind::is_people);
             if !people {
-                for field in COVERAGE_PEOPLE_KEYS {
-                    if let Some((k, _)) = t.map.get_key_value(*field) {
-                        self.error(
-                            Some(k.span()),
-                            t.field(field),
-                            format!(
-                                "`{field}` applies to direct and telesales channels; \"{}\" is kind = \"{}\"",
-                                channel_names[channel.unwrap_or(0)],
-                                kind.map_or("?", ChannelKind::as_str)
-                            ),
-                        )
-                        .help = Some(
-                            "reseller capacity is in opportunities per partner; online capacity is orders_capacity"
-                                .into(),
-                        );
-                    }
-                }
+                self.people_fields(t, channel_names[channel.unwrap_or(0)], kind);
             }
             let share = match t.get("share") {
                 None => {
@@ -116,6 +103,33 @@ impl Reader {
                 })
             })());
         }
+        self.share_totals(&shares, segment_names);
+        out
+    }
+
+    /// Errors for the fields of people channels in a row of a reseller or online
+    /// channel (`channel`, of `kind`).
+    fn people_fields(&mut self, t: &Tbl<'_, '_>, channel: &str, kind: Option<ChannelKind>) {
+        for field in COVERAGE_PEOPLE_KEYS {
+            if let Some((k, _)) = t.map.get_key_value(*field) {
+                self.error(
+                    Some(k.span()),
+                    t.field(field),
+                    format!(
+                        "`{field}` applies to direct and telesales channels; \"{channel}\" is kind = \"{}\"",
+                        kind.map_or("?", ChannelKind::as_str)
+                    ),
+                )
+                .help = Some(
+                    "reseller capacity is in opportunities per partner; online capacity is orders_capacity".into(),
+                );
+            }
+        }
+    }
+
+    /// Errors for segments whose shares (`shares[s]` for segment `s`, in row order)
+    /// add up to more than 1.
+    fn share_totals(&mut self, shares: &[Vec<Share>], segment_names: &[&str]) {
         for (s, rows) in shares.iter().enumerate() {
             let total: f64 = rows.iter().map(|r| r.0).sum();
             if total > 1.0 + 1e-9 {
@@ -136,7 +150,6 @@ impl Reader {
                 ));
             }
         }
-        out
     }
 
     pub(super) fn coverage_warnings(

@@ -61,31 +61,9 @@ impl Reader {
         if self.check_domain(&dist, domain, v.span(), &path) { Some(dist) } else { None }
     }
 
+    /// A distribution table: `dist = "…"` and the parameters of that family.
     fn dist_table(&mut self, t: &Tbl<'_, '_>) -> Option<Dist> {
-        let name = match t.get("dist") {
-            None => {
-                self.error(Some(t.span.clone()), t.field("dist"), "a distribution table needs `dist = \"…\"`").help =
-                    Some(format!("one of: {}", DIST_NAMES.join(", ")));
-                return None;
-            }
-            Some(v) => match v.get_ref() {
-                DeValue::String(s) if DIST_NAMES.contains(&s.as_ref()) => s.to_string(),
-                DeValue::String(s) => {
-                    let help = match nearest(s, DIST_NAMES.iter().copied()) {
-                        Some(n) => format!("did you mean \"{n}\"?"),
-                        None => format!("one of: {}", DIST_NAMES.join(", ")),
-                    };
-                    self.error(Some(v.span()), t.field("dist"), format!("unknown distribution \"{s}\"")).help =
-                        Some(help);
-                    return None;
-                }
-                other => {
-                    let found = type_name(other);
-                    self.error(Some(v.span()), t.field("dist"), format!("expected a distribution name, found {found}"));
-                    return None;
-                }
-            },
-        };
+        let name = self.dist_name(t)?;
         let keys = dist_keys(&name);
         self.check_keys(t, keys);
         let errors_before = self.diags.len();
@@ -168,6 +146,31 @@ impl Reader {
             Ok(d) => Some(d),
             Err(message) => {
                 self.error(Some(t.span.clone()), t.path.clone(), message);
+                None
+            }
+        }
+    }
+
+    /// The family of a distribution table: its `dist`, one of `DIST_NAMES`.
+    fn dist_name(&mut self, t: &Tbl<'_, '_>) -> Option<String> {
+        let Some(v) = t.get("dist") else {
+            self.error(Some(t.span.clone()), t.field("dist"), "a distribution table needs `dist = \"…\"`").help =
+                Some(format!("one of: {}", DIST_NAMES.join(", ")));
+            return None;
+        };
+        match v.get_ref() {
+            DeValue::String(s) if DIST_NAMES.contains(&s.as_ref()) => Some(s.to_string()),
+            DeValue::String(s) => {
+                let help = match nearest(s, DIST_NAMES.iter().copied()) {
+                    Some(n) => format!("did you mean \"{n}\"?"),
+                    None => format!("one of: {}", DIST_NAMES.join(", ")),
+                };
+                self.error(Some(v.span()), t.field("dist"), format!("unknown distribution \"{s}\"")).help = Some(help);
+                None
+            }
+            other => {
+                let found = type_name(other);
+                self.error(Some(v.span()), t.field("dist"), format!("expected a distribution name, found {found}"));
                 None
             }
         }

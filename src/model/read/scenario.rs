@@ -5,8 +5,9 @@
 use super::{Domain, MAX_PERIODS, Reader, Tbl};
 use crate::model::diag::nearest;
 use crate::model::{
-    Campaign, Channel, Coverage, PeriodKind, Sampling, Scenario, Segment, Severity, Target, TargetMetric,
+    Campaign, Channel, Coverage, ParamId, PeriodKind, Sampling, Scenario, Segment, Target, TargetMetric,
 };
+use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 /// Largest iteration count a file may ask for.
@@ -19,11 +20,83 @@ const SCENARIO_KEYS: &[&str] =
 const TARGET_KEYS: &[&str] = &["revenue", "contribution"];
 const CAPACITY_KEYS: &[&str] = &["enforce"];
 
+/// The `[scenario]` table as far as it could be read.
+struct Head {
+    name: Option<Spanned<String>>,
+    periods: Option<u64>,
+    period: Option<PeriodKind>,
+    currency: String,
+    iterations: u64,
+    seed: u64,
+    market_growth: Option<ParamId>,
+    /// The scenario-wide seasonality profile, the default of every segment.
+    season: Option<Vec<f64>>,
+}
+
 impl Reader {
+    /// The whole file: its sections in turn, then the checks that need all of
+    /// them (demand size, unserved segments and unused channels, correlations).
     pub(super) fn scenario(&mut self, root: &Tbl<'_, '_>) -> Option<Scenario> {
         self.check_keys(root, ROOT_KEYS);
+        let head = self.head(root);
+        let targets = self.targets(root);
+        let enforce_capacity = self.capacity(root);
 
-        // [scenario]
+        let segments = self.segments(root, head.season.as_deref());
+        let channels = self.channels(root);
+        let segment_names: Vec<&str> = segments.iter().map(|s| s.0.as_deref().unwrap_or("")).collect();
+        let coverage = self.coverage(root, &segment_names, &channels);
+        let campaigns = self.campaigns(root, &segment_names, &channels);
+        self.missing_sections(
+            root,
+            segments.is_empty(),
+            channels.is_empty(),
+            coverage.is_empty() && campaigns.is_empty(),
+        );
+
+        // Everything below needs a fully valid file.
+        if self.has_errors() {
+            return None;
+        }
+        let segments: Vec<Segment> = segments.into_iter().map(|s| s.1.expect("checked: no errors")).collect();
+        let channels: Vec<Channel> = channels.into_iter().map(|c| c.channel.expect("checked: no errors")).collect();
+        let coverage: Vec<Coverage> = coverage.into_iter().map(|c| c.expect("checked: no errors")).collect();
+        let campaigns: Vec<Campaign> = campaigns.into_iter().map(|c| c.expect("checked: no errors")).collect();
+        self.size_check(&segments, head.market_growth?, head.periods? as usize, root.span.clone());
+        if self.has_errors() {
+            return None;
+        }
+        self.coverage_warnings(&segments, &channels, &coverage, &campaigns);
+        let (correlations, copula) = self.correlations(root);
+        if self.has_errors() {
+            return None;
+        }
+        Some(Scenario {
+            origin: String::new(),
+            name: head.name?.into_inner(),
+            periods: head.periods? as usize,
+            period: head.period?,
+            currency: head.currency,
+            iterations: head.iterations,
+            seed: head.seed,
+            market_growth: head.market_growth?,
+            targets,
+            enforce_capacity,
+            segments,
+            channels,
+            coverage,
+            campaigns,
+            params: std::mem::take(&mut self.params),
+            correlations,
+            copula,
+            sampling: Sampling::MonteCarlo,
+            warnings: Vec::new(),
+        })
+    }
+
+    /// `[scenario]`; sets the horizon and the periods per year the other sections
+    /// are checked against.
+    fn head(&mut self, root: &Tbl<'_, '_>) -> Head {
         let head = match root.get("scenario") {
             Some(v) => self.table(v, "scenario".into()),
             None => {
@@ -38,7 +111,23 @@ impl Reader {
         let name = if root.get("scenario").is_some() { self.string(&head, "name", true) } else { None };
         let periods =
             self.integer(&head, "periods", false, 1, MAX_PERIODS).or(head.get("periods").map_or(Some(12), |_| None));
-        let period = match self.string(&head, "period", false) {
+        let period = self.period_kind(&head);
+        self.periods = periods.map(|p| p as usize);
+        self.ppy = period.unwrap_or(PeriodKind::Month).per_year();
+        if period.is_none() {
+            self.periods = None;
+        }
+        let currency = self.string(&head, "currency", false).map_or_else(|| "EUR".to_string(), |s| s.into_inner());
+        let iterations = self.integer(&head, "iterations", false, 1, MAX_ITERATIONS).unwrap_or(10_000);
+        let seed = self.integer(&head, "seed", false, 0, i64::MAX as u64).unwrap_or(1);
+        let market_growth = self.uncertain(&head, "market_growth", "scenario", Domain::Growth, Some(0.0));
+        let season = self.seasonality(&head);
+        Head { name, periods, period, currency, iterations, seed, market_growth, season }
+    }
+
+    /// `scenario.period`: month (the default), quarter or week.
+    fn period_kind(&mut self, head: &Tbl<'_, '_>) -> Option<PeriodKind> {
+        match self.string(head, "period", false) {
             None => Some(PeriodKind::Month),
             Some(p) => match p.get_ref().as_str() {
                 "month" => Some(PeriodKind::Month),
@@ -54,19 +143,11 @@ impl Reader {
                     None
                 }
             },
-        };
-        self.periods = periods.map(|p| p as usize);
-        self.ppy = period.unwrap_or(PeriodKind::Month).per_year();
-        if period.is_none() {
-            self.periods = None;
         }
-        let currency = self.string(&head, "currency", false).map_or_else(|| "EUR".to_string(), |s| s.into_inner());
-        let iterations = self.integer(&head, "iterations", false, 1, MAX_ITERATIONS).unwrap_or(10_000);
-        let seed = self.integer(&head, "seed", false, 0, i64::MAX as u64).unwrap_or(1);
-        let market_growth = self.uncertain(&head, "market_growth", "scenario", Domain::Growth, Some(0.0));
-        let season = self.seasonality(&head);
+    }
 
-        // [targets], [capacity]
+    /// `[targets]`: revenue and contribution thresholds, in that order.
+    fn targets(&mut self, root: &Tbl<'_, '_>) -> Vec<Target> {
         let mut targets = Vec::new();
         if let Some(v) = root.get("targets")
             && let Some(t) = self.table(v, "targets".into())
@@ -78,6 +159,11 @@ impl Reader {
                 }
             }
         }
+        targets
+    }
+
+    /// `[capacity]`: whether demand beyond capacity is lost (the default).
+    fn capacity(&mut self, root: &Tbl<'_, '_>) -> bool {
         let mut enforce_capacity = true;
         if let Some(v) = root.get("capacity")
             && let Some(t) = self.table(v, "capacity".into())
@@ -85,77 +171,33 @@ impl Reader {
             self.check_keys(&t, CAPACITY_KEYS);
             enforce_capacity = self.boolean(&t, "enforce", true);
         }
+        enforce_capacity
+    }
 
-        let segments = self.segments(root, season.as_deref());
-        let channels = self.channels(root);
-        let segment_names: Vec<&str> = segments.iter().map(|s| s.0.as_deref().unwrap_or("")).collect();
-        let coverage = self.coverage(root, &segment_names, &channels);
-        let campaigns = self.campaigns(root, &segment_names, &channels);
-
-        if segments.is_empty() && root.get("segments").is_none() {
+    /// Errors for a file without segments, channels, or coverage rows and
+    /// campaigns (`no_…` says the section was read empty).
+    fn missing_sections(&mut self, root: &Tbl<'_, '_>, no_segments: bool, no_channels: bool, no_rows: bool) {
+        if no_segments && root.get("segments").is_none() {
             self.error(
                 Some(root.span.start..root.span.start),
                 "segments",
                 "no [[segments]]: the pyramid needs at least one segment",
             );
         }
-        if channels.is_empty() && root.get("channels").is_none() {
+        if no_channels && root.get("channels").is_none() {
             self.error(
                 Some(root.span.start..root.span.start),
                 "channels",
                 "no [channels.NAME]: at least one channel is needed",
             );
         }
-        if coverage.is_empty()
-            && campaigns.is_empty()
-            && root.get("coverage").is_none()
-            && root.get("campaigns").is_none()
-        {
+        if no_rows && root.get("coverage").is_none() && root.get("campaigns").is_none() {
             self.error(
                 Some(root.span.start..root.span.start),
                 "coverage",
                 "no [[coverage]] rows: no channel serves any segment",
             );
         }
-
-        // Everything below needs a fully valid file.
-        if self.diags.iter().any(|d| d.severity == Severity::Error) {
-            return None;
-        }
-        let segments: Vec<Segment> = segments.into_iter().map(|s| s.1.expect("checked: no errors")).collect();
-        let channels: Vec<Channel> = channels.into_iter().map(|c| c.channel.expect("checked: no errors")).collect();
-        let coverage: Vec<Coverage> = coverage.into_iter().map(|c| c.expect("checked: no errors")).collect();
-        let campaigns: Vec<Campaign> = campaigns.into_iter().map(|c| c.expect("checked: no errors")).collect();
-        self.size_check(&segments, market_growth?, periods? as usize, root.span.clone());
-        if self.diags.iter().any(|d| d.severity == Severity::Error) {
-            return None;
-        }
-        self.coverage_warnings(&segments, &channels, &coverage, &campaigns);
-        let (correlations, copula) = self.correlations(root);
-        if self.diags.iter().any(|d| d.severity == Severity::Error) {
-            return None;
-        }
-        Some(Scenario {
-            origin: String::new(),
-            name: name?.into_inner(),
-            periods: periods? as usize,
-            period: period?,
-            currency,
-            iterations,
-            seed,
-            market_growth: market_growth?,
-            targets,
-            enforce_capacity,
-            segments,
-            channels,
-            coverage,
-            campaigns,
-            params: std::mem::take(&mut self.params),
-            correlations,
-            copula,
-            sampling: Sampling::MonteCarlo,
-            warnings: Vec::new(),
-        })
     }
 
     /// A seasonality profile: `periods` or `ppy` non-negative numbers, normalised.
