@@ -6,6 +6,7 @@ use crate::model::Campaign;
 use std::collections::HashMap;
 use toml::de::DeValue;
 
+/// The keys of a `[[campaigns]]` table.
 pub(in crate::model) const CAMPAIGN_KEYS: &[&str] = &[
     "name",
     "segment",

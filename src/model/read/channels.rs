@@ -11,6 +11,7 @@ const MAX_HEADS: u64 = 1_000_000;
 /// Largest ramp, lag or onboarding, in periods.
 const MAX_LAG: u64 = 10_000;
 
+/// The keys of a direct or telesales channel (`kind` first).
 pub(in crate::model) const PEOPLE_KEYS: &[&str] = &[
     "kind",
     "headcount",
@@ -23,6 +24,7 @@ pub(in crate::model) const PEOPLE_KEYS: &[&str] = &[
     "hires",
     "cost_per_opportunity",
 ];
+/// The keys of a reseller channel (`kind` first).
 pub(in crate::model) const RESELLER_KEYS: &[&str] = &[
     "kind",
     "partners",
@@ -35,6 +37,7 @@ pub(in crate::model) const RESELLER_KEYS: &[&str] = &[
     "recruit_cost",
     "program_cost",
 ];
+/// The keys of an online channel (`kind` first).
 pub(in crate::model) const ONLINE_KEYS: &[&str] =
     &["kind", "fee", "cost_per_order", "platform_cost", "orders_capacity"];
 

@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use std::ops::Range;
 use toml::Spanned;
 
+/// The keys of a `[[coverage]]` row.
 pub(in crate::model) const COVERAGE_KEYS: &[&str] = &[
     "segment",
     "channel",
@@ -18,6 +19,7 @@ pub(in crate::model) const COVERAGE_KEYS: &[&str] = &[
     "deal_size_factor",
     "gross_margin",
 ];
+/// The keys of a coverage row that only people channels take.
 const COVERAGE_PEOPLE_KEYS: &[&str] = &["hours_per_opportunity", "contacts_per_account", "hours_per_contact"];
 
 /// A share routed from a segment: its value, its span and the row's path.

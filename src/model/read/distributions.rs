@@ -6,6 +6,7 @@ use crate::model::diag::nearest;
 use crate::model::dist::Dist;
 use toml::de::DeValue;
 
+/// The distribution families a table may name in `dist`.
 const DIST_NAMES: &[&str] =
     &["fixed", "uniform", "triangular", "pert", "normal", "lognormal", "beta", "gamma", "discrete"];
 

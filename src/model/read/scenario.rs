@@ -13,11 +13,15 @@ use toml::de::{DeTable, DeValue};
 /// Largest iteration count a file may ask for.
 const MAX_ITERATIONS: u64 = 100_000_000;
 
+/// The top-level tables of a file.
 const ROOT_KEYS: &[&str] =
     &["scenario", "targets", "capacity", "segments", "channels", "coverage", "campaigns", "correlations", "sweep"];
+/// The keys of `[scenario]`.
 const SCENARIO_KEYS: &[&str] =
     &["name", "periods", "period", "currency", "iterations", "seed", "market_growth", "seasonality"];
+/// The keys of `[targets]`.
 const TARGET_KEYS: &[&str] = &["revenue", "contribution"];
+/// The keys of `[capacity]`.
 const CAPACITY_KEYS: &[&str] = &["enforce"];
 
 /// The `[scenario]` table as far as it could be read.

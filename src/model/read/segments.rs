@@ -11,6 +11,7 @@ const MAX_ACCOUNTS: u64 = 1_000_000_000;
 /// drawn, so a larger scenario would run for hours per iteration.
 const MAX_OPPORTUNITIES: f64 = 50_000_000.0;
 
+/// The keys of a `[[segments]]` table.
 pub(in crate::model) const SEGMENT_KEYS: &[&str] =
     &["name", "label", "accounts", "opportunities_per_account", "deal_size", "gross_margin", "seasonality"];
 
