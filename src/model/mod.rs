@@ -10,6 +10,7 @@
 //! path (`coverage.key.direct.hit_rate`); the engine draws all of them once per
 //! iteration, each from its own random stream named by that path.
 
+mod copula;
 pub mod diag;
 pub mod dist;
 pub mod paths;
