@@ -14,14 +14,12 @@
 //! edited file is validated again like any scenario file, so an edited scenario is
 //! exactly as trustworthy as a written one.
 
-use super::read::{CAMPAIGN_KEYS, COVERAGE_KEYS, ONLINE_KEYS, PEOPLE_KEYS, RESELLER_KEYS, SEGMENT_KEYS, dist_keys};
+use super::ChannelKind;
+use super::schema::{self, Family};
 use super::{Diagnostics, Scenario};
 use toml::{Table, Value};
 
 /// Keys that hold text, flags or lists rather than one number.
-const NOT_NUMBERS: &[&str] =
-    &["name", "label", "kind", "segment", "channel", "periods", "backfill", "hires", "recruits", "seasonality"];
-
 /// A path that does not name a number of the file.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[error("{message}{}", .suggestion.as_ref().map(|s| format!(" (did you mean `{s}`?)")).unwrap_or_default())]
@@ -143,19 +141,21 @@ impl Document {
 
     /// The number keys a place may have, whether or not the file writes them.
     fn keys_of(&self, place: &Place) -> Vec<&'static str> {
-        let keys: &[&str] = match place {
-            Place::Scenario => &["market_growth"],
-            Place::Targets => &["revenue", "contribution"],
-            Place::Segment(_) => SEGMENT_KEYS,
-            Place::Channel(_) => match self.table(place).and_then(|t| str_of(t, "kind")) {
-                Some("reseller") => RESELLER_KEYS,
-                Some("online") => ONLINE_KEYS,
-                _ => PEOPLE_KEYS,
+        let section = match place {
+            // Of the [scenario] table's numbers only the model's own is a
+            // parameter; periods, iterations and seed shape the run.
+            Place::Scenario => return vec!["market_growth"],
+            Place::Targets => &schema::TARGETS,
+            Place::Segment(_) => &schema::SEGMENT,
+            // A channel of an unknown kind (which the reader refuses) has none.
+            Place::Channel(_) => match self.table(place).and_then(|t| str_of(t, "kind")).and_then(ChannelKind::parse) {
+                Some(kind) => kind.section(),
+                None => return Vec::new(),
             },
-            Place::Coverage(..) => COVERAGE_KEYS,
-            Place::Campaign(_) => CAMPAIGN_KEYS,
+            Place::Coverage(..) => &schema::COVERAGE,
+            Place::Campaign(_) => &schema::CAMPAIGN,
         };
-        keys.iter().copied().filter(|k| !NOT_NUMBERS.contains(k)).collect()
+        section.fields.iter().filter(|f| f.is_number()).map(|f| f.key).collect()
     }
 
     /// Every place of the file.
@@ -192,8 +192,8 @@ impl Document {
             for key in self.keys_of(&place) {
                 out.push(format!("{prefix}.{key}"));
                 if let Some(dist) = self.table(&place).and_then(|t| t.get(key)).and_then(Value::as_table) {
-                    let name = str_of(dist, "dist").unwrap_or("");
-                    for p in dist_keys(name).iter().filter(|p| **p != "dist" && dist.contains_key(**p)) {
+                    let keys = str_of(dist, "dist").and_then(Family::parse).map_or(&[][..], Family::keys);
+                    for p in keys.iter().filter(|p| **p != "dist" && dist.contains_key(**p)) {
                         out.push(format!("{prefix}.{key}.{p}"));
                     }
                 }
@@ -272,7 +272,8 @@ impl Document {
             match current.and_then(Value::as_table) {
                 Some(dist) => {
                     let name = str_of(dist, "dist").unwrap_or("");
-                    let accepted: Vec<&str> = dist_keys(name).iter().copied().filter(|k| *k != "dist").collect();
+                    let keys = Family::parse(name).map_or(&[][..], Family::keys);
+                    let accepted: Vec<&str> = keys.iter().copied().filter(|k| *k != "dist").collect();
                     if !accepted.contains(&p.as_str()) {
                         return Err(self.fail(
                             path,
@@ -378,6 +379,22 @@ hit_rate = { dist = "beta", mean = 0.4, sd = 0.05 }
             assert!(d.resolve(p).is_ok(), "{p}: {:?}", d.resolve(p));
             assert!(d.valid_paths().contains(&p.to_string()), "{p} listed");
         }
+    }
+
+    /// A channel of a kind that does not exist has no fields (it used to be given
+    /// the people fields), and a distribution of an unknown family no parameters
+    /// (it used to be read as discrete).
+    #[test]
+    fn unknown_kinds_and_families_name_nothing() {
+        let text =
+            TEXT.replace("kind = \"direct\"", "kind = \"people\"").replace("dist = \"beta\"", "dist = \"betta\"");
+        let d = Document::parse(&text, "t.toml").unwrap();
+        let paths = d.valid_paths();
+        assert!(!paths.iter().any(|p| p.starts_with("channels.direct")), "{paths:?}");
+        assert!(paths.contains(&"coverage.key.direct.hit_rate".to_string()));
+        assert!(!paths.iter().any(|p| p.starts_with("coverage.key.direct.hit_rate.")), "{paths:?}");
+        assert!(d.resolve("channels.direct.headcount").is_err());
+        assert!(d.resolve("coverage.key.direct.hit_rate.values").is_err());
     }
 
     #[test]

@@ -70,6 +70,14 @@ pub struct Field {
     pub doc: &'static str,
 }
 
+impl Field {
+    /// Whether the field holds one number (plain or uncertain), which a
+    /// parameter path can name.
+    pub fn is_number(&self) -> bool {
+        matches!(self.value, Value::Whole | Value::Number | Value::Uncertain | Value::PerItem)
+    }
+}
+
 /// A section of the file: a table or each table of an array of tables.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Section {

@@ -3,21 +3,9 @@
 use super::channels::ChannelEntry;
 use super::{Domain, Reader, Tbl, type_name};
 use crate::model::Campaign;
+use crate::model::schema;
 use std::collections::HashMap;
 use toml::de::DeValue;
-
-/// The keys of a `[[campaigns]]` table.
-pub(in crate::model) const CAMPAIGN_KEYS: &[&str] = &[
-    "name",
-    "segment",
-    "channel",
-    "periods",
-    "reach",
-    "hours_per_call",
-    "response",
-    "hit_rate",
-    "hours_per_opportunity",
-];
 
 impl Reader {
     pub(super) fn campaigns(
@@ -31,7 +19,7 @@ impl Reader {
         let mut seen: HashMap<String, ()> = HashMap::new();
         let mut out = Vec::new();
         for t in &tables {
-            self.check_keys(t, CAMPAIGN_KEYS);
+            self.check_keys(t, &schema::CAMPAIGN.keys());
             let name = self.string(t, "name", true);
             let name_ok = name.as_ref().is_some_and(|n| self.identifier(n, t.field("name")));
             if let (Some(n), true) = (&name, name_ok)

@@ -2,6 +2,7 @@
 
 use super::{Domain, Reader, Tbl, type_name};
 use crate::model::diag::nearest;
+use crate::model::schema;
 use crate::model::{Addition, Channel, ChannelKind, ChannelModel, Online, People, Reseller};
 use toml::Spanned;
 use toml::de::DeValue;
@@ -10,36 +11,6 @@ use toml::de::DeValue;
 const MAX_HEADS: u64 = 1_000_000;
 /// Largest ramp, lag or onboarding, in periods.
 const MAX_LAG: u64 = 10_000;
-
-/// The keys of a direct or telesales channel (`kind` first).
-pub(in crate::model) const PEOPLE_KEYS: &[&str] = &[
-    "kind",
-    "headcount",
-    "hours_per_fte",
-    "cost_per_fte",
-    "attrition",
-    "backfill",
-    "hiring_lag",
-    "ramp",
-    "hires",
-    "cost_per_opportunity",
-];
-/// The keys of a reseller channel (`kind` first).
-pub(in crate::model) const RESELLER_KEYS: &[&str] = &[
-    "kind",
-    "partners",
-    "opportunities_per_partner",
-    "partner_margin",
-    "incentives",
-    "partner_churn",
-    "onboarding",
-    "recruits",
-    "recruit_cost",
-    "program_cost",
-];
-/// The keys of an online channel (`kind` first).
-pub(in crate::model) const ONLINE_KEYS: &[&str] =
-    &["kind", "fee", "cost_per_order", "platform_cost", "orders_capacity"];
 
 /// A channel as far as it could be read.
 pub(super) struct ChannelEntry {
@@ -65,16 +36,14 @@ impl Reader {
             };
             let kind = match self.string(&t, "kind", true) {
                 None => None,
-                Some(k) => match k.get_ref().as_str() {
-                    "direct" => Some(ChannelKind::Direct),
-                    "telesales" => Some(ChannelKind::Telesales),
-                    "reseller" => Some(ChannelKind::Reseller),
-                    "online" => Some(ChannelKind::Online),
-                    other => {
-                        let kinds = ["direct", "telesales", "reseller", "online"];
+                Some(k) => match ChannelKind::parse(k.get_ref()) {
+                    Some(kind) => Some(kind),
+                    None => {
+                        let other = k.get_ref().as_str();
+                        let kinds = ChannelKind::ALL.map(ChannelKind::as_str);
                         let help = match nearest(other, kinds) {
                             Some(n) => format!("did you mean \"{n}\"?"),
-                            None => "one of: direct, telesales, reseller, online".into(),
+                            None => format!("one of: {}", kinds.join(", ")),
                         };
                         self.error(Some(k.span()), t.field("kind"), format!("unknown channel kind \"{other}\"")).help =
                             Some(help);
@@ -86,12 +55,7 @@ impl Reader {
                 out.push(ChannelEntry { name: valid_name, kind: None, channel: None });
                 continue;
             };
-            let allowed = match kind {
-                ChannelKind::Direct | ChannelKind::Telesales => PEOPLE_KEYS,
-                ChannelKind::Reseller => RESELLER_KEYS,
-                ChannelKind::Online => ONLINE_KEYS,
-            };
-            self.channel_keys(&t, kind, allowed);
+            self.channel_keys(&t, kind, &kind.section().keys());
             let model = match kind {
                 ChannelKind::Direct | ChannelKind::Telesales => self.people(&t, &path).map(ChannelModel::People),
                 ChannelKind::Reseller => self.reseller(&t, &path).map(ChannelModel::Reseller),
@@ -116,9 +80,13 @@ impl Reader {
             if allowed.contains(&name) {
                 continue;
             }
-            let owner = [(PEOPLE_KEYS, "direct and telesales"), (RESELLER_KEYS, "reseller"), (ONLINE_KEYS, "online")]
-                .into_iter()
-                .find(|(keys, _)| keys.contains(&name));
+            let owner = [
+                (&schema::PEOPLE, "direct and telesales"),
+                (&schema::RESELLER, "reseller"),
+                (&schema::ONLINE, "online"),
+            ]
+            .into_iter()
+            .find(|(section, _)| section.field(name).is_some());
             let d = match owner {
                 Some((_, owner)) => {
                     let d = self.error(

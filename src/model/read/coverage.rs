@@ -2,25 +2,11 @@
 
 use super::channels::ChannelEntry;
 use super::{Domain, Reader, Tbl};
+use crate::model::schema;
 use crate::model::{Campaign, Channel, ChannelKind, Coverage, Segment};
 use std::collections::HashMap;
 use std::ops::Range;
 use toml::Spanned;
-
-/// The keys of a `[[coverage]]` row.
-pub(in crate::model) const COVERAGE_KEYS: &[&str] = &[
-    "segment",
-    "channel",
-    "share",
-    "hit_rate",
-    "hours_per_opportunity",
-    "contacts_per_account",
-    "hours_per_contact",
-    "deal_size_factor",
-    "gross_margin",
-];
-/// The keys of a coverage row that only people channels take.
-const COVERAGE_PEOPLE_KEYS: &[&str] = &["hours_per_opportunity", "contacts_per_account", "hours_per_contact"];
 
 /// A share routed from a segment: its value, its span and the row's path.
 type Share = (f64, Range<usize>, String);
@@ -39,7 +25,7 @@ impl Reader {
         let mut shares: Vec<Vec<Share>> = vec![Vec::new(); segment_names.len()];
         let mut out = Vec::new();
         for t in &tables {
-            self.check_keys(t, COVERAGE_KEYS);
+            self.check_keys(t, &schema::COVERAGE.keys());
             let seg_name = self.string(t, "segment", true);
             let ch_name = self.string(t, "channel", true);
             let segment =
@@ -112,7 +98,7 @@ impl Reader {
     /// Errors for the fields of people channels in a row of a reseller or online
     /// channel (`channel`, of `kind`).
     fn people_fields(&mut self, t: &Tbl<'_, '_>, channel: &str, kind: Option<ChannelKind>) {
-        for field in COVERAGE_PEOPLE_KEYS {
+        for field in schema::COVERAGE_PEOPLE_ONLY {
             if let Some((k, _)) = t.map.get_key_value(*field) {
                 self.error(
                     Some(k.span()),

@@ -4,24 +4,8 @@ use super::{Domain, Reader, Tbl, Val, type_name};
 use crate::model::ParamId;
 use crate::model::diag::nearest;
 use crate::model::dist::Dist;
+use crate::model::schema::Family;
 use toml::de::DeValue;
-
-/// The distribution families a table may name in `dist`.
-const DIST_NAMES: &[&str] =
-    &["fixed", "uniform", "triangular", "pert", "normal", "lognormal", "beta", "gamma", "discrete"];
-
-/// The keys a distribution table of family `name` accepts.
-pub(in crate::model) fn dist_keys(name: &str) -> &'static [&'static str] {
-    match name {
-        "fixed" => &["dist", "value"],
-        "uniform" => &["dist", "min", "max"],
-        "triangular" | "pert" => &["dist", "min", "mode", "max"],
-        "normal" => &["dist", "mean", "sd", "min", "max"],
-        "lognormal" => &["dist", "median", "p90", "mean", "sd"],
-        "beta" | "gamma" => &["dist", "mean", "sd"],
-        _ => &["dist", "values", "weights"],
-    }
-}
 
 impl Reader {
     /// An uncertain field: a number or a distribution table. Registers it as a
@@ -64,9 +48,9 @@ impl Reader {
 
     /// A distribution table: `dist = "…"` and the parameters of that family.
     fn dist_table(&mut self, t: &Tbl<'_, '_>) -> Option<Dist> {
-        let name = self.dist_name(t)?;
-        let keys = dist_keys(&name);
-        self.check_keys(t, keys);
+        let family = self.dist_name(t)?;
+        let name = family.name();
+        self.check_keys(t, family.keys());
         let errors_before = self.diags.len();
         let num = |r: &mut Reader, key: &str, required: bool| -> Option<f64> {
             match t.get(key) {
@@ -83,18 +67,20 @@ impl Reader {
                 Some(v) => r.plain_number(v, &t.field(key)),
             }
         };
-        let built = match name.as_str() {
-            "fixed" => num(self, "value", true).map(Dist::fixed),
-            "uniform" => match (num(self, "min", true), num(self, "max", true)) {
+        let built = match family {
+            Family::Fixed => num(self, "value", true).map(Dist::fixed),
+            Family::Uniform => match (num(self, "min", true), num(self, "max", true)) {
                 (Some(a), Some(b)) => Some(Dist::uniform(a, b)),
                 _ => None,
             },
-            "triangular" | "pert" => match (num(self, "min", true), num(self, "mode", true), num(self, "max", true)) {
-                (Some(a), Some(m), Some(b)) if name == "pert" => Some(Dist::pert(a, m, b)),
-                (Some(a), Some(m), Some(b)) => Some(Dist::triangular(a, m, b)),
-                _ => None,
-            },
-            "normal" => {
+            Family::Triangular | Family::Pert => {
+                match (num(self, "min", true), num(self, "mode", true), num(self, "max", true)) {
+                    (Some(a), Some(m), Some(b)) if family == Family::Pert => Some(Dist::pert(a, m, b)),
+                    (Some(a), Some(m), Some(b)) => Some(Dist::triangular(a, m, b)),
+                    _ => None,
+                }
+            }
+            Family::Normal => {
                 let mean = num(self, "mean", true);
                 let sd = num(self, "sd", true);
                 let min = num(self, "min", false);
@@ -104,7 +90,7 @@ impl Reader {
                     _ => None,
                 }
             }
-            "lognormal" => {
+            Family::LogNormal => {
                 let by_median = t.get("median").is_some() || t.get("p90").is_some();
                 let by_mean = t.get("mean").is_some() || t.get("sd").is_some();
                 if by_median && by_mean {
@@ -126,12 +112,12 @@ impl Reader {
                     }
                 }
             }
-            "beta" | "gamma" => match (num(self, "mean", true), num(self, "sd", true)) {
-                (Some(m), Some(s)) if name == "beta" => Some(Dist::beta(m, s)),
+            Family::Beta | Family::Gamma => match (num(self, "mean", true), num(self, "sd", true)) {
+                (Some(m), Some(s)) if family == Family::Beta => Some(Dist::beta(m, s)),
                 (Some(m), Some(s)) => Some(Dist::gamma(m, s)),
                 _ => None,
             },
-            _ => {
+            Family::Discrete => {
                 let values = self.number_list(t, "values");
                 let weights = self.number_list(t, "weights");
                 match (values, weights) {
@@ -152,19 +138,20 @@ impl Reader {
         }
     }
 
-    /// The family of a distribution table: its `dist`, one of `DIST_NAMES`.
-    fn dist_name(&mut self, t: &Tbl<'_, '_>) -> Option<String> {
+    /// The family of a distribution table: its `dist`, one of [`Family::ALL`].
+    fn dist_name(&mut self, t: &Tbl<'_, '_>) -> Option<Family> {
+        let names = Family::ALL.map(Family::name);
         let Some(v) = t.get("dist") else {
             self.error(Some(t.span.clone()), t.field("dist"), "a distribution table needs `dist = \"…\"`").help =
-                Some(format!("one of: {}", DIST_NAMES.join(", ")));
+                Some(format!("one of: {}", names.join(", ")));
             return None;
         };
         match v.get_ref() {
-            DeValue::String(s) if DIST_NAMES.contains(&s.as_ref()) => Some(s.to_string()),
+            DeValue::String(s) if Family::parse(s).is_some() => Family::parse(s),
             DeValue::String(s) => {
-                let help = match nearest(s, DIST_NAMES.iter().copied()) {
+                let help = match nearest(s, names) {
                     Some(n) => format!("did you mean \"{n}\"?"),
-                    None => format!("one of: {}", DIST_NAMES.join(", ")),
+                    None => format!("one of: {}", names.join(", ")),
                 };
                 self.error(Some(v.span()), t.field("dist"), format!("unknown distribution \"{s}\"")).help = Some(help);
                 None

@@ -29,12 +29,6 @@ use std::ops::Range;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
-pub(super) use campaigns::CAMPAIGN_KEYS;
-pub(super) use channels::{ONLINE_KEYS, PEOPLE_KEYS, RESELLER_KEYS};
-pub(super) use coverage::COVERAGE_KEYS;
-pub(super) use distributions::dist_keys;
-pub(super) use segments::SEGMENT_KEYS;
-
 type Val<'i> = Spanned<DeValue<'i>>;
 
 /// Largest horizon: ten years of weeks.

@@ -4,6 +4,7 @@
 
 use super::{Domain, MAX_PERIODS, Reader, Tbl};
 use crate::model::diag::nearest;
+use crate::model::schema;
 use crate::model::{
     Campaign, Channel, Coverage, ParamId, PeriodKind, Sampling, Scenario, Segment, Target, TargetMetric,
 };
@@ -12,17 +13,6 @@ use toml::de::{DeTable, DeValue};
 
 /// Largest iteration count a file may ask for.
 const MAX_ITERATIONS: u64 = 100_000_000;
-
-/// The top-level tables of a file.
-const ROOT_KEYS: &[&str] =
-    &["scenario", "targets", "capacity", "segments", "channels", "coverage", "campaigns", "correlations", "sweep"];
-/// The keys of `[scenario]`.
-const SCENARIO_KEYS: &[&str] =
-    &["name", "periods", "period", "currency", "iterations", "seed", "market_growth", "seasonality"];
-/// The keys of `[targets]`.
-const TARGET_KEYS: &[&str] = &["revenue", "contribution"];
-/// The keys of `[capacity]`.
-const CAPACITY_KEYS: &[&str] = &["enforce"];
 
 /// The `[scenario]` table as far as it could be read.
 struct Head {
@@ -41,7 +31,7 @@ impl Reader {
     /// The whole file: its sections in turn, then the checks that need all of
     /// them (demand size, unserved segments and unused channels, correlations).
     pub(super) fn scenario(&mut self, root: &Tbl<'_, '_>) -> Option<Scenario> {
-        self.check_keys(root, ROOT_KEYS);
+        self.check_keys(root, &schema::ROOT.keys());
         let head = self.head(root);
         let targets = self.targets(root);
         let enforce_capacity = self.capacity(root);
@@ -111,7 +101,7 @@ impl Reader {
         };
         let empty = DeTable::default();
         let head = head.unwrap_or(Tbl { map: &empty, span: 0..0, path: "scenario".into() });
-        self.check_keys(&head, SCENARIO_KEYS);
+        self.check_keys(&head, &schema::SCENARIO.keys());
         let name = if root.get("scenario").is_some() { self.string(&head, "name", true) } else { None };
         let periods =
             self.integer(&head, "periods", false, 1, MAX_PERIODS).or(head.get("periods").map_or(Some(12), |_| None));
@@ -156,7 +146,7 @@ impl Reader {
         if let Some(v) = root.get("targets")
             && let Some(t) = self.table(v, "targets".into())
         {
-            self.check_keys(&t, TARGET_KEYS);
+            self.check_keys(&t, &schema::TARGETS.keys());
             for (key, metric) in [("revenue", TargetMetric::Revenue), ("contribution", TargetMetric::Contribution)] {
                 if let Some(value) = self.number(&t, key, Domain::NonNeg) {
                     targets.push(Target { metric, value });
@@ -172,7 +162,7 @@ impl Reader {
         if let Some(v) = root.get("capacity")
             && let Some(t) = self.table(v, "capacity".into())
         {
-            self.check_keys(&t, CAPACITY_KEYS);
+            self.check_keys(&t, &schema::CAPACITY.keys());
             enforce_capacity = self.boolean(&t, "enforce", true);
         }
         enforce_capacity

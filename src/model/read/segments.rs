@@ -1,6 +1,7 @@
 //! `[[segments]]`: the layers of the customer pyramid.
 
 use super::{Domain, Reader, Tbl};
+use crate::model::schema;
 use crate::model::{ParamId, Segment};
 use std::collections::HashMap;
 use std::ops::Range;
@@ -10,10 +11,6 @@ const MAX_ACCOUNTS: u64 = 1_000_000_000;
 /// Largest expected number of routed opportunities per iteration: every won deal is
 /// drawn, so a larger scenario would run for hours per iteration.
 const MAX_OPPORTUNITIES: f64 = 50_000_000.0;
-
-/// The keys of a `[[segments]]` table.
-pub(in crate::model) const SEGMENT_KEYS: &[&str] =
-    &["name", "label", "accounts", "opportunities_per_account", "deal_size", "gross_margin", "seasonality"];
 
 impl Reader {
     /// The segments; each with its name when that is valid, even if other fields
@@ -27,7 +24,7 @@ impl Reader {
         let mut seen: HashMap<String, usize> = HashMap::new();
         let mut out = Vec::new();
         for t in &tables {
-            self.check_keys(t, SEGMENT_KEYS);
+            self.check_keys(t, &schema::SEGMENT.keys());
             let name = self.string(t, "name", true);
             let name_ok = name.as_ref().is_some_and(|n| self.identifier(n, t.field("name")));
             if let (Some(n), true) = (&name, name_ok) {
