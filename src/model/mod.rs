@@ -144,7 +144,10 @@ impl ChannelKind {
 
     /// Direct and telesales are staffed by people.
     pub fn is_people(self) -> bool {
-        matches!(self, ChannelKind::Direct | ChannelKind::Telesales)
+        match self {
+            ChannelKind::Direct | ChannelKind::Telesales => true,
+            ChannelKind::Reseller | ChannelKind::Online => false,
+        }
     }
 
     /// The unit capacity is measured in.
@@ -234,6 +237,27 @@ pub enum ChannelModel {
     Reseller(Reseller),
     /// Web shop.
     Online(Online),
+}
+
+impl ChannelModel {
+    /// Whether the channel's capacity is unlimited: an online channel without an
+    /// order limit.
+    pub fn unlimited(&self) -> bool {
+        match self {
+            ChannelModel::Online(o) => o.orders_capacity.is_none(),
+            ChannelModel::People(_) | ChannelModel::Reseller(_) => false,
+        }
+    }
+
+    /// Whether the channel wins every opportunity at its hit rate with no
+    /// rationing, so its wins can be drawn with its demand: an online channel that
+    /// is unlimited or whose limit is not enforced.
+    pub fn never_rations(&self, enforce_capacity: bool) -> bool {
+        match self {
+            ChannelModel::Online(o) => o.orders_capacity.is_none() || !enforce_capacity,
+            ChannelModel::People(_) | ChannelModel::Reseller(_) => false,
+        }
+    }
 }
 
 /// A sales channel.
@@ -481,7 +505,7 @@ impl fmt::Display for Scenario {
             .iter()
             .map(|c| match &c.model {
                 ChannelModel::People(p) => p.headcount,
-                _ => 0,
+                ChannelModel::Reseller(_) | ChannelModel::Online(_) => 0,
             })
             .sum();
         let kinds: Vec<String> = self.channels.iter().map(|c| format!("{} ({})", c.name, c.kind.as_str())).collect();

@@ -313,6 +313,24 @@ pub const CORRELATION: Section = Section {
     ],
 };
 
+// A new kind fails to compile here until it is added to `ChannelKind::ALL` too.
+const _: () = match ChannelKind::Direct {
+    ChannelKind::Direct | ChannelKind::Telesales | ChannelKind::Reseller | ChannelKind::Online => (),
+};
+
+// Likewise a new family and `Family::ALL`.
+const _: () = match Family::Fixed {
+    Family::Fixed
+    | Family::Uniform
+    | Family::Triangular
+    | Family::Pert
+    | Family::Normal
+    | Family::LogNormal
+    | Family::Beta
+    | Family::Gamma
+    | Family::Discrete => (),
+};
+
 impl ChannelKind {
     /// Every kind, in the order the documentation lists them.
     pub const ALL: [ChannelKind; 4] =

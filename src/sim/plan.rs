@@ -7,7 +7,7 @@
 //! covered cell is its routed demand; each campaign adds a lane.
 
 use super::{Block, add_fields};
-use crate::model::{ChannelModel, ParamId, Scenario};
+use crate::model::{ParamId, Scenario};
 use crate::random::rng::stream_id;
 
 /// Raw per-cell metrics in an iteration record, in this order.
@@ -216,7 +216,7 @@ impl Plan {
                 });
             }
             let name = format!("cells.{}.{}", segment.name, channel.name);
-            let is_people = matches!(channel.model, ChannelModel::People(_));
+            let is_people = channel.kind.is_people();
             cells.push(Cell {
                 segment: seg,
                 channel: ch,
@@ -260,11 +260,7 @@ impl Plan {
             segment_cells,
             uncovered_share,
             lhs: None,
-            uncapped: s
-                .channels
-                .iter()
-                .map(|c| matches!(&c.model, ChannelModel::Online(o) if o.orders_capacity.is_none() || !s.enforce_capacity))
-                .collect(),
+            uncapped: s.channels.iter().map(|c| c.model.never_rations(s.enforce_capacity)).collect(),
             param_streams: s.params.iter().map(|p| stream_id(&p.path)).collect(),
             channel_streams: s.channels.iter().map(|c| stream_id(&format!("channels.{}/capacity", c.name))).collect(),
             segment_streams: s.segments.iter().map(|x| stream_id(&format!("segments.{}/uncovered", x.name))).collect(),

@@ -28,7 +28,7 @@ impl Metric {
         let valid = || {
             let mut v = vec!["revenue".to_string(), "contribution".to_string()];
             for ch in &s.channels {
-                if !matches!(&ch.model, ChannelModel::Online(o) if o.orders_capacity.is_none()) {
+                if !ch.model.unlimited() {
                     v.push(format!("{}.shortfall", ch.name));
                 }
                 if ch.kind.is_people() {
@@ -84,7 +84,7 @@ impl Metric {
             Metric::RequiredFte(c) => {
                 let hours_per_fte = match &s.channels[*c].model {
                     ChannelModel::People(p) => p.hours_per_fte,
-                    _ => f64::NAN,
+                    ChannelModel::Reseller(_) | ChannelModel::Online(_) => f64::NAN,
                 };
                 let fields: Vec<usize> = (0..s.periods).map(|t| layout.required(*c, t)).collect();
                 let mut hours = samples.sum_of_fields(&fields);

@@ -104,8 +104,8 @@ fn capacity(sink: &Sink, s: &Scenario, samples: &Samples, layout: &Layout, c: us
     let channel = &s.channels[c];
     let fte_per_unit = match &channel.model {
         ChannelModel::People(p) => Some(s.ppy() as f64 / p.hours_per_fte),
-        ChannelModel::Online(o) if o.orders_capacity.is_none() => return None,
-        _ => None,
+        _ if channel.model.unlimited() => return None,
+        ChannelModel::Online(_) | ChannelModel::Reseller(_) => None,
     };
     let periods = s.periods;
     let required_fields: Vec<usize> = (0..periods).map(|t| layout.required(c, t)).collect();
