@@ -6,39 +6,16 @@ use crate::cli::commands::{
     Failure, chart_files, default_out, load, load_options, print_warnings, progress_bar, stdout, thread_pool,
 };
 use anyhow::anyhow;
+use chancap::analysis::sweep::shard::{self, POINTS_DIR, PointFile, ShardFile};
 use chancap::analysis::sweep::{self, PointResult, Sweep, SweepOutput};
 use chancap::model::paths::Document;
 use chancap::output::OutputDir;
 use chancap::report;
 use chancap::sim::RunOptions;
-use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
-
-/// Sub-directory of the output directory holding one file per finished point.
-const POINTS_DIR: &str = "points";
-
-/// A finished point as written for `--resume`.
-#[derive(Serialize, Deserialize)]
-struct PointFile {
-    sweep_hash: String,
-    point: PointResult,
-}
-
-/// What `sweep --shard K/N` writes: its share of the sweep output.
-#[derive(Serialize, Deserialize)]
-struct ShardFile {
-    shard: usize,
-    shards: usize,
-    total_points: usize,
-    sweep: SweepOutput,
-}
-
-fn shard_name(k: usize, n: usize) -> String {
-    format!("shard-{k}-of-{n}.json")
-}
 
 fn input(e: impl std::fmt::Display) -> Failure {
     Failure::Input(anyhow!("{e}"))
@@ -48,21 +25,18 @@ fn runtime(e: impl Into<anyhow::Error>) -> Failure {
     Failure::Runtime(e.into())
 }
 
-/// Points already finished by an earlier run of the same sweep.
+/// Points already finished by an earlier run of the same sweep: the point files in
+/// `dir` that can be read.
 fn finished_points(dir: &Path, sweep_hash: &str) -> BTreeMap<usize, PointResult> {
-    let mut out = BTreeMap::new();
-    let Ok(entries) = std::fs::read_dir(dir) else { return out };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if path.extension().is_some_and(|e| e == "json")
-            && let Ok(bytes) = std::fs::read(&path)
-            && let Ok(file) = serde_json::from_slice::<PointFile>(&bytes)
-            && file.sweep_hash == sweep_hash
-        {
-            out.insert(file.point.index, file.point);
+    let Ok(entries) = std::fs::read_dir(dir) else { return BTreeMap::new() };
+    let files = entries.flatten().map(|entry| entry.path()).filter_map(|path| {
+        if !path.extension().is_some_and(|e| e == "json") {
+            return None;
         }
-    }
-    out
+        let bytes = std::fs::read(&path).ok()?;
+        serde_json::from_slice::<PointFile>(&bytes).ok()
+    });
+    shard::finished_points(files, sweep_hash)
 }
 
 /// Sweep output files: `sweep.csv`, `sweep.json` and, unless `no_plots`, charts.
@@ -143,7 +117,7 @@ pub fn sweep(opts: &SweepCommand) -> Result<(), Failure> {
     };
     let total = definition.len();
     let indices: Vec<usize> = match opts.shard {
-        Some((k, n)) => (k..total).step_by(n).collect(),
+        Some((k, n)) => shard::shard_points(k, n, total),
         None => (0..total).collect(),
     };
     let file_name = opts.file.file_name().map_or_else(|| scenario.origin.clone(), |n| n.to_string_lossy().into_owned());
@@ -170,7 +144,7 @@ pub fn sweep(opts: &SweepCommand) -> Result<(), Failure> {
         sweep::run_points(&definition, &todo, &scenarios, &run_opts, &|n| bar.tick(n), &|point| {
             let file = PointFile { sweep_hash: sweep_hash.clone(), point: point.clone() };
             let bytes = serde_json::to_vec(&file).expect("point serialises");
-            if let Err(e) = points_dir.write_all(&[(&format!("point-{:06}.json", point.index), bytes)]) {
+            if let Err(e) = points_dir.write_all(&[(&PointFile::name(point.index), bytes)]) {
                 write_error.lock().expect("no panic while holding it").get_or_insert(e);
             }
         })
@@ -200,8 +174,8 @@ pub fn sweep(opts: &SweepCommand) -> Result<(), Failure> {
             let shard = ShardFile { shard: k, shards: n, total_points: total, sweep: output.clone() };
             let mut bytes = serde_json::to_vec_pretty(&shard).expect("shard serialises");
             bytes.push(b'\n');
-            write(&out_dir, &[(shard_name(k, n), bytes)])?;
-            shard_name(k, n)
+            write(&out_dir, &[(ShardFile::name(k, n), bytes)])?;
+            ShardFile::name(k, n)
         }
         None => {
             write(&out_dir, &output_files(&output, opts.no_plots)?)?;
@@ -226,92 +200,34 @@ pub fn sweep(opts: &SweepCommand) -> Result<(), Failure> {
 
 /// `chancap merge DIR… --out DIR`
 pub fn merge(opts: &MergeCommand) -> Result<(), Failure> {
-    let mut shards: Vec<(PathBuf, ShardFile)> = Vec::new();
+    let mut shards: Vec<(String, ShardFile)> = Vec::new();
     for dir in &opts.dirs {
         let entries = std::fs::read_dir(dir).map_err(|e| input(format!("reading {}: {e}", dir.display())))?;
         let mut names: Vec<PathBuf> = entries
             .flatten()
             .map(|e| e.path())
-            .filter(|p| {
-                p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with("shard-") && n.ends_with(".json"))
-            })
+            .filter(|p| p.file_name().and_then(|n| n.to_str()).is_some_and(ShardFile::is_shard_name))
             .collect();
         names.sort();
         for path in names {
             let bytes = std::fs::read(&path).map_err(|e| input(format!("reading {}: {e}", path.display())))?;
             let shard: ShardFile = serde_json::from_slice(&bytes)
                 .map_err(|e| input(format!("{} is not a chancap shard file: {e}", path.display())))?;
-            shards.push((path, shard));
+            shards.push((path.display().to_string(), shard));
         }
     }
-    let Some((first_path, first)) = shards.first() else {
-        return Err(input(
-            "no shard-K-of-N.json files in the given directories; run `chancap sweep … --shard K/N` first",
-        ));
-    };
-    for (path, s) in &shards[1..] {
-        if s.sweep.scenario_hash != first.sweep.scenario_hash {
-            return Err(input(format!(
-                "{} and {} come from different scenario files (hash {} vs {})",
-                first_path.display(),
-                path.display(),
-                first.sweep.scenario_hash,
-                s.sweep.scenario_hash
-            )));
-        }
-        if s.sweep.sweep_hash != first.sweep.sweep_hash
-            || s.shards != first.shards
-            || s.total_points != first.total_points
-        {
-            return Err(input(format!(
-                "{} and {} come from different sweeps (parameters, values, iterations, seed or shard count differ)",
-                first_path.display(),
-                path.display()
-            )));
-        }
-    }
-    let n = first.shards;
-    let mut seen: BTreeMap<usize, &Path> = BTreeMap::new();
-    for (path, s) in &shards {
-        if let Some(other) = seen.insert(s.shard, path) {
-            return Err(input(format!(
-                "shard {}/{n} is given twice: {} and {}",
-                s.shard,
-                other.display(),
-                path.display()
-            )));
-        }
-    }
-    let missing: Vec<String> = (0..n).filter(|k| !seen.contains_key(k)).map(|k| format!("{k}/{n}")).collect();
-    if !missing.is_empty() {
-        return Err(input(format!(
-            "missing shard{} {} (found {} of {n}); run them with `chancap sweep … --shard K/{n}`",
-            if missing.len() == 1 { "" } else { "s" },
-            missing.join(", "),
-            seen.len()
-        )));
-    }
-    let total = first.total_points;
-    let mut points: Vec<PointResult> = shards.iter().flat_map(|(_, s)| s.sweep.points.iter().cloned()).collect();
-    points.sort_by_key(|p| p.index);
-    let indices: Vec<usize> = points.iter().map(|p| p.index).collect();
-    if indices != (0..total).collect::<Vec<_>>() {
-        let have: std::collections::BTreeSet<usize> = indices.iter().copied().collect();
-        let absent: Vec<String> = (0..total).filter(|i| !have.contains(i)).take(10).map(|i| i.to_string()).collect();
-        return Err(input(format!(
-            "the shards do not hold every point exactly once ({} entries for {total} points; missing {})",
-            indices.len(),
-            if absent.is_empty() { "none, but some twice".into() } else { absent.join(", ") }
-        )));
-    }
-    let mut output = first.sweep.clone();
-    output.points = points;
+    let output = shard::merge(&shards).map_err(input)?;
     let out_dir = OutputDir::prepare(&opts.out).map_err(|e| Failure::Input(e.into()))?;
     write(&out_dir, &output_files(&output, opts.no_plots)?)?;
     if !opts.quiet {
         stdout(
-            format!("Merged {n} shards, {total} points: wrote sweep.csv, sweep.json to {}\n", out_dir.path().display())
-                .as_bytes(),
+            format!(
+                "Merged {} shards, {} points: wrote sweep.csv, sweep.json to {}\n",
+                shards.len(),
+                output.points.len(),
+                out_dir.path().display()
+            )
+            .as_bytes(),
         )?;
     }
     Ok(())
