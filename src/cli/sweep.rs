@@ -1,11 +1,12 @@
-//! `chancap sweep` and `chancap merge`: the file side of sweeps — shards, point
-//! files for resuming, merging — around the library's pure sweep engine.
+//! `chancap sweep`: a parameter sweep, or one shard of it, around the library's
+//! pure sweep engine; this side reads the scenario and the point files of an
+//! interrupted run and writes the point, shard and output files.
 
-use crate::cli::args::{MergeCommand, SweepCommand};
-use crate::cli::commands::{
-    Failure, chart_files, default_out, load, load_options, print_warnings, progress_bar, stdout, thread_pool,
+use crate::cli::args::SweepCommand;
+use crate::cli::common::{
+    chart_files, default_out, load, load_options, print_warnings, progress_bar, stdout, thread_pool,
 };
-use anyhow::anyhow;
+use crate::cli::error::{Failure, input, runtime};
 use chancap::analysis::sweep::shard::{self, POINTS_DIR, PointFile, ShardFile};
 use chancap::analysis::sweep::{self, PointResult, Sweep, SweepOutput};
 use chancap::model::paths::Document;
@@ -14,16 +15,8 @@ use chancap::report;
 use chancap::sim::RunOptions;
 use std::collections::BTreeMap;
 use std::io::IsTerminal;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Instant;
-
-fn input(e: impl std::fmt::Display) -> Failure {
-    Failure::Input(anyhow!("{e}"))
-}
-
-fn runtime(e: impl Into<anyhow::Error>) -> Failure {
-    Failure::Runtime(e.into())
-}
 
 /// Points already finished by an earlier run of the same sweep: the point files in
 /// `dir` that can be read.
@@ -40,7 +33,7 @@ fn finished_points(dir: &Path, sweep_hash: &str) -> BTreeMap<usize, PointResult>
 }
 
 /// Sweep output files: `sweep.csv`, `sweep.json` and, unless `no_plots`, charts.
-fn output_files(out: &SweepOutput, no_plots: bool) -> Result<Vec<(String, Vec<u8>)>, Failure> {
+pub(crate) fn output_files(out: &SweepOutput, no_plots: bool) -> Result<Vec<(String, Vec<u8>)>, Failure> {
     let mut files =
         vec![("sweep.csv".to_string(), report::sweep::csv(out)), ("sweep.json".to_string(), report::sweep::json(out))];
     if !no_plots {
@@ -49,7 +42,8 @@ fn output_files(out: &SweepOutput, no_plots: bool) -> Result<Vec<(String, Vec<u8
     Ok(files)
 }
 
-fn write(dir: &OutputDir, files: &[(String, Vec<u8>)]) -> Result<(), Failure> {
+/// Writes the files into `dir`.
+pub(crate) fn write(dir: &OutputDir, files: &[(String, Vec<u8>)]) -> Result<(), Failure> {
     dir.write_all(files).map(|_| ()).map_err(runtime)
 }
 
@@ -95,7 +89,7 @@ fn summary_text(out: &SweepOutput, currency: &str) -> String {
 }
 
 /// `chancap sweep FILE`
-pub fn sweep(opts: &SweepCommand) -> Result<(), Failure> {
+pub(crate) fn sweep(opts: &SweepCommand) -> Result<(), Failure> {
     let scenario = load(&opts.file)?;
     if !opts.quiet {
         print_warnings(&scenario);
@@ -194,41 +188,6 @@ pub fn sweep(opts: &SweepCommand) -> Result<(), Failure> {
             out_dir.path().display()
         ));
         stdout(text.as_bytes())?;
-    }
-    Ok(())
-}
-
-/// `chancap merge DIR… --out DIR`
-pub fn merge(opts: &MergeCommand) -> Result<(), Failure> {
-    let mut shards: Vec<(String, ShardFile)> = Vec::new();
-    for dir in &opts.dirs {
-        let entries = std::fs::read_dir(dir).map_err(|e| input(format!("reading {}: {e}", dir.display())))?;
-        let mut names: Vec<PathBuf> = entries
-            .flatten()
-            .map(|e| e.path())
-            .filter(|p| p.file_name().and_then(|n| n.to_str()).is_some_and(ShardFile::is_shard_name))
-            .collect();
-        names.sort();
-        for path in names {
-            let bytes = std::fs::read(&path).map_err(|e| input(format!("reading {}: {e}", path.display())))?;
-            let shard: ShardFile = serde_json::from_slice(&bytes)
-                .map_err(|e| input(format!("{} is not a chancap shard file: {e}", path.display())))?;
-            shards.push((path.display().to_string(), shard));
-        }
-    }
-    let output = shard::merge(&shards).map_err(input)?;
-    let out_dir = OutputDir::prepare(&opts.out).map_err(|e| Failure::Input(e.into()))?;
-    write(&out_dir, &output_files(&output, opts.no_plots)?)?;
-    if !opts.quiet {
-        stdout(
-            format!(
-                "Merged {} shards, {} points: wrote sweep.csv, sweep.json to {}\n",
-                shards.len(),
-                output.points.len(),
-                out_dir.path().display()
-            )
-            .as_bytes(),
-        )?;
     }
     Ok(())
 }

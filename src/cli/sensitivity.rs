@@ -1,0 +1,57 @@
+//! `chancap sensitivity`: the tornado and the rank correlations of one metric.
+
+use crate::cli::args::SensitivityCommand;
+use crate::cli::common::{chart_files, default_out, load, print_warnings, progress_bar, stdout, thread_pool, wrote};
+use crate::cli::error::Failure;
+use chancap::output::OutputDir;
+use chancap::report;
+use chancap::sim::RunOptions;
+use std::io::IsTerminal;
+use std::time::Instant;
+
+/// `chancap sensitivity FILE`
+pub(crate) fn sensitivity(opts: &SensitivityCommand) -> Result<(), Failure> {
+    use chancap::analysis::sensitivity::{Metric, analyse, runs};
+    let scenario = load(&opts.file)?;
+    if !opts.quiet {
+        print_warnings(&scenario);
+    }
+    let metric = Metric::parse(&scenario, &opts.metric).map_err(|e| Failure::Input(anyhow::anyhow!(e)))?;
+    let run_opts =
+        RunOptions { iterations: opts.iterations.unwrap_or(2_000), seed: opts.seed.unwrap_or(scenario.seed) };
+    let out_path = opts.out.clone().unwrap_or_else(|| default_out(&opts.file, "-sensitivity"));
+    let out_dir = OutputDir::prepare(&out_path).map_err(|e| Failure::Input(e.into()))?;
+    let pool = thread_pool(opts.threads)?;
+    let bar = progress_bar(runs(&scenario) * run_opts.iterations, !opts.quiet && std::io::stderr().is_terminal());
+    let start = Instant::now();
+    let result = pool.install(|| analyse(&scenario, &metric, &run_opts, &|n| bar.tick(n)));
+    bar.finish();
+    let elapsed = start.elapsed();
+    let mut files = vec![
+        ("sensitivity.csv".to_string(), report::sensitivity::csv(&result)),
+        ("sensitivity.json".to_string(), report::sensitivity::json(&result)),
+    ];
+    if !opts.no_plots {
+        files.extend(chart_files(report::charts::tornado(&result, &scenario.name).map(|c| vec![c]))?);
+    }
+    out_dir.write_all(&files).map_err(|e| Failure::Runtime(e.into()))?;
+    if !opts.quiet {
+        let mut text = report::sensitivity::table(&result).terminal();
+        if result.correlated_inputs {
+            text.push_str(
+                "Note: the file correlates some inputs, so their rank correlations overlap and the variance \
+                 shares are only indicative.\n",
+            );
+        }
+        let n_runs = runs(&scenario);
+        text.push_str(&format!(
+            "\n{n_runs} run{} in {:.1} s on {} threads. {}\n",
+            if n_runs == 1 { "" } else { "s" },
+            elapsed.as_secs_f64(),
+            pool.current_num_threads(),
+            wrote(out_dir.path(), &files.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>())
+        ));
+        stdout(text.trim_start_matches('\n').as_bytes())?;
+    }
+    Ok(())
+}
