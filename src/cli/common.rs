@@ -2,8 +2,8 @@
 //! directories, worker threads, the progress bar and the "Wrote …" line.
 
 use crate::cli::error::Failure;
-use anyhow::Context;
-use chancap::model::{Diagnostics, LoadError, Scenario};
+use anyhow::Context as _;
+use chancap::model::{Diagnostics, LoadError, LoadOptions, Scenario};
 use chancap::report;
 use chancap::results::Results;
 use chancap::sim::RunOptions;
@@ -13,26 +13,23 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-static LOAD_OPTIONS: std::sync::OnceLock<chancap::model::LoadOptions> = std::sync::OnceLock::new();
-
-/// Sets how every command loads scenario files (once, from the command line).
-pub(crate) fn set_load_options(opts: chancap::model::LoadOptions) {
-    let _ = LOAD_OPTIONS.set(opts);
+/// What every command gets besides its own arguments: what the global flags set.
+pub(crate) struct Context {
+    /// How scenario files are loaded (`--repair-correlations`).
+    pub(crate) load: LoadOptions,
 }
 
-/// The load options given on the command line.
-pub(crate) fn load_options() -> chancap::model::LoadOptions {
-    LOAD_OPTIONS.get().copied().unwrap_or_default()
+impl Context {
+    /// Loads a scenario file; an invalid one fails with its rendered diagnostics.
+    pub(crate) fn load(&self, path: &Path) -> Result<Scenario, Failure> {
+        Scenario::from_path_with(path, self.load).map_err(|e| match e {
+            LoadError::Invalid(diags) => Failure::Invalid(diags.to_string()),
+            io @ LoadError::Io { .. } => Failure::Input(anyhow::Error::new(io)),
+        })
+    }
 }
 
-pub(crate) fn load(path: &Path) -> Result<Scenario, Failure> {
-    let opts = load_options();
-    Scenario::from_path_with(path, opts).map_err(|e| match e {
-        LoadError::Invalid(diags) => Failure::Invalid(diags.to_string()),
-        io @ LoadError::Io { .. } => Failure::Input(anyhow::Error::new(io)),
-    })
-}
-
+/// Prints the warnings of a valid scenario on stderr.
 pub(crate) fn print_warnings(s: &Scenario) {
     if s.warnings.is_empty() {
         return;

@@ -1,7 +1,7 @@
 //! `chancap compare`: scenarios side by side, with common random numbers.
 
 use crate::cli::args::CompareCommand;
-use crate::cli::common::{chart_files, load, print_warnings, progress_bar, stdout, thread_pool, wrote};
+use crate::cli::common::{Context, chart_files, print_warnings, progress_bar, stdout, thread_pool, wrote};
 use crate::cli::error::Failure;
 use chancap::output::OutputDir;
 use chancap::report;
@@ -11,11 +11,11 @@ use std::path::Path;
 use std::time::Instant;
 
 /// `chancap compare A B …`
-pub(crate) fn compare(opts: &CompareCommand) -> Result<(), Failure> {
+pub(crate) fn compare(ctx: &Context, opts: &CompareCommand) -> Result<(), Failure> {
     let mut scenarios = Vec::new();
     let mut invalid = 0;
     for path in &opts.files {
-        match load(path) {
+        match ctx.load(path) {
             Ok(s) => scenarios.push(s),
             Err(f) => {
                 f.report();

@@ -19,14 +19,14 @@ use std::process::ExitCode;
 /// Runs the command the arguments name.
 pub fn main() -> ExitCode {
     let (command, repair_correlations) = args::parse();
-    common::set_load_options(chancap::model::LoadOptions { repair_correlations });
+    let ctx = common::Context { load: chancap::model::LoadOptions { repair_correlations } };
     let result = match command {
-        args::Command::Check(opts) => check::check(&opts),
-        args::Command::Run(opts) => run::run(&opts),
-        args::Command::Report(opts) => report::report(&opts),
-        args::Command::Compare(opts) => compare::compare(&opts),
-        args::Command::Sensitivity(opts) => sensitivity::sensitivity(&opts),
-        args::Command::Sweep(opts) => sweep::sweep(&opts),
+        args::Command::Check(opts) => check::check(&ctx, &opts),
+        args::Command::Run(opts) => run::run(&ctx, &opts),
+        args::Command::Report(opts) => report::report(&ctx, &opts),
+        args::Command::Compare(opts) => compare::compare(&ctx, &opts),
+        args::Command::Sensitivity(opts) => sensitivity::sensitivity(&ctx, &opts),
+        args::Command::Sweep(opts) => sweep::sweep(&ctx, &opts),
         args::Command::Merge(opts) => merge::merge(&opts),
     };
     error::exit_status(result)

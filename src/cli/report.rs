@@ -1,9 +1,9 @@
 //! `chancap report`: write report.html, from a new run or an earlier one's results.
 
 use crate::cli::args::ReportCommand;
-use crate::cli::common::{default_out, load, print_warnings, simulate, stdout};
+use crate::cli::common::{Context, default_out, print_warnings, simulate, stdout};
 use crate::cli::error::Failure;
-use anyhow::Context;
+use anyhow::Context as _;
 use chancap::model::Scenario;
 use chancap::output::OutputDir;
 use chancap::report;
@@ -65,8 +65,8 @@ fn read_results(dir: &Path, scenario: &Scenario) -> Result<Results, Failure> {
 }
 
 /// `chancap report FILE`
-pub(crate) fn report(opts: &ReportCommand) -> Result<(), Failure> {
-    let scenario = load(&opts.file)?;
+pub(crate) fn report(ctx: &Context, opts: &ReportCommand) -> Result<(), Failure> {
+    let scenario = ctx.load(&opts.file)?;
     if !opts.quiet {
         print_warnings(&scenario);
     }

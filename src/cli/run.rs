@@ -2,7 +2,7 @@
 
 use crate::cli::args::RunCommand;
 use crate::cli::common::{
-    Simulated, chart_files, default_out, load, print_warnings, simulate, stdout, thread_pool, wrote,
+    Context, Simulated, chart_files, default_out, print_warnings, simulate, stdout, thread_pool, wrote,
 };
 use crate::cli::error::Failure;
 use chancap::output::OutputDir;
@@ -11,8 +11,8 @@ use chancap::sim::RunOptions;
 use std::time::Instant;
 
 /// `chancap run FILE`
-pub(crate) fn run(opts: &RunCommand) -> Result<(), Failure> {
-    let mut scenario = load(&opts.file)?;
+pub(crate) fn run(ctx: &Context, opts: &RunCommand) -> Result<(), Failure> {
+    let mut scenario = ctx.load(&opts.file)?;
     if opts.lhs {
         scenario.sampling = chancap::model::Sampling::LatinHypercube;
         let n = opts.iterations.unwrap_or(scenario.iterations);

@@ -1,7 +1,7 @@
 //! `chancap sensitivity`: the tornado and the rank correlations of one metric.
 
 use crate::cli::args::SensitivityCommand;
-use crate::cli::common::{chart_files, default_out, load, print_warnings, progress_bar, stdout, thread_pool, wrote};
+use crate::cli::common::{Context, chart_files, default_out, print_warnings, progress_bar, stdout, thread_pool, wrote};
 use crate::cli::error::Failure;
 use chancap::output::OutputDir;
 use chancap::report;
@@ -10,9 +10,9 @@ use std::io::IsTerminal;
 use std::time::Instant;
 
 /// `chancap sensitivity FILE`
-pub(crate) fn sensitivity(opts: &SensitivityCommand) -> Result<(), Failure> {
+pub(crate) fn sensitivity(ctx: &Context, opts: &SensitivityCommand) -> Result<(), Failure> {
     use chancap::analysis::sensitivity::{Metric, analyse, runs};
-    let scenario = load(&opts.file)?;
+    let scenario = ctx.load(&opts.file)?;
     if !opts.quiet {
         print_warnings(&scenario);
     }

@@ -3,9 +3,7 @@
 //! interrupted run and writes the point, shard and output files.
 
 use crate::cli::args::SweepCommand;
-use crate::cli::common::{
-    chart_files, default_out, load, load_options, print_warnings, progress_bar, stdout, thread_pool,
-};
+use crate::cli::common::{Context, chart_files, default_out, print_warnings, progress_bar, stdout, thread_pool};
 use crate::cli::error::{Failure, input, runtime};
 use chancap::analysis::sweep::shard::{self, POINTS_DIR, PointFile, ShardFile};
 use chancap::analysis::sweep::{self, PointResult, Sweep, SweepOutput};
@@ -89,14 +87,14 @@ fn summary_text(out: &SweepOutput, currency: &str) -> String {
 }
 
 /// `chancap sweep FILE`
-pub(crate) fn sweep(opts: &SweepCommand) -> Result<(), Failure> {
-    let scenario = load(&opts.file)?;
+pub(crate) fn sweep(ctx: &Context, opts: &SweepCommand) -> Result<(), Failure> {
+    let scenario = ctx.load(&opts.file)?;
     if !opts.quiet {
         print_warnings(&scenario);
     }
     let text =
         std::fs::read_to_string(&opts.file).map_err(|e| input(format!("reading {}: {e}", opts.file.display())))?;
-    let doc = Document::parse(&text, &scenario.origin).map_err(input)?.with_load_options(load_options());
+    let doc = Document::parse(&text, &scenario.origin).map_err(input)?.with_load_options(ctx.load);
     let (file_sets, file_zip) = sweep::from_file(&text).map_err(input)?;
     let (sets, zip) = if opts.sets.is_empty() {
         (file_sets, opts.zip || file_zip)
