@@ -1,12 +1,12 @@
 //! `chancap check`: validate scenario files and describe them.
 
-use crate::cli::args::CheckOptions;
+use crate::cli::args::CheckArgs;
 use crate::cli::common::{Context, print_warnings, stdout};
 use crate::cli::error::Failure;
 
 /// `chancap check FILE…`: every file is checked; each problem is printed as it is
 /// found, so the failure returned carries only the count.
-pub(crate) fn check(ctx: &Context, opts: &CheckOptions) -> Result<(), Failure> {
+pub(crate) fn check(ctx: &Context, opts: &CheckArgs) -> Result<(), Failure> {
     let mut invalid = 0;
     for path in &opts.files {
         match ctx.load(path) {

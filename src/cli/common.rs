@@ -1,6 +1,7 @@
 //! What the commands share: loading a scenario with its diagnostics, stdout, output
 //! directories, worker threads, the progress bar and the "Wrote …" line.
 
+use crate::cli::args::RunFlags;
 use crate::cli::error::Failure;
 use anyhow::Context as _;
 use chancap::model::{Diagnostics, LoadError, LoadOptions, Scenario};
@@ -57,10 +58,19 @@ pub(crate) fn default_out(file: &Path, suffix: &str) -> PathBuf {
     Path::new("output").join(format!("{stem}{suffix}"))
 }
 
-pub(crate) fn thread_pool(threads: Option<usize>) -> Result<rayon::ThreadPool, Failure> {
+/// The iterations and seed of a run: the flags', else the scenario's.
+pub(crate) fn run_options(flags: &RunFlags, scenario: &Scenario) -> RunOptions {
+    RunOptions {
+        iterations: flags.iterations.unwrap_or(scenario.iterations),
+        seed: flags.seed.unwrap_or(scenario.seed),
+    }
+}
+
+/// A pool of `threads` worker threads, all cores without.
+pub(crate) fn thread_pool(threads: Option<u64>) -> Result<rayon::ThreadPool, Failure> {
     let mut b = rayon::ThreadPoolBuilder::new();
     if let Some(n) = threads {
-        b = b.num_threads(n);
+        b = b.num_threads(n as usize);
     }
     b.build().context("starting worker threads").map_err(Failure::Runtime)
 }
@@ -77,7 +87,7 @@ pub(crate) struct Simulated {
 pub(crate) fn simulate(
     scenario: &Scenario,
     run_opts: &RunOptions,
-    threads: Option<usize>,
+    threads: Option<u64>,
     progress: bool,
 ) -> Result<Simulated, Failure> {
     let pool = thread_pool(threads)?;

@@ -1,7 +1,7 @@
 //! `chancap merge`: read the shard files of a sweep, let the library check and
 //! combine them, write the output of the whole sweep.
 
-use crate::cli::args::MergeCommand;
+use crate::cli::args::MergeArgs;
 use crate::cli::common::stdout;
 use crate::cli::error::{Failure, input};
 use crate::cli::sweep::{output_files, write};
@@ -10,7 +10,7 @@ use chancap::output::OutputDir;
 use std::path::PathBuf;
 
 /// `chancap merge DIR… --out DIR`
-pub(crate) fn merge(opts: &MergeCommand) -> Result<(), Failure> {
+pub(crate) fn merge(opts: &MergeArgs) -> Result<(), Failure> {
     let mut shards: Vec<(String, ShardFile)> = Vec::new();
     for dir in &opts.dirs {
         let entries = std::fs::read_dir(dir).map_err(|e| input(format!("reading {}: {e}", dir.display())))?;

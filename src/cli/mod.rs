@@ -14,20 +14,21 @@ mod run;
 mod sensitivity;
 mod sweep;
 
+use args::Command;
 use std::process::ExitCode;
 
 /// Runs the command the arguments name.
 pub fn main() -> ExitCode {
-    let (command, repair_correlations) = args::parse();
-    let ctx = common::Context { load: chancap::model::LoadOptions { repair_correlations } };
-    let result = match command {
-        args::Command::Check(opts) => check::check(&ctx, &opts),
-        args::Command::Run(opts) => run::run(&ctx, &opts),
-        args::Command::Report(opts) => report::report(&ctx, &opts),
-        args::Command::Compare(opts) => compare::compare(&ctx, &opts),
-        args::Command::Sensitivity(opts) => sensitivity::sensitivity(&ctx, &opts),
-        args::Command::Sweep(opts) => sweep::sweep(&ctx, &opts),
-        args::Command::Merge(opts) => merge::merge(&opts),
+    let cli = args::parse();
+    let ctx = common::Context { load: chancap::model::LoadOptions { repair_correlations: cli.repair_correlations } };
+    let result = match &cli.command {
+        Command::Check(args) => check::check(&ctx, args),
+        Command::Run(args) => run::run(&ctx, args),
+        Command::Report(args) => report::report(&ctx, args),
+        Command::Compare(args) => compare::compare(&ctx, args),
+        Command::Sensitivity(args) => sensitivity::sensitivity(&ctx, args),
+        Command::Sweep(args) => sweep::sweep(&ctx, args),
+        Command::Merge(args) => merge::merge(args),
     };
     error::exit_status(result)
 }

@@ -1,7 +1,7 @@
 //! `chancap report`: write report.html, from a new run or an earlier one's results.
 
-use crate::cli::args::ReportCommand;
-use crate::cli::common::{Context, default_out, print_warnings, simulate, stdout};
+use crate::cli::args::ReportArgs;
+use crate::cli::common::{Context, default_out, print_warnings, run_options, simulate, stdout};
 use crate::cli::error::Failure;
 use anyhow::Context as _;
 use chancap::model::Scenario;
@@ -65,7 +65,7 @@ fn read_results(dir: &Path, scenario: &Scenario) -> Result<Results, Failure> {
 }
 
 /// `chancap report FILE`
-pub(crate) fn report(ctx: &Context, opts: &ReportCommand) -> Result<(), Failure> {
+pub(crate) fn report(ctx: &Context, opts: &ReportArgs) -> Result<(), Failure> {
     let scenario = ctx.load(&opts.file)?;
     if !opts.quiet {
         print_warnings(&scenario);
@@ -76,11 +76,8 @@ pub(crate) fn report(ctx: &Context, opts: &ReportCommand) -> Result<(), Failure>
     let results = match &opts.from {
         Some(dir) => read_results(dir, &scenario)?,
         None => {
-            let run_opts = RunOptions {
-                iterations: opts.iterations.unwrap_or(scenario.iterations),
-                seed: opts.seed.unwrap_or(scenario.seed),
-            };
-            simulate(&scenario, &run_opts, opts.threads, !opts.quiet)?.results
+            let run_opts = run_options(&opts.run, &scenario);
+            simulate(&scenario, &run_opts, opts.run.threads, !opts.quiet)?.results
         }
     };
     let mut charts = report::charts::all(&results).map_err(|e| Failure::Runtime(e.into()))?;

@@ -1,21 +1,20 @@
 //! `chancap run`: simulate a scenario, print the report, write the data files and charts.
 
-use crate::cli::args::RunCommand;
+use crate::cli::args::RunArgs;
 use crate::cli::common::{
-    Context, Simulated, chart_files, default_out, print_warnings, simulate, stdout, thread_pool, wrote,
+    Context, Simulated, chart_files, default_out, print_warnings, run_options, simulate, stdout, thread_pool, wrote,
 };
 use crate::cli::error::Failure;
 use chancap::output::OutputDir;
 use chancap::report;
-use chancap::sim::RunOptions;
 use std::time::Instant;
 
 /// `chancap run FILE`
-pub(crate) fn run(ctx: &Context, opts: &RunCommand) -> Result<(), Failure> {
+pub(crate) fn run(ctx: &Context, opts: &RunArgs) -> Result<(), Failure> {
     let mut scenario = ctx.load(&opts.file)?;
-    if opts.lhs {
+    if opts.sampling == "lhs" {
         scenario.sampling = chancap::model::Sampling::LatinHypercube;
-        let n = opts.iterations.unwrap_or(scenario.iterations);
+        let n = opts.run.iterations.unwrap_or(scenario.iterations);
         if n > chancap::sim::LHS_MAX {
             return Err(Failure::Input(anyhow::anyhow!(
                 "--sampling lhs holds its strata in memory: use at most {} iterations",
@@ -23,17 +22,14 @@ pub(crate) fn run(ctx: &Context, opts: &RunCommand) -> Result<(), Failure> {
             )));
         }
     }
-    let run_opts = RunOptions {
-        iterations: opts.iterations.unwrap_or(scenario.iterations),
-        seed: opts.seed.unwrap_or(scenario.seed),
-    };
-    let talk = !opts.quiet && !opts.json;
-    if !opts.quiet {
+    let run_opts = run_options(&opts.run, &scenario);
+    let talk = !opts.output.quiet && !opts.json;
+    if !opts.output.quiet {
         print_warnings(&scenario);
     }
 
     // Check the output directory before the long part.
-    let out_path = match (&opts.out, opts.json) {
+    let out_path = match (&opts.output.out, opts.json) {
         (Some(dir), _) => Some(dir.clone()),
         (None, false) => Some(default_out(&opts.file, "")),
         (None, true) => None,
@@ -45,9 +41,9 @@ pub(crate) fn run(ctx: &Context, opts: &RunCommand) -> Result<(), Failure> {
 
     let mut precision_note = String::new();
     let sim = match opts.precision {
-        None => simulate(&scenario, &run_opts, opts.threads, !opts.quiet)?,
+        None => simulate(&scenario, &run_opts, opts.run.threads, !opts.output.quiet)?,
         Some(relative) => {
-            let pool = thread_pool(opts.threads)?;
+            let pool = thread_pool(opts.run.threads)?;
             let start = Instant::now();
             let target = chancap::Precision { relative, max_iterations: opts.max_iterations };
             let out = pool.install(|| chancap::run_to_precision(&scenario, run_opts.seed, target, &|_| {}));
@@ -74,7 +70,7 @@ pub(crate) fn run(ctx: &Context, opts: &RunCommand) -> Result<(), Failure> {
             ("cells.csv".to_string(), report::csv::cells(&results)),
             ("capacity.csv".to_string(), report::csv::capacity(&results)),
         ];
-        if !opts.no_plots {
+        if !opts.output.no_plots {
             files.extend(chart_files(report::charts::all(&results))?);
         }
         dir.write_all(&files).map_err(|e| Failure::Runtime(e.into()))?;

@@ -2,15 +2,16 @@
 //! pure sweep engine; this side reads the scenario and the point files of an
 //! interrupted run and writes the point, shard and output files.
 
-use crate::cli::args::SweepCommand;
-use crate::cli::common::{Context, chart_files, default_out, print_warnings, progress_bar, stdout, thread_pool};
+use crate::cli::args::SweepArgs;
+use crate::cli::common::{
+    Context, chart_files, default_out, print_warnings, progress_bar, run_options, stdout, thread_pool,
+};
 use crate::cli::error::{Failure, input, runtime};
 use chancap::analysis::sweep::shard::{self, POINTS_DIR, PointFile, ShardFile};
 use chancap::analysis::sweep::{self, PointResult, Sweep, SweepOutput};
 use chancap::model::paths::Document;
 use chancap::output::OutputDir;
 use chancap::report;
-use chancap::sim::RunOptions;
 use std::collections::BTreeMap;
 use std::io::IsTerminal;
 use std::path::Path;
@@ -87,9 +88,9 @@ fn summary_text(out: &SweepOutput, currency: &str) -> String {
 }
 
 /// `chancap sweep FILE`
-pub(crate) fn sweep(ctx: &Context, opts: &SweepCommand) -> Result<(), Failure> {
+pub(crate) fn sweep(ctx: &Context, opts: &SweepArgs) -> Result<(), Failure> {
     let scenario = ctx.load(&opts.file)?;
-    if !opts.quiet {
+    if !opts.output.quiet {
         print_warnings(&scenario);
     }
     let text =
@@ -103,10 +104,7 @@ pub(crate) fn sweep(ctx: &Context, opts: &SweepCommand) -> Result<(), Failure> {
         (sets, opts.zip)
     };
     let definition = Sweep::new(&doc, &sets, zip, opts.max_points).map_err(input)?;
-    let run_opts = RunOptions {
-        iterations: opts.iterations.unwrap_or(scenario.iterations),
-        seed: opts.seed.unwrap_or(scenario.seed),
-    };
+    let run_opts = run_options(&opts.run, &scenario);
     let total = definition.len();
     let indices: Vec<usize> = match opts.shard {
         Some((k, n)) => shard::shard_points(k, n, total),
@@ -116,7 +114,7 @@ pub(crate) fn sweep(ctx: &Context, opts: &SweepCommand) -> Result<(), Failure> {
     let scenario_hash = sweep::hash(&text);
     let sweep_hash = sweep::hash(&format!("{scenario_hash};{}", definition.canonical(&run_opts)));
 
-    let out_path = opts.out.clone().unwrap_or_else(|| default_out(&opts.file, "-sweep"));
+    let out_path = opts.output.out.clone().unwrap_or_else(|| default_out(&opts.file, "-sweep"));
     let out_dir = OutputDir::prepare(&out_path).map_err(|e| Failure::Input(e.into()))?;
     let points_dir = OutputDir::prepare(&out_path.join(POINTS_DIR)).map_err(|e| Failure::Input(e.into()))?;
 
@@ -125,11 +123,12 @@ pub(crate) fn sweep(ctx: &Context, opts: &SweepCommand) -> Result<(), Failure> {
     // Every point is validated before anything runs.
     let scenarios = definition.scenarios(&doc, &todo).map_err(input)?;
 
-    let pool = thread_pool(opts.threads)?;
-    if !opts.quiet && !done.is_empty() {
+    let pool = thread_pool(opts.run.threads)?;
+    if !opts.output.quiet && !done.is_empty() {
         eprintln!("resuming: {} of {} points already done", indices.len() - todo.len(), indices.len());
     }
-    let bar = progress_bar(todo.len() as u64 * run_opts.iterations, !opts.quiet && std::io::stderr().is_terminal());
+    let bar =
+        progress_bar(todo.len() as u64 * run_opts.iterations, !opts.output.quiet && std::io::stderr().is_terminal());
     let start = Instant::now();
     let write_error = std::sync::Mutex::new(None);
     let new_points = pool.install(|| {
@@ -170,11 +169,11 @@ pub(crate) fn sweep(ctx: &Context, opts: &SweepCommand) -> Result<(), Failure> {
             ShardFile::name(k, n)
         }
         None => {
-            write(&out_dir, &output_files(&output, opts.no_plots)?)?;
-            "sweep.csv, sweep.json".to_string() + if opts.no_plots { "" } else { " and charts" }
+            write(&out_dir, &output_files(&output, opts.output.no_plots)?)?;
+            "sweep.csv, sweep.json".to_string() + if opts.output.no_plots { "" } else { " and charts" }
         }
     };
-    if !opts.quiet {
+    if !opts.output.quiet {
         let mut text = summary_text(&output, &scenario.currency);
         text.push_str(&format!(
             "\n{} point{} × {} iterations in {:.1} s on {} threads. Wrote {wrote} to {}\n",
