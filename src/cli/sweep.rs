@@ -87,6 +87,37 @@ fn summary_text(out: &SweepOutput, currency: &str) -> String {
     format!("{title}\n{t}\n")
 }
 
+/// The sweep the arguments define: the `--set` parameters, else the file's `[sweep]`
+/// table (which must be readable either way).
+fn definition(opts: &SweepArgs, text: &str, doc: &Document) -> Result<Sweep, Failure> {
+    let (file_sets, file_zip) = sweep::from_file(text).map_err(input)?;
+    let (sets, zip) = if opts.sets.is_empty() {
+        (file_sets, opts.zip || file_zip)
+    } else {
+        let sets = opts.sets.iter().map(|s| sweep::parse_set(s)).collect::<Result<Vec<_>, _>>().map_err(input)?;
+        (sets, opts.zip)
+    };
+    Sweep::new(doc, &sets, zip, opts.max_points).map_err(input)
+}
+
+/// Writes the shard file (with `--shard`) or the sweep's output files; returns
+/// what it wrote, for the closing line.
+fn write_output(opts: &SweepArgs, out_dir: &OutputDir, output: &SweepOutput, total: usize) -> Result<String, Failure> {
+    match opts.shard {
+        Some((k, n)) => {
+            let shard = ShardFile { shard: k, shards: n, total_points: total, sweep: output.clone() };
+            let mut bytes = serde_json::to_vec_pretty(&shard).expect("shard serialises");
+            bytes.push(b'\n');
+            write(out_dir, &[(ShardFile::name(k, n), bytes)])?;
+            Ok(ShardFile::name(k, n))
+        }
+        None => {
+            write(out_dir, &output_files(output, opts.output.no_plots)?)?;
+            Ok("sweep.csv, sweep.json".to_string() + if opts.output.no_plots { "" } else { " and charts" })
+        }
+    }
+}
+
 /// `chancap sweep FILE`
 pub(crate) fn sweep(ctx: &Context, opts: &SweepArgs) -> Result<(), Failure> {
     let scenario = ctx.load(&opts.file)?;
@@ -96,14 +127,7 @@ pub(crate) fn sweep(ctx: &Context, opts: &SweepArgs) -> Result<(), Failure> {
     let text =
         std::fs::read_to_string(&opts.file).map_err(|e| input(format!("reading {}: {e}", opts.file.display())))?;
     let doc = Document::parse(&text, &scenario.origin).map_err(input)?.with_load_options(ctx.load);
-    let (file_sets, file_zip) = sweep::from_file(&text).map_err(input)?;
-    let (sets, zip) = if opts.sets.is_empty() {
-        (file_sets, opts.zip || file_zip)
-    } else {
-        let sets = opts.sets.iter().map(|s| sweep::parse_set(s)).collect::<Result<Vec<_>, _>>().map_err(input)?;
-        (sets, opts.zip)
-    };
-    let definition = Sweep::new(&doc, &sets, zip, opts.max_points).map_err(input)?;
+    let definition = definition(opts, &text, &doc)?;
     let run_opts = run_options(&opts.run, &scenario);
     let total = definition.len();
     let indices: Vec<usize> = match opts.shard {
@@ -160,19 +184,7 @@ pub(crate) fn sweep(ctx: &Context, opts: &SweepArgs) -> Result<(), Failure> {
         parameters: definition.axes.iter().map(|a| a.path.to_string()).collect(),
         points,
     };
-    let wrote = match opts.shard {
-        Some((k, n)) => {
-            let shard = ShardFile { shard: k, shards: n, total_points: total, sweep: output.clone() };
-            let mut bytes = serde_json::to_vec_pretty(&shard).expect("shard serialises");
-            bytes.push(b'\n');
-            write(&out_dir, &[(ShardFile::name(k, n), bytes)])?;
-            ShardFile::name(k, n)
-        }
-        None => {
-            write(&out_dir, &output_files(&output, opts.output.no_plots)?)?;
-            "sweep.csv, sweep.json".to_string() + if opts.output.no_plots { "" } else { " and charts" }
-        }
-    };
+    let wrote = write_output(opts, &out_dir, &output, total)?;
     if !opts.output.quiet {
         let mut text = summary_text(&output, &scenario.currency);
         text.push_str(&format!(
