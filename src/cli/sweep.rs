@@ -21,13 +21,12 @@ use std::time::Instant;
 /// `dir` that can be read.
 fn finished_points(dir: &Path, sweep_hash: &str) -> BTreeMap<usize, PointResult> {
     let Ok(entries) = std::fs::read_dir(dir) else { return BTreeMap::new() };
-    let files = entries.flatten().map(|entry| entry.path()).filter_map(|path| {
-        if !path.extension().is_some_and(|e| e == "json") {
-            return None;
-        }
-        let bytes = std::fs::read(&path).ok()?;
-        serde_json::from_slice::<PointFile>(&bytes).ok()
-    });
+    let files = entries
+        .flatten()
+        .map(|entry| entry.path())
+        .filter(|path| path.extension().is_some_and(|e| e == "json"))
+        .filter_map(|path| std::fs::read(path).ok())
+        .filter_map(|bytes| serde_json::from_slice::<PointFile>(&bytes).ok());
     shard::finished_points(files, sweep_hash)
 }
 
