@@ -1,31 +1,34 @@
 //! The command line: parse arguments, call the library, map errors to exit codes
-//! (0 success, 1 failure while running, 2 invalid input). With the binary, the
-//! only place besides `output.rs` that writes files.
+//! (0 success, 1 failure while running, 2 invalid input; in [`error`]). With the
+//! binary, the only place besides `output.rs` that writes files. One file per
+//! command; what they share is in [`common`].
 
 mod args;
-mod commands;
+mod check;
+mod common;
+mod compare;
+mod error;
+mod merge;
+mod report;
+mod run;
+mod sensitivity;
 mod sweep;
 
+use args::Command;
 use std::process::ExitCode;
 
 /// Runs the command the arguments name.
 pub fn main() -> ExitCode {
-    let (command, repair_correlations) = args::parse();
-    commands::set_load_options(chancap::model::LoadOptions { repair_correlations });
-    let result = match command {
-        args::Command::Check(opts) => commands::check(&opts),
-        args::Command::Run(opts) => commands::run(&opts),
-        args::Command::Report(opts) => commands::report(&opts),
-        args::Command::Compare(opts) => commands::compare(&opts),
-        args::Command::Sensitivity(opts) => commands::sensitivity(&opts),
-        args::Command::Sweep(opts) => sweep::sweep(&opts),
-        args::Command::Merge(opts) => sweep::merge(&opts),
+    let cli = args::parse();
+    let ctx = common::Context { load: chancap::model::LoadOptions { repair_correlations: cli.repair_correlations } };
+    let result = match &cli.command {
+        Command::Check(args) => check::check(&ctx, args),
+        Command::Run(args) => run::run(&ctx, args),
+        Command::Report(args) => report::report(&ctx, args),
+        Command::Compare(args) => compare::compare(&ctx, args),
+        Command::Sensitivity(args) => sensitivity::sensitivity(&ctx, args),
+        Command::Sweep(args) => sweep::sweep(&ctx, args),
+        Command::Merge(args) => merge::merge(args),
     };
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(failure) => {
-            failure.report();
-            ExitCode::from(failure.exit_code())
-        }
-    }
+    error::exit_status(result)
 }

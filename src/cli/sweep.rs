@@ -1,72 +1,37 @@
-//! `chancap sweep` and `chancap merge`: the file side of sweeps — shards, point
-//! files for resuming, merging — around the library's pure sweep engine.
+//! `chancap sweep`: a parameter sweep, or one shard of it, around the library's
+//! pure sweep engine; this side reads the scenario and the point files of an
+//! interrupted run and writes the point, shard and output files.
 
-use crate::cli::args::{MergeCommand, SweepCommand};
-use crate::cli::commands::{
-    Failure, chart_files, default_out, load, load_options, print_warnings, progress_bar, stdout, thread_pool,
+use crate::cli::args::SweepArgs;
+use crate::cli::common::{
+    Context, chart_files, default_out, print_warnings, progress_bar, run_options, stdout, thread_pool,
 };
-use anyhow::anyhow;
+use crate::cli::error::{Failure, input, runtime};
+use chancap::analysis::sweep::shard::{self, POINTS_DIR, PointFile, ShardFile};
 use chancap::analysis::sweep::{self, PointResult, Sweep, SweepOutput};
 use chancap::model::paths::Document;
 use chancap::output::OutputDir;
 use chancap::report;
-use chancap::sim::RunOptions;
-use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::io::IsTerminal;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Instant;
 
-/// Sub-directory of the output directory holding one file per finished point.
-const POINTS_DIR: &str = "points";
-
-/// A finished point as written for `--resume`.
-#[derive(Serialize, Deserialize)]
-struct PointFile {
-    sweep_hash: String,
-    point: PointResult,
-}
-
-/// What `sweep --shard K/N` writes: its share of the sweep output.
-#[derive(Serialize, Deserialize)]
-struct ShardFile {
-    shard: usize,
-    shards: usize,
-    total_points: usize,
-    sweep: SweepOutput,
-}
-
-fn shard_name(k: usize, n: usize) -> String {
-    format!("shard-{k}-of-{n}.json")
-}
-
-fn input(e: impl std::fmt::Display) -> Failure {
-    Failure::Input(anyhow!("{e}"))
-}
-
-fn runtime(e: impl Into<anyhow::Error>) -> Failure {
-    Failure::Runtime(e.into())
-}
-
-/// Points already finished by an earlier run of the same sweep.
+/// Points already finished by an earlier run of the same sweep: the point files in
+/// `dir` that can be read.
 fn finished_points(dir: &Path, sweep_hash: &str) -> BTreeMap<usize, PointResult> {
-    let mut out = BTreeMap::new();
-    let Ok(entries) = std::fs::read_dir(dir) else { return out };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if path.extension().is_some_and(|e| e == "json")
-            && let Ok(bytes) = std::fs::read(&path)
-            && let Ok(file) = serde_json::from_slice::<PointFile>(&bytes)
-            && file.sweep_hash == sweep_hash
-        {
-            out.insert(file.point.index, file.point);
-        }
-    }
-    out
+    let Ok(entries) = std::fs::read_dir(dir) else { return BTreeMap::new() };
+    let files = entries
+        .flatten()
+        .map(|entry| entry.path())
+        .filter(|path| path.extension().is_some_and(|e| e == "json"))
+        .filter_map(|path| std::fs::read(path).ok())
+        .filter_map(|bytes| serde_json::from_slice::<PointFile>(&bytes).ok());
+    shard::finished_points(files, sweep_hash)
 }
 
 /// Sweep output files: `sweep.csv`, `sweep.json` and, unless `no_plots`, charts.
-fn output_files(out: &SweepOutput, no_plots: bool) -> Result<Vec<(String, Vec<u8>)>, Failure> {
+pub(crate) fn output_files(out: &SweepOutput, no_plots: bool) -> Result<Vec<(String, Vec<u8>)>, Failure> {
     let mut files =
         vec![("sweep.csv".to_string(), report::sweep::csv(out)), ("sweep.json".to_string(), report::sweep::json(out))];
     if !no_plots {
@@ -75,7 +40,8 @@ fn output_files(out: &SweepOutput, no_plots: bool) -> Result<Vec<(String, Vec<u8
     Ok(files)
 }
 
-fn write(dir: &OutputDir, files: &[(String, Vec<u8>)]) -> Result<(), Failure> {
+/// Writes the files into `dir`.
+pub(crate) fn write(dir: &OutputDir, files: &[(String, Vec<u8>)]) -> Result<(), Failure> {
     dir.write_all(files).map(|_| ()).map_err(runtime)
 }
 
@@ -120,37 +86,58 @@ fn summary_text(out: &SweepOutput, currency: &str) -> String {
     format!("{title}\n{t}\n")
 }
 
-/// `chancap sweep FILE`
-pub fn sweep(opts: &SweepCommand) -> Result<(), Failure> {
-    let scenario = load(&opts.file)?;
-    if !opts.quiet {
-        print_warnings(&scenario);
-    }
-    let text =
-        std::fs::read_to_string(&opts.file).map_err(|e| input(format!("reading {}: {e}", opts.file.display())))?;
-    let doc = Document::parse(&text, &scenario.origin).map_err(input)?.with_load_options(load_options());
-    let (file_sets, file_zip) = sweep::from_file(&text).map_err(input)?;
+/// The sweep the arguments define: the `--set` parameters, else the file's `[sweep]`
+/// table (which must be readable either way).
+fn definition(opts: &SweepArgs, text: &str, doc: &Document) -> Result<Sweep, Failure> {
+    let (file_sets, file_zip) = sweep::from_file(text).map_err(input)?;
     let (sets, zip) = if opts.sets.is_empty() {
         (file_sets, opts.zip || file_zip)
     } else {
         let sets = opts.sets.iter().map(|s| sweep::parse_set(s)).collect::<Result<Vec<_>, _>>().map_err(input)?;
         (sets, opts.zip)
     };
-    let definition = Sweep::new(&doc, &sets, zip, opts.max_points).map_err(input)?;
-    let run_opts = RunOptions {
-        iterations: opts.iterations.unwrap_or(scenario.iterations),
-        seed: opts.seed.unwrap_or(scenario.seed),
-    };
+    Sweep::new(doc, &sets, zip, opts.max_points).map_err(input)
+}
+
+/// Writes the shard file (with `--shard`) or the sweep's output files; returns
+/// what it wrote, for the closing line.
+fn write_output(opts: &SweepArgs, out_dir: &OutputDir, output: &SweepOutput, total: usize) -> Result<String, Failure> {
+    match opts.shard {
+        Some((k, n)) => {
+            let shard = ShardFile { shard: k, shards: n, total_points: total, sweep: output.clone() };
+            let mut bytes = serde_json::to_vec_pretty(&shard).expect("shard serialises");
+            bytes.push(b'\n');
+            write(out_dir, &[(ShardFile::name(k, n), bytes)])?;
+            Ok(ShardFile::name(k, n))
+        }
+        None => {
+            write(out_dir, &output_files(output, opts.output.no_plots)?)?;
+            Ok("sweep.csv, sweep.json".to_string() + if opts.output.no_plots { "" } else { " and charts" })
+        }
+    }
+}
+
+/// `chancap sweep FILE`
+pub(crate) fn sweep(ctx: &Context, opts: &SweepArgs) -> Result<(), Failure> {
+    let scenario = ctx.load(&opts.file)?;
+    if !opts.output.quiet {
+        print_warnings(&scenario);
+    }
+    let text =
+        std::fs::read_to_string(&opts.file).map_err(|e| input(format!("reading {}: {e}", opts.file.display())))?;
+    let doc = Document::parse(&text, &scenario.origin).map_err(input)?.with_load_options(ctx.load);
+    let definition = definition(opts, &text, &doc)?;
+    let run_opts = run_options(&opts.run, &scenario);
     let total = definition.len();
     let indices: Vec<usize> = match opts.shard {
-        Some((k, n)) => (k..total).step_by(n).collect(),
+        Some((k, n)) => shard::shard_points(k, n, total),
         None => (0..total).collect(),
     };
     let file_name = opts.file.file_name().map_or_else(|| scenario.origin.clone(), |n| n.to_string_lossy().into_owned());
     let scenario_hash = sweep::hash(&text);
     let sweep_hash = sweep::hash(&format!("{scenario_hash};{}", definition.canonical(&run_opts)));
 
-    let out_path = opts.out.clone().unwrap_or_else(|| default_out(&opts.file, "-sweep"));
+    let out_path = opts.output.out.clone().unwrap_or_else(|| default_out(&opts.file, "-sweep"));
     let out_dir = OutputDir::prepare(&out_path).map_err(|e| Failure::Input(e.into()))?;
     let points_dir = OutputDir::prepare(&out_path.join(POINTS_DIR)).map_err(|e| Failure::Input(e.into()))?;
 
@@ -159,18 +146,19 @@ pub fn sweep(opts: &SweepCommand) -> Result<(), Failure> {
     // Every point is validated before anything runs.
     let scenarios = definition.scenarios(&doc, &todo).map_err(input)?;
 
-    let pool = thread_pool(opts.threads)?;
-    if !opts.quiet && !done.is_empty() {
+    let pool = thread_pool(opts.run.threads)?;
+    if !opts.output.quiet && !done.is_empty() {
         eprintln!("resuming: {} of {} points already done", indices.len() - todo.len(), indices.len());
     }
-    let bar = progress_bar(todo.len() as u64 * run_opts.iterations, !opts.quiet && std::io::stderr().is_terminal());
+    let bar =
+        progress_bar(todo.len() as u64 * run_opts.iterations, !opts.output.quiet && std::io::stderr().is_terminal());
     let start = Instant::now();
     let write_error = std::sync::Mutex::new(None);
     let new_points = pool.install(|| {
         sweep::run_points(&definition, &todo, &scenarios, &run_opts, &|n| bar.tick(n), &|point| {
             let file = PointFile { sweep_hash: sweep_hash.clone(), point: point.clone() };
             let bytes = serde_json::to_vec(&file).expect("point serialises");
-            if let Err(e) = points_dir.write_all(&[(&format!("point-{:06}.json", point.index), bytes)]) {
+            if let Err(e) = points_dir.write_all(&[(&PointFile::name(point.index), bytes)]) {
                 write_error.lock().expect("no panic while holding it").get_or_insert(e);
             }
         })
@@ -195,20 +183,8 @@ pub fn sweep(opts: &SweepCommand) -> Result<(), Failure> {
         parameters: definition.axes.iter().map(|a| a.path.to_string()).collect(),
         points,
     };
-    let wrote = match opts.shard {
-        Some((k, n)) => {
-            let shard = ShardFile { shard: k, shards: n, total_points: total, sweep: output.clone() };
-            let mut bytes = serde_json::to_vec_pretty(&shard).expect("shard serialises");
-            bytes.push(b'\n');
-            write(&out_dir, &[(shard_name(k, n), bytes)])?;
-            shard_name(k, n)
-        }
-        None => {
-            write(&out_dir, &output_files(&output, opts.no_plots)?)?;
-            "sweep.csv, sweep.json".to_string() + if opts.no_plots { "" } else { " and charts" }
-        }
-    };
-    if !opts.quiet {
+    let wrote = write_output(opts, &out_dir, &output, total)?;
+    if !opts.output.quiet {
         let mut text = summary_text(&output, &scenario.currency);
         text.push_str(&format!(
             "\n{} point{} × {} iterations in {:.1} s on {} threads. Wrote {wrote} to {}\n",
@@ -220,99 +196,6 @@ pub fn sweep(opts: &SweepCommand) -> Result<(), Failure> {
             out_dir.path().display()
         ));
         stdout(text.as_bytes())?;
-    }
-    Ok(())
-}
-
-/// `chancap merge DIR… --out DIR`
-pub fn merge(opts: &MergeCommand) -> Result<(), Failure> {
-    let mut shards: Vec<(PathBuf, ShardFile)> = Vec::new();
-    for dir in &opts.dirs {
-        let entries = std::fs::read_dir(dir).map_err(|e| input(format!("reading {}: {e}", dir.display())))?;
-        let mut names: Vec<PathBuf> = entries
-            .flatten()
-            .map(|e| e.path())
-            .filter(|p| {
-                p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with("shard-") && n.ends_with(".json"))
-            })
-            .collect();
-        names.sort();
-        for path in names {
-            let bytes = std::fs::read(&path).map_err(|e| input(format!("reading {}: {e}", path.display())))?;
-            let shard: ShardFile = serde_json::from_slice(&bytes)
-                .map_err(|e| input(format!("{} is not a chancap shard file: {e}", path.display())))?;
-            shards.push((path, shard));
-        }
-    }
-    let Some((first_path, first)) = shards.first() else {
-        return Err(input(
-            "no shard-K-of-N.json files in the given directories; run `chancap sweep … --shard K/N` first",
-        ));
-    };
-    for (path, s) in &shards[1..] {
-        if s.sweep.scenario_hash != first.sweep.scenario_hash {
-            return Err(input(format!(
-                "{} and {} come from different scenario files (hash {} vs {})",
-                first_path.display(),
-                path.display(),
-                first.sweep.scenario_hash,
-                s.sweep.scenario_hash
-            )));
-        }
-        if s.sweep.sweep_hash != first.sweep.sweep_hash
-            || s.shards != first.shards
-            || s.total_points != first.total_points
-        {
-            return Err(input(format!(
-                "{} and {} come from different sweeps (parameters, values, iterations, seed or shard count differ)",
-                first_path.display(),
-                path.display()
-            )));
-        }
-    }
-    let n = first.shards;
-    let mut seen: BTreeMap<usize, &Path> = BTreeMap::new();
-    for (path, s) in &shards {
-        if let Some(other) = seen.insert(s.shard, path) {
-            return Err(input(format!(
-                "shard {}/{n} is given twice: {} and {}",
-                s.shard,
-                other.display(),
-                path.display()
-            )));
-        }
-    }
-    let missing: Vec<String> = (0..n).filter(|k| !seen.contains_key(k)).map(|k| format!("{k}/{n}")).collect();
-    if !missing.is_empty() {
-        return Err(input(format!(
-            "missing shard{} {} (found {} of {n}); run them with `chancap sweep … --shard K/{n}`",
-            if missing.len() == 1 { "" } else { "s" },
-            missing.join(", "),
-            seen.len()
-        )));
-    }
-    let total = first.total_points;
-    let mut points: Vec<PointResult> = shards.iter().flat_map(|(_, s)| s.sweep.points.iter().cloned()).collect();
-    points.sort_by_key(|p| p.index);
-    let indices: Vec<usize> = points.iter().map(|p| p.index).collect();
-    if indices != (0..total).collect::<Vec<_>>() {
-        let have: std::collections::BTreeSet<usize> = indices.iter().copied().collect();
-        let absent: Vec<String> = (0..total).filter(|i| !have.contains(i)).take(10).map(|i| i.to_string()).collect();
-        return Err(input(format!(
-            "the shards do not hold every point exactly once ({} entries for {total} points; missing {})",
-            indices.len(),
-            if absent.is_empty() { "none, but some twice".into() } else { absent.join(", ") }
-        )));
-    }
-    let mut output = first.sweep.clone();
-    output.points = points;
-    let out_dir = OutputDir::prepare(&opts.out).map_err(|e| Failure::Input(e.into()))?;
-    write(&out_dir, &output_files(&output, opts.no_plots)?)?;
-    if !opts.quiet {
-        stdout(
-            format!("Merged {n} shards, {total} points: wrote sweep.csv, sweep.json to {}\n", out_dir.path().display())
-                .as_bytes(),
-        )?;
     }
     Ok(())
 }

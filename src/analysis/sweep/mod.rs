@@ -12,7 +12,10 @@
 //! Points are numbered in grid order (the last axis varies fastest). A shard
 //! `K/N` is every point whose number is K modulo N, so shards can run anywhere
 //! (a Slurm array job) and [`SweepOutput`] from their points is identical to a
-//! sweep run in one go.
+//! sweep run in one go; [`shard`] holds the shard and point files as data and the
+//! checks of merging shards.
+
+pub mod shard;
 
 use crate::model::paths::{Document, FieldPath, PathError};
 use crate::results::Results;

@@ -1,0 +1,45 @@
+//! `chancap merge`: read the shard files of a sweep, let the library check and
+//! combine them, write the output of the whole sweep.
+
+use crate::cli::args::MergeArgs;
+use crate::cli::common::stdout;
+use crate::cli::error::{Failure, input};
+use crate::cli::sweep::{output_files, write};
+use chancap::analysis::sweep::shard::{self, ShardFile};
+use chancap::output::OutputDir;
+use std::path::PathBuf;
+
+/// `chancap merge DIR… --out DIR`
+pub(crate) fn merge(opts: &MergeArgs) -> Result<(), Failure> {
+    let mut shards: Vec<(String, ShardFile)> = Vec::new();
+    for dir in &opts.dirs {
+        let entries = std::fs::read_dir(dir).map_err(|e| input(format!("reading {}: {e}", dir.display())))?;
+        let mut names: Vec<PathBuf> = entries
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.file_name().and_then(|n| n.to_str()).is_some_and(ShardFile::is_shard_name))
+            .collect();
+        names.sort();
+        for path in names {
+            let bytes = std::fs::read(&path).map_err(|e| input(format!("reading {}: {e}", path.display())))?;
+            let shard: ShardFile = serde_json::from_slice(&bytes)
+                .map_err(|e| input(format!("{} is not a chancap shard file: {e}", path.display())))?;
+            shards.push((path.display().to_string(), shard));
+        }
+    }
+    let output = shard::merge(&shards).map_err(input)?;
+    let out_dir = OutputDir::prepare(&opts.out).map_err(|e| Failure::Input(e.into()))?;
+    write(&out_dir, &output_files(&output, opts.no_plots)?)?;
+    if !opts.quiet {
+        stdout(
+            format!(
+                "Merged {} shards, {} points: wrote sweep.csv, sweep.json to {}\n",
+                shards.len(),
+                output.points.len(),
+                out_dir.path().display()
+            )
+            .as_bytes(),
+        )?;
+    }
+    Ok(())
+}

@@ -1,0 +1,103 @@
+//! `chancap report`: write report.html, from a new run or an earlier one's results.
+
+use crate::cli::args::ReportArgs;
+use crate::cli::common::{Context, default_out, print_warnings, run_options, simulate, stdout};
+use crate::cli::error::Failure;
+use anyhow::Context as _;
+use chancap::model::Scenario;
+use chancap::output::OutputDir;
+use chancap::report;
+use chancap::results::Results;
+use chancap::sim::RunOptions;
+use std::path::Path;
+use std::time::Duration;
+
+/// The date a report states: `SOURCE_DATE_EPOCH` (seconds since 1970) when set,
+/// for reproducible reports, else today (UTC).
+fn report_date() -> Result<String, Failure> {
+    let when = match std::env::var("SOURCE_DATE_EPOCH") {
+        Ok(text) => {
+            let secs: u64 = text.trim().parse().map_err(|_| {
+                Failure::Input(anyhow::anyhow!(
+                    "SOURCE_DATE_EPOCH is {text:?}; it must be a whole number of seconds since 1970-01-01"
+                ))
+            })?;
+            std::time::UNIX_EPOCH + Duration::from_secs(secs)
+        }
+        Err(_) => std::time::SystemTime::now(),
+    };
+    let stamp = humantime::format_rfc3339_seconds(when).to_string();
+    Ok(stamp.get(..10).unwrap_or(&stamp).to_string())
+}
+
+/// Reads an earlier run's results for the report, checking they belong to `scenario`.
+fn read_results(dir: &Path, scenario: &Scenario) -> Result<Results, Failure> {
+    let read = |name: &str| {
+        let path = dir.join(name);
+        std::fs::read(&path).with_context(|| {
+            format!("reading {} (written by `chancap run`; run it first or drop --from)", path.display())
+        })
+    };
+    let summary = read("summary.json").map_err(Failure::Input)?;
+    let mut results = report::json::parse(&summary)
+        .with_context(|| format!("{} is not a chancap summary.json", dir.join("summary.json").display()))
+        .map_err(Failure::Input)?;
+    let dists = read("distributions.json").map_err(Failure::Input)?;
+    results.distributions = report::json::parse_distributions(&dists)
+        .with_context(|| format!("{} is not a chancap distributions.json", dir.join("distributions.json").display()))
+        .map_err(Failure::Input)?;
+    let same = results.scenario.name == scenario.name
+        && results.segments.len() == scenario.segments.len()
+        && results.channels.len() == scenario.channels.len()
+        && results.channels.iter().zip(&scenario.channels).all(|(a, b)| a.channel == b.name);
+    if !same {
+        return Err(Failure::Input(anyhow::anyhow!(
+            "{} holds results of \"{}\" ({}), not of {} (\"{}\"); run `chancap run {}` first",
+            dir.display(),
+            results.scenario.name,
+            results.scenario.file,
+            scenario.origin,
+            scenario.name,
+            scenario.origin
+        )));
+    }
+    Ok(results)
+}
+
+/// `chancap report FILE`
+pub(crate) fn report(ctx: &Context, opts: &ReportArgs) -> Result<(), Failure> {
+    let scenario = ctx.load(&opts.file)?;
+    if !opts.quiet {
+        print_warnings(&scenario);
+    }
+    let date = report_date()?;
+    let out_dir = OutputDir::prepare(&opts.out.clone().unwrap_or_else(|| default_out(&opts.file, "")))
+        .map_err(|e| Failure::Input(e.into()))?;
+    let results = match &opts.from {
+        Some(dir) => read_results(dir, &scenario)?,
+        None => {
+            let run_opts = run_options(&opts.run, &scenario);
+            simulate(&scenario, &run_opts, opts.run.threads, !opts.quiet)?.results
+        }
+    };
+    let mut charts = report::charts::all(&results).map_err(|e| Failure::Runtime(e.into()))?;
+    // What matters most for contribution: a short sensitivity run with the run's seed.
+    let sens_opts =
+        RunOptions { iterations: results.scenario.iterations.clamp(100, 1_000), seed: results.scenario.seed };
+    let metric = chancap::analysis::sensitivity::Metric::Contribution;
+    let sensitivity = chancap::analysis::sensitivity::analyse(&scenario, &metric, &sens_opts, &|_| {});
+    charts.push(report::charts::tornado(&sensitivity, &scenario.name).map_err(|e| Failure::Runtime(e.into()))?);
+    let html = report::html::html(&report::html::Report {
+        scenario: &scenario,
+        results: &results,
+        charts: &charts,
+        date: &date,
+        sensitivity: Some(&sensitivity),
+    });
+    let written = out_dir.write_all(&[("report.html", html.into_bytes())]).map_err(|e| Failure::Runtime(e.into()))?;
+    if !opts.quiet {
+        let path = written.first().map_or_else(|| out_dir.path().join("report.html"), |p| p.clone());
+        stdout(format!("Wrote {}\n", path.display()).as_bytes())?;
+    }
+    Ok(())
+}

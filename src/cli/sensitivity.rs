@@ -1,0 +1,58 @@
+//! `chancap sensitivity`: the tornado and the rank correlations of one metric.
+
+use crate::cli::args::SensitivityArgs;
+use crate::cli::common::{Context, chart_files, default_out, print_warnings, progress_bar, stdout, thread_pool, wrote};
+use crate::cli::error::Failure;
+use chancap::output::OutputDir;
+use chancap::report;
+use chancap::sim::RunOptions;
+use std::io::IsTerminal;
+use std::time::Instant;
+
+/// `chancap sensitivity FILE`
+pub(crate) fn sensitivity(ctx: &Context, opts: &SensitivityArgs) -> Result<(), Failure> {
+    use chancap::analysis::sensitivity::{Metric, analyse, runs};
+    let scenario = ctx.load(&opts.file)?;
+    if !opts.output.quiet {
+        print_warnings(&scenario);
+    }
+    let metric = Metric::parse(&scenario, &opts.metric).map_err(|e| Failure::Input(anyhow::anyhow!(e)))?;
+    let run_opts =
+        RunOptions { iterations: opts.run.iterations.unwrap_or(2_000), seed: opts.run.seed.unwrap_or(scenario.seed) };
+    let out_path = opts.output.out.clone().unwrap_or_else(|| default_out(&opts.file, "-sensitivity"));
+    let out_dir = OutputDir::prepare(&out_path).map_err(|e| Failure::Input(e.into()))?;
+    let pool = thread_pool(opts.run.threads)?;
+    let bar =
+        progress_bar(runs(&scenario) * run_opts.iterations, !opts.output.quiet && std::io::stderr().is_terminal());
+    let start = Instant::now();
+    let result = pool.install(|| analyse(&scenario, &metric, &run_opts, &|n| bar.tick(n)));
+    bar.finish();
+    let elapsed = start.elapsed();
+    let mut files = vec![
+        ("sensitivity.csv".to_string(), report::sensitivity::csv(&result)),
+        ("sensitivity.json".to_string(), report::sensitivity::json(&result)),
+    ];
+    if !opts.output.no_plots {
+        files.extend(chart_files(report::charts::tornado(&result, &scenario.name).map(|c| vec![c]))?);
+    }
+    out_dir.write_all(&files).map_err(|e| Failure::Runtime(e.into()))?;
+    if !opts.output.quiet {
+        let mut text = report::sensitivity::table(&result).terminal();
+        if result.correlated_inputs {
+            text.push_str(
+                "Note: the file correlates some inputs, so their rank correlations overlap and the variance \
+                 shares are only indicative.\n",
+            );
+        }
+        let n_runs = runs(&scenario);
+        text.push_str(&format!(
+            "\n{n_runs} run{} in {:.1} s on {} threads. {}\n",
+            if n_runs == 1 { "" } else { "s" },
+            elapsed.as_secs_f64(),
+            pool.current_num_threads(),
+            wrote(out_dir.path(), &files.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>())
+        ));
+        stdout(text.trim_start_matches('\n').as_bytes())?;
+    }
+    Ok(())
+}
