@@ -114,3 +114,82 @@ fn only_output_and_the_command_line_write_files() {
         }
     }
 }
+
+/// Lines from each `fn` to its closing brace (the brace at the `fn`'s indentation).
+fn functions(code: &str) -> Vec<(String, usize)> {
+    let lines: Vec<&str> = code.lines().collect();
+    let mut out = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        let trimmed = line.trim_start();
+        let indent = &line[..line.len() - trimmed.len()];
+        let rest = ["pub(crate) ", "pub(super) ", "pub(in crate::sim) ", "pub ", "const ", "unsafe ", "async "]
+            .iter()
+            .fold(trimmed, |t, p| t.strip_prefix(p).unwrap_or(t));
+        let Some(name) = rest.strip_prefix("fn ") else { continue };
+        // A declaration without a body (a trait's) ends with `;` before any `{`.
+        let body_or_end = |j: usize| {
+            let l = lines[j].trim_end();
+            l.ends_with('{') || l.ends_with(';') || (l.contains('{') && l.ends_with('}'))
+        };
+        let Some(open) = (i..lines.len()).find(|&j| body_or_end(j)) else {
+            continue;
+        };
+        if lines[open].trim_end().ends_with(';') {
+            continue;
+        }
+        let close = if lines[open].trim_end().ends_with('}') {
+            open
+        } else {
+            (open + 1..lines.len()).find(|&j| lines[j] == format!("{indent}}}")).unwrap_or(lines.len() - 1)
+        };
+        let name: String = name.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+        out.push((name, close - i + 1));
+    }
+    out
+}
+
+#[test]
+fn no_function_over_120_lines_and_no_file_over_900() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut paths = Vec::new();
+    sources(&src, &mut paths);
+    let mut wrong = Vec::new();
+    for path in paths {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let name = path.strip_prefix(&src).unwrap().display().to_string();
+        let lines = text.lines().count();
+        if lines > 900 {
+            wrong.push(format!("src/{name}: {lines} lines"));
+        }
+        for (f, n) in functions(&text) {
+            if n > 120 {
+                wrong.push(format!("src/{name}: fn {f} is {n} lines"));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "too long:\n{}", wrong.join("\n"));
+}
+
+#[test]
+fn the_function_counter_counts() {
+    let code = "fn a() {\n    x();\n}\n\n    pub fn b(\n        y: u8,\n    ) -> u8 {\n        y\n    }\nfn c() {}\n";
+    assert_eq!(functions(code), vec![("a".into(), 3), ("b".into(), 5), ("c".into(), 1)]);
+}
+
+#[test]
+fn architecture_md_lists_every_source_file() {
+    let doc = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("ARCHITECTURE.md")).unwrap();
+    let listed: Vec<&str> = doc.lines().filter_map(|l| l.split_whitespace().next()).collect();
+    let mut missing = Vec::new();
+    for (name, _, _) in files() {
+        if !listed.contains(&format!("src/{name}").as_str()) {
+            missing.push(format!("src/{name}"));
+        }
+    }
+    for l in listed.iter().filter(|l| l.starts_with("src/") && l.ends_with(".rs")) {
+        if !Path::new(env!("CARGO_MANIFEST_DIR")).join(l).exists() {
+            missing.push(format!("{l} is listed but does not exist"));
+        }
+    }
+    assert!(missing.is_empty(), "ARCHITECTURE.md's tree is out of date:\n{}", missing.join("\n"));
+}
