@@ -242,3 +242,20 @@ fn assumption_rows_fill_their_columns() {
         }
     }
 }
+
+/// A summary.json written before a field existed still reads: every results type
+/// takes the default of a field it does not find.
+#[test]
+fn an_older_summary_without_newer_fields_still_reads() {
+    let s = super::scenario(&super::reference());
+    let results = chancap::run(&s, &RunOptions { iterations: 200, seed: 4 }, &|_| {});
+    let mut json: serde_json::Value = serde_json::from_slice(&chancap::report::json::summary(&results)).unwrap();
+    json.as_object_mut().unwrap().remove("targets");
+    json["cells"][0].as_object_mut().unwrap().remove("hit_rate");
+    json["channels"][0]["capacity"].as_object_mut().unwrap().remove("periods");
+    let read: chancap::Results = serde_json::from_value(json).expect("an older file reads");
+    assert!(read.targets.is_empty());
+    assert_eq!(read.cells[0].metrics.hit_rate, None);
+    assert_eq!(read.cells[0].metrics.revenue, results.cells[0].metrics.revenue);
+    assert!(read.channels[0].capacity.as_ref().unwrap().periods.is_empty());
+}

@@ -3,9 +3,10 @@
 //! refused before anything runs.
 
 use assert_cmd::Command;
-use chancap::analysis::sweep::{KeyFigures, Sweep};
+use chancap::analysis::sweep::Sweep;
 use chancap::model::paths::Document;
 use chancap::report;
+use chancap::results::KeyFigures;
 use chancap::sim::RunOptions;
 use predicates::prelude::*;
 use std::path::Path;

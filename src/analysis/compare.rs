@@ -8,10 +8,10 @@
 //! beats the first is the share of iterations in which its contribution is
 //! higher (ties do not count as beating).
 
-use crate::analysis::sweep::{Band, KeyFigures};
 use crate::model::Scenario;
 use crate::results::Results;
 use crate::results::Stat;
+use crate::results::{Band, KeyFigures};
 use crate::sim::RunOptions;
 use crate::summary;
 use serde::{Deserialize, Serialize};

@@ -8,7 +8,7 @@
 
 use super::format::{Unit, money_compact, pct, spread};
 use crate::analysis::compare::Comparison;
-use crate::analysis::sweep::{Band, KeyFigures};
+use crate::results::{Band, KeyFigures};
 
 /// Every figure of a scenario, flat, including its comparison with the first.
 fn figures(c: &Comparison, i: usize) -> Vec<(String, Option<f64>)> {

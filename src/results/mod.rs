@@ -6,13 +6,16 @@
 //! utilisation) are computed per iteration and summarised over the iterations where
 //! they are defined; a ratio that is never defined is `null`.
 
+mod key_figures;
 mod stat;
 
+pub use key_figures::{Band, ChannelFigures, KeyFigures, TargetFigure};
 use serde::{Deserialize, Serialize};
 pub use stat::Stat;
 
 /// Everything a run reports.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Results {
     /// What was run.
     pub scenario: RunInfo,
@@ -34,6 +37,7 @@ pub struct Results {
 
 /// How the headline outcomes are distributed over the iterations, binned.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Distributions {
     /// Total revenue over the horizon, in currency.
     pub revenue: Histogram,
@@ -57,6 +61,7 @@ pub struct Distributions {
 
 /// Equal-width bins from `lo` to `hi`; `counts[k]` iterations fell in bin k.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Histogram {
     /// Lower edge of the first bin.
     pub lo: f64,
@@ -77,7 +82,8 @@ impl Histogram {
 }
 
 /// Identification of a run.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct RunInfo {
     /// Scenario name.
     pub name: String,
@@ -96,7 +102,8 @@ pub struct RunInfo {
 }
 
 /// Whole-business totals over the horizon.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Totals {
     /// Routed opportunities incl. campaign opportunities (uncovered excluded).
     pub opportunities: Stat,
@@ -119,7 +126,8 @@ pub struct Totals {
 }
 
 /// The probability of reaching a target.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct TargetResult {
     /// `revenue` or `contribution`.
     pub metric: String,
@@ -130,7 +138,8 @@ pub struct TargetResult {
 }
 
 /// The cell metrics, shared by cells, segments and channels.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Metrics {
     /// Routed opportunities incl. campaigns.
     pub opportunities: Stat,
@@ -155,7 +164,8 @@ pub struct Metrics {
 }
 
 /// One (segment, channel) cell.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct CellResult {
     /// Segment name.
     pub segment: String,
@@ -167,7 +177,8 @@ pub struct CellResult {
 }
 
 /// One segment: its cells summed.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct SegmentResult {
     /// Segment name.
     pub segment: String,
@@ -181,7 +192,8 @@ pub struct SegmentResult {
 }
 
 /// One channel: its cells summed, plus its unallocated fixed cost and capacity.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct ChannelResult {
     /// Channel name.
     pub channel: String,
@@ -198,7 +210,8 @@ pub struct ChannelResult {
 }
 
 /// Required vs available capacity of a channel.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Capacity {
     /// `hours`, `opportunities` or `orders`.
     pub unit: String,
@@ -221,7 +234,8 @@ pub struct Capacity {
 }
 
 /// Capacity of a channel in one period.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct PeriodCapacity {
     /// Period number, from 1.
     pub period: usize,

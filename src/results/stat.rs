@@ -3,7 +3,8 @@
 use serde::{Deserialize, Serialize};
 
 /// Distribution of one metric over the iterations.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Stat {
     /// Mean over iterations.
     pub mean: f64,

@@ -194,7 +194,7 @@ pub fn merge(shards: &[(String, ShardFile)]) -> Result<SweepOutput, MergeError> 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::sweep::{Band, KeyFigures};
+    use crate::results::{Band, KeyFigures};
 
     fn point(index: usize) -> PointResult {
         let band = Band { mean: index as f64, p10: 0.0, p50: 1.0, p90: 2.0 };

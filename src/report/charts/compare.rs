@@ -147,7 +147,7 @@ fn compare_key_figures<DB: DrawingBackend>(c: &Comparison, body: &DrawingArea<DB
 where
     DB::ErrorType: 'static,
 {
-    type Get = Box<dyn Fn(&crate::analysis::sweep::KeyFigures) -> Option<crate::analysis::sweep::Band>>;
+    type Get = Box<dyn Fn(&crate::results::KeyFigures) -> Option<crate::results::Band>>;
     type Panel = (String, Get, fn(f64) -> String);
     let cur = c.currency.clone();
     let mut panels: Vec<Panel> = vec![
@@ -167,13 +167,11 @@ where
         panels.push((
             format!("{name}: utilisation (%)"),
             Box::new(move |k| {
-                k.channels.iter().find(|x| x.channel == ch).and_then(|x| x.utilization).map(|b| {
-                    crate::analysis::sweep::Band {
-                        mean: b.mean * 100.0,
-                        p10: b.p10 * 100.0,
-                        p50: b.p50 * 100.0,
-                        p90: b.p90 * 100.0,
-                    }
+                k.channels.iter().find(|x| x.channel == ch).and_then(|x| x.utilization).map(|b| crate::results::Band {
+                    mean: b.mean * 100.0,
+                    p10: b.p10 * 100.0,
+                    p50: b.p50 * 100.0,
+                    p90: b.p90 * 100.0,
                 })
             }),
             |x| format!("{x:.0} %"),
@@ -184,7 +182,7 @@ where
     let areas = body.split_evenly((rows, cols));
     let n = c.scenarios.len();
     for ((title, get, fmt), area) in panels.iter().zip(&areas) {
-        let bands: Vec<Option<crate::analysis::sweep::Band>> = c.scenarios.iter().map(|e| get(&e.figures)).collect();
+        let bands: Vec<Option<crate::results::Band>> = c.scenarios.iter().map(|e| get(&e.figures)).collect();
         let lo = bands.iter().flatten().map(|b| b.p10).fold(f64::INFINITY, f64::min);
         let hi = bands.iter().flatten().map(|b| b.p90).fold(f64::NEG_INFINITY, f64::max);
         if !lo.is_finite() {

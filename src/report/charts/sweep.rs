@@ -240,7 +240,7 @@ where
     DB::ErrorType: 'static,
 {
     let panels = body.split_evenly((2, 2));
-    let band = |f: fn(&PointResult) -> &crate::analysis::sweep::Band| -> Box<Pick> {
+    let band = |f: fn(&PointResult) -> &crate::results::Band| -> Box<Pick> {
         Box::new(move |p: &PointResult| {
             let b = f(p);
             Some((b.p10, b.p50, b.p90))
