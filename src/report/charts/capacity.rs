@@ -4,7 +4,7 @@
 use super::Drawn;
 use super::run::period_name;
 use super::style::{
-    EMPTY, GRID, INK, MUTED, SHORT, bold, centred, channel_colour, colour_scale, font, ink_on, ramp, whole,
+    EMPTY, GRID, INK, MUTED, SHORT, bold, centred, channel_colour, colour_scale, font, ink_on, legend, ramp, whole,
 };
 use crate::report::format::count;
 use crate::results::{ChannelResult, Results, Stat};
@@ -99,14 +99,7 @@ where
         .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], colour.stroke_width(4)));
     chart
         .draw_series(cap.periods.iter().map(|p| Circle::new((p.period as f64, p.required.p50), 5, colour.filled())))?;
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperLeft)
-        .label_font(font(22))
-        .background_style(WHITE.mix(0.9))
-        .border_style(GRID)
-        .margin(12)
-        .draw()?;
+    legend(&mut chart, SeriesLabelPosition::UpperLeft, 22, Some(12))?;
 
     let mut text = match (&cap.required_fte, &cap.available_fte) {
         (Some(req), Some(avail)) => {

@@ -1,6 +1,6 @@
 //! The charts of a comparison of scenarios.
 
-use super::style::{GRID, font, fonts, money_label, render, scenario_colour};
+use super::style::{GRID, font, fonts, legend, money_label, render, scenario_colour};
 use super::{Chart, ChartError, Drawn, Figure};
 use crate::analysis::compare::Comparison;
 use crate::report::format::count;
@@ -131,14 +131,7 @@ where
             colour.stroke_width(2),
         )))?;
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperLeft)
-        .label_font(font(19))
-        .background_style(WHITE.mix(0.9))
-        .border_style(GRID)
-        .margin(10)
-        .draw()?;
+    legend(&mut chart, SeriesLabelPosition::UpperLeft, 19, Some(10))?;
     Ok(())
 }
 

@@ -3,7 +3,7 @@
 
 use super::Drawn;
 use super::style::{
-    GRID, INK, MUTED, NEUTRAL, SHORT, bold, centred, channel_colour, colour_scale, font, ink_on, money_colour,
+    GRID, INK, MUTED, NEUTRAL, SHORT, bold, centred, channel_colour, colour_scale, font, ink_on, legend, money_colour,
     money_label,
 };
 use crate::results::Results;
@@ -261,14 +261,7 @@ where
         .draw_series(std::iter::once(PathElement::new(vec![(0.0, 0.0), (0.0, 0.0)], INK.stroke_width(3))))?
         .label("segment: P50 bar, P10–P90 whisker")
         .legend(|(x, y)| Rectangle::new([(x, y - 9), (x + 22, y + 9)], NEUTRAL.mix(0.75).filled()));
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperLeft)
-        .label_font(font(19))
-        .background_style(WHITE.mix(0.9))
-        .border_style(GRID)
-        .margin(10)
-        .draw()?;
+    legend(&mut chart, SeriesLabelPosition::UpperLeft, 19, Some(10))?;
     let labels: Vec<String> = r
         .segments
         .iter()

@@ -5,7 +5,7 @@
 
 use super::capacity::{capacity, utilisation};
 use super::economics::{bridge, concept, cost_to_serve};
-use super::style::{GRID, INK, MUTED, NEUTRAL, SHORT, font, fonts, money_label, render};
+use super::style::{GRID, INK, MUTED, NEUTRAL, SHORT, font, fonts, legend, money_label, render};
 use super::{Chart, ChartError, Drawn, Figure, file_safe};
 use crate::report::format::count;
 use crate::results::{Histogram, Results, Stat};
@@ -204,14 +204,7 @@ where
             .label(format!("target {cur} {}: P(≥ target) {:.1} %", money_label(t.value), t.probability * 100.0))
             .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], SHORT.stroke_width(4)));
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperLeft)
-        .label_font(font(19))
-        .background_style(WHITE.mix(0.9))
-        .border_style(GRID)
-        .margin(10)
-        .draw()?;
+    legend(&mut chart, SeriesLabelPosition::UpperLeft, 19, Some(10))?;
     Ok(())
 }
 

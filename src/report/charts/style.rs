@@ -3,7 +3,7 @@
 
 use super::{Chart, ChartError, Drawn, Figure};
 use crate::report::format::money_compact;
-use plotters::coord::Shift;
+use plotters::coord::{CoordTranslate, Shift};
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use std::sync::OnceLock;
@@ -107,6 +107,28 @@ fn encode_png(rgb: &[u8]) -> Result<Vec<u8>, png::EncodingError> {
 }
 
 /// Regular text of `size` px in the ink colour.
+/// Draws a chart's legend in the house style: a framed white box at `position`
+/// with labels of `size` pixels and, when given, an inner margin.
+pub(super) fn legend<'a, DB, CT>(
+    chart: &mut ChartContext<'a, DB, CT>,
+    position: SeriesLabelPosition,
+    size: u32,
+    margin: Option<u32>,
+) -> Drawn
+where
+    DB: DrawingBackend + 'a,
+    DB::ErrorType: 'static,
+    CT: CoordTranslate,
+{
+    let mut labels = chart.configure_series_labels();
+    labels.position(position).label_font(font(size)).background_style(WHITE.mix(0.9)).border_style(GRID);
+    if let Some(m) = margin {
+        labels.margin(m);
+    }
+    labels.draw()?;
+    Ok(())
+}
+
 pub(super) fn font(size: u32) -> TextStyle<'static> {
     TextStyle::from((FONT, size).into_font()).color(&INK)
 }

@@ -2,8 +2,8 @@
 //! over a two-parameter grid.
 
 use super::style::{
-    GRID, MUTED, NEUTRAL, centred, channel_colour, colour_scale, font, fonts, ink_on, money_colour, money_label, ramp,
-    render, tidy_tick,
+    GRID, MUTED, NEUTRAL, centred, channel_colour, colour_scale, font, fonts, ink_on, legend, money_colour,
+    money_label, ramp, render, tidy_tick,
 };
 use super::{Chart, ChartError, Drawn, Figure, file_safe};
 use crate::analysis::sweep::{PointResult, SweepOutput};
@@ -222,13 +222,7 @@ where
         }
     }
     if series.len() > 1 {
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::LowerLeft)
-            .label_font(font(16))
-            .background_style(WHITE.mix(0.9))
-            .border_style(GRID)
-            .draw()?;
+        legend(&mut chart, SeriesLabelPosition::LowerLeft, 16, None)?;
     }
     Ok(())
 }

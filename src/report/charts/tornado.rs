@@ -1,6 +1,6 @@
 //! The tornado chart of a sensitivity analysis.
 
-use super::style::{GRID, INK, font, fonts, money_label, render};
+use super::style::{GRID, INK, font, fonts, legend, money_label, render};
 use super::{Chart, ChartError, Drawn, Figure, file_safe};
 use crate::report::format::count;
 use plotters::coord::Shift;
@@ -101,13 +101,7 @@ impl Figure for Tornado<'_> {
             .draw_series(std::iter::once(PathElement::new(vec![(s.base_mean, 0.0), (s.base_mean, 0.0)], WHITE)))?
             .label("input held at its P90")
             .legend(move |(x, y)| Rectangle::new([(x, y - 8), (x + 18, y + 8)], high_colour.filled()));
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::LowerRight)
-            .label_font(font(18))
-            .background_style(WHITE.mix(0.9))
-            .border_style(GRID)
-            .draw()?;
+        legend(&mut chart, SeriesLabelPosition::LowerRight, 18, None)?;
         let _ = root;
         Ok(())
     }
