@@ -1,6 +1,7 @@
 //! The charts of a comparison of scenarios.
 
 use super::style::{GRID, font, fonts, legend, money_label, render, scenario_colour};
+use super::style::{row_label, share_mesh};
 use super::{Chart, ChartError, Drawn, Figure};
 use crate::analysis::compare::Comparison;
 use crate::report::format::count;
@@ -94,19 +95,7 @@ where
         .x_label_area_size(70)
         .y_label_area_size(90)
         .build_cartesian_2d((lo - pad)..(hi + pad), 0.0..top)?;
-    chart
-        .configure_mesh()
-        .disable_x_mesh()
-        .bold_line_style(GRID)
-        .light_line_style(WHITE)
-        .x_labels(8)
-        .x_label_formatter(&|x| money_label(*x))
-        .y_label_formatter(&|y| format!("{y:.0} %"))
-        .x_desc(format!("contribution over the horizon ({cur})"))
-        .y_desc("share of iterations (%)")
-        .label_style(font(20))
-        .axis_desc_style(font(22))
-        .draw()?;
+    share_mesh(&mut chart, 8, format!("contribution over the horizon ({cur})"))?;
     for (i, (entry, share)) in c.scenarios.iter().zip(&shares).enumerate() {
         let colour = scenario_colour(i);
         let mut outline = vec![(lo, 0.0)];
@@ -197,14 +186,7 @@ where
             .x_labels(5)
             .x_label_formatter(&|x| fmt(*x))
             .y_labels(n)
-            .y_label_formatter(&|y| {
-                let k = y.round();
-                if (y - k).abs() < 1e-6 && k >= 0.0 {
-                    names.get(n - 1 - k as usize).cloned().unwrap_or_default()
-                } else {
-                    String::new()
-                }
-            })
+            .y_label_formatter(&|y| row_label(&names, *y))
             .label_style(font(17))
             .draw()?;
         for (i, b) in bands.iter().enumerate() {

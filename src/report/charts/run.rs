@@ -5,6 +5,7 @@
 
 use super::capacity::{capacity, utilisation};
 use super::economics::{bridge, concept, cost_to_serve};
+use super::style::share_mesh;
 use super::style::{GRID, INK, MUTED, NEUTRAL, SHORT, font, fonts, legend, money_label, render};
 use super::{Chart, ChartError, Drawn, Figure, file_safe};
 use crate::report::format::count;
@@ -171,19 +172,7 @@ where
         .x_label_area_size(70)
         .y_label_area_size(90)
         .build_cartesian_2d((lo - pad)..(hi + pad), 0.0..top)?;
-    chart
-        .configure_mesh()
-        .disable_x_mesh()
-        .bold_line_style(GRID)
-        .light_line_style(WHITE)
-        .x_labels(6)
-        .x_label_formatter(&|x| money_label(*x))
-        .y_label_formatter(&|y| format!("{y:.0} %"))
-        .x_desc(format!("{metric} over the horizon ({cur})"))
-        .y_desc("share of iterations (%)")
-        .label_style(font(20))
-        .axis_desc_style(font(22))
-        .draw()?;
+    share_mesh(&mut chart, 6, format!("{metric} over the horizon ({cur})"))?;
     chart.draw_series(hist.counts.iter().enumerate().map(|(k, n)| {
         let x0 = hist.lo + k as f64 * width;
         Rectangle::new([(x0, 0.0), (x0 + width, *n as f64 / total * 100.0)], colour.mix(0.55).filled())

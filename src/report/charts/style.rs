@@ -3,6 +3,7 @@
 
 use super::{Chart, ChartError, Drawn, Figure};
 use crate::report::format::money_compact;
+use plotters::coord::types::RangedCoordf64;
 use plotters::coord::{CoordTranslate, Shift};
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -127,6 +128,44 @@ where
     }
     labels.draw()?;
     Ok(())
+}
+
+/// The grid of an outcome histogram: money across with `x_labels` ticks, the
+/// share of iterations up.
+pub(super) fn share_mesh<DB>(
+    chart: &mut ChartContext<'_, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
+    x_labels: usize,
+    x_desc: String,
+) -> Drawn
+where
+    DB: DrawingBackend,
+    DB::ErrorType: 'static,
+{
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .bold_line_style(GRID)
+        .light_line_style(WHITE)
+        .x_labels(x_labels)
+        .x_label_formatter(&|x| money_label(*x))
+        .y_label_formatter(&|y| format!("{y:.0} %"))
+        .x_desc(x_desc)
+        .y_desc("share of iterations (%)")
+        .label_style(font(20))
+        .axis_desc_style(font(22))
+        .draw()?;
+    Ok(())
+}
+
+/// The label of a category axis at `y`: rows are drawn top down, so row k of
+/// `labels` sits at y = len − 1 − k; between rows, nothing.
+pub(super) fn row_label(labels: &[String], y: f64) -> String {
+    let k = y.round();
+    if (y - k).abs() < 1e-6 && k >= 0.0 {
+        labels.get(labels.len().wrapping_sub(1).wrapping_sub(k as usize)).cloned().unwrap_or_default()
+    } else {
+        String::new()
+    }
 }
 
 pub(super) fn font(size: u32) -> TextStyle<'static> {

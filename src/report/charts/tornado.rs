@@ -1,5 +1,6 @@
 //! The tornado chart of a sensitivity analysis.
 
+use super::style::row_label;
 use super::style::{GRID, INK, font, fonts, legend, money_label, render};
 use super::{Chart, ChartError, Drawn, Figure, file_safe};
 use crate::report::format::count;
@@ -62,14 +63,7 @@ impl Figure for Tornado<'_> {
             .x_labels(7)
             .x_label_formatter(&fmt)
             .y_labels(n)
-            .y_label_formatter(&|y| {
-                let k = y.round();
-                if (y - k).abs() < 1e-6 && k >= 0.0 {
-                    labels.get(n - 1 - k as usize).cloned().unwrap_or_default()
-                } else {
-                    String::new()
-                }
-            })
+            .y_label_formatter(&|y| row_label(&labels, *y))
             .x_desc(format!("mean {} ({})", s.metric, s.unit))
             .label_style(font(18))
             .axis_desc_style(font(22))
