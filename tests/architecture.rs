@@ -193,3 +193,34 @@ fn architecture_md_lists_every_source_file() {
     }
     assert!(missing.is_empty(), "ARCHITECTURE.md's tree is out of date:\n{}", missing.join("\n"));
 }
+
+/// Every `schema::SECTION.get("key")` of the reader names a field its section
+/// has: `get` would otherwise fail on the first file that writes the field.
+#[test]
+fn the_readers_fields_are_in_the_schema() {
+    use chancap::model::schema;
+    let mut checked = 0;
+    for (name, _, code) in files().into_iter().filter(|(n, _, _)| n.starts_with("model/read/")) {
+        for (at, _) in code.match_indices("schema::") {
+            let rest = &code[at + "schema::".len()..];
+            let section: String = rest.chars().take_while(|c| c.is_ascii_uppercase() || *c == '_').collect();
+            let Some(key) = rest[section.len()..].strip_prefix(".get(\"").and_then(|r| r.split('"').next()) else {
+                continue;
+            };
+            let fields = match section.as_str() {
+                "SCENARIO" => schema::SCENARIO,
+                "TARGETS" => schema::TARGETS,
+                "SEGMENT" => schema::SEGMENT,
+                "PEOPLE" => schema::PEOPLE,
+                "RESELLER" => schema::RESELLER,
+                "ONLINE" => schema::ONLINE,
+                "COVERAGE" => schema::COVERAGE,
+                "CAMPAIGN" => schema::CAMPAIGN,
+                other => panic!("src/{name}: unknown section {other}"),
+            };
+            assert!(fields.field(key).is_some(), "src/{name}: `{key}` is not a field of {section}");
+            checked += 1;
+        }
+    }
+    assert!(checked >= 30, "only {checked} fields found: has the reader's style changed?");
+}

@@ -97,6 +97,12 @@ impl Section {
     pub fn field(&self, key: &str) -> Option<&'static Field> {
         self.fields.iter().find(|f| f.key == key)
     }
+
+    /// The field of a key the code knows to be in this section (the reader's
+    /// keys are tested against the schema by every scenario it reads).
+    pub fn get(&self, key: &str) -> &'static Field {
+        self.field(key).unwrap_or_else(|| panic!("`{key}` is not a field of {}", self.name))
+    }
 }
 
 const fn field(
@@ -154,7 +160,7 @@ pub const TARGETS: Section = Section {
     name: "targets",
     fields: &[
         field("revenue", Number, NonNegative, Some("none"), "revenue target over the horizon, in currency"),
-        field("contribution", Number, Any, Some("none"), "contribution target over the horizon, in currency"),
+        field("contribution", Number, NonNegative, Some("none"), "contribution target over the horizon, in currency"),
     ],
 };
 

@@ -1,7 +1,7 @@
 //! `[[campaigns]]`: outbound calls by a people channel in given periods.
 
 use super::channels::ChannelEntry;
-use super::{Domain, Reader, Tbl, type_name};
+use super::{Reader, Tbl, type_name};
 use crate::model::Campaign;
 use crate::model::schema;
 use std::collections::HashMap;
@@ -52,21 +52,21 @@ impl Reader {
                 channel = None;
             }
             let periods = self.campaign_periods(t);
-            let reach = self.uncertain(t, "reach", &key, Domain::Rate, None);
+            let reach = self.uncertain(t, schema::CAMPAIGN.get("reach"), &key, None);
             let hours_per_call = match t.get("hours_per_call") {
                 None => {
                     self.missing(t, "hours_per_call", "hours per call");
                     None
                 }
-                Some(_) => self.number(t, "hours_per_call", Domain::NonNeg),
+                Some(_) => self.number(t, schema::CAMPAIGN.get("hours_per_call")),
             };
-            let response = self.uncertain(t, "response", &key, Domain::Rate, None);
+            let response = self.uncertain(t, schema::CAMPAIGN.get("response"), &key, None);
             let covered = match (segment, channel) {
                 (Some(s), Some(c)) => self.covered_pairs.contains(&(s, c)),
                 _ => true,
             };
             let hit_rate = match t.get("hit_rate") {
-                Some(_) => self.uncertain(t, "hit_rate", &key, Domain::Rate, None).map(Some),
+                Some(_) => self.uncertain(t, schema::CAMPAIGN.get("hit_rate"), &key, None).map(Some),
                 None if !covered => {
                     self.error(
                         Some(t.span.clone()),
@@ -84,7 +84,7 @@ impl Reader {
             };
             let hpo = match t.get("hours_per_opportunity") {
                 None => Some(None),
-                Some(_) => self.number(t, "hours_per_opportunity", Domain::NonNeg).map(Some),
+                Some(_) => self.number(t, schema::CAMPAIGN.get("hours_per_opportunity")).map(Some),
             };
             out.push((|| {
                 Some(Campaign {

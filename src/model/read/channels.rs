@@ -1,6 +1,6 @@
 //! `[channels.NAME]`: people (direct, telesales), reseller and online channels.
 
-use super::{Domain, Reader, Tbl, type_name};
+use super::{Reader, Tbl, type_name};
 use crate::model::diag::nearest;
 use crate::model::schema;
 use crate::model::{Addition, Channel, ChannelKind, ChannelModel, Online, People, Reseller};
@@ -153,7 +153,7 @@ impl Reader {
                 self.missing(t, "hours_per_fte", "productive selling hours per FTE per year");
                 None
             }
-            Some(_) => match self.number(t, "hours_per_fte", Domain::NonNeg) {
+            Some(_) => match self.number(t, schema::PEOPLE.get("hours_per_fte")) {
                 Some(h) if h > 0.0 => Some(h),
                 Some(_) => {
                     let span = t.get("hours_per_fte").map(Spanned::span);
@@ -173,14 +173,14 @@ impl Reader {
                 self.missing(t, "cost_per_fte", "fully loaded cost per FTE per year");
                 None
             }
-            Some(_) => self.number(t, "cost_per_fte", Domain::NonNeg),
+            Some(_) => self.number(t, schema::PEOPLE.get("cost_per_fte")),
         };
-        let attrition = self.uncertain(t, "attrition", path, Domain::Rate, Some(0.0));
+        let attrition = self.uncertain(t, schema::PEOPLE.get("attrition"), path, Some(0.0));
         let backfill = self.boolean(t, "backfill", false);
         let hiring_lag = self.integer(t, "hiring_lag", false, 0, MAX_LAG).unwrap_or(0) as usize;
         let ramp = self.integer(t, "ramp", false, 0, MAX_LAG).unwrap_or(0) as usize;
         let hires = self.additions(t, "hires", "headcount");
-        let cost_per_opportunity = self.number_or(t, "cost_per_opportunity", 0.0);
+        let cost_per_opportunity = self.number_or(t, schema::PEOPLE.get("cost_per_opportunity"), 0.0);
         Some(People {
             headcount: headcount?,
             hours_per_fte: hours_per_fte?,
@@ -196,14 +196,14 @@ impl Reader {
 
     fn reseller(&mut self, t: &Tbl<'_, '_>, path: &str) -> Option<Reseller> {
         let partners = self.integer(t, "partners", true, 0, MAX_HEADS);
-        let opp = self.uncertain(t, "opportunities_per_partner", path, Domain::NonNeg, None);
-        let margin = self.uncertain(t, "partner_margin", path, Domain::Rate, Some(0.0));
-        let incentives = self.uncertain(t, "incentives", path, Domain::Rate, Some(0.0));
-        let churn = self.uncertain(t, "partner_churn", path, Domain::Rate, Some(0.0));
+        let opp = self.uncertain(t, schema::RESELLER.get("opportunities_per_partner"), path, None);
+        let margin = self.uncertain(t, schema::RESELLER.get("partner_margin"), path, Some(0.0));
+        let incentives = self.uncertain(t, schema::RESELLER.get("incentives"), path, Some(0.0));
+        let churn = self.uncertain(t, schema::RESELLER.get("partner_churn"), path, Some(0.0));
         let onboarding = self.integer(t, "onboarding", false, 0, MAX_LAG).unwrap_or(0) as usize;
         let recruits = self.additions(t, "recruits", "partners");
-        let recruit_cost = self.number_or(t, "recruit_cost", 0.0);
-        let program_cost = self.number_or(t, "program_cost", 0.0);
+        let recruit_cost = self.number_or(t, schema::RESELLER.get("recruit_cost"), 0.0);
+        let program_cost = self.number_or(t, schema::RESELLER.get("program_cost"), 0.0);
         Some(Reseller {
             partners: partners?,
             opportunities_per_partner: opp?,
@@ -218,10 +218,10 @@ impl Reader {
     }
 
     fn online(&mut self, t: &Tbl<'_, '_>, path: &str) -> Option<Online> {
-        let fee = self.uncertain(t, "fee", path, Domain::Rate, Some(0.0));
-        let cost_per_order = self.number_or(t, "cost_per_order", 0.0);
-        let platform_cost = self.number_or(t, "platform_cost", 0.0);
-        let capacity = self.number_or(t, "orders_capacity", 0.0);
+        let fee = self.uncertain(t, schema::ONLINE.get("fee"), path, Some(0.0));
+        let cost_per_order = self.number_or(t, schema::ONLINE.get("cost_per_order"), 0.0);
+        let platform_cost = self.number_or(t, schema::ONLINE.get("platform_cost"), 0.0);
+        let capacity = self.number_or(t, schema::ONLINE.get("orders_capacity"), 0.0);
         Some(Online {
             fee: fee?,
             cost_per_order: cost_per_order?,

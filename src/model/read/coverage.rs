@@ -1,7 +1,7 @@
 //! `[[coverage]]`: which channel serves which segment, and how.
 
 use super::channels::ChannelEntry;
-use super::{Domain, Reader, Tbl};
+use super::{Reader, Tbl};
 use crate::model::schema;
 use crate::model::{Campaign, Channel, ChannelKind, Coverage, Segment};
 use std::collections::HashMap;
@@ -62,20 +62,23 @@ impl Reader {
                     self.missing(t, "share", "the share of the segment's opportunities routed here, 0 to 1");
                     None
                 }
-                Some(_) => self.number(t, "share", Domain::Rate),
+                Some(_) => self.number(t, schema::COVERAGE.get("share")),
             };
             if let (Some(s), Some(x)) = (segment, share) {
                 let span = t.get("share").map_or(t.span.clone(), Spanned::span);
                 shares[s].push((x, span, t.path.clone()));
             }
-            let hit_rate = self.uncertain(t, "hit_rate", &key, Domain::Rate, None);
-            let hpo = if people { self.number_or(t, "hours_per_opportunity", 0.0) } else { Some(0.0) };
-            let cpa = if people { self.number_or(t, "contacts_per_account", 0.0) } else { Some(0.0) };
-            let hpc = if people { self.number_or(t, "hours_per_contact", 0.0) } else { Some(0.0) };
-            let dsf = self.uncertain(t, "deal_size_factor", &key, Domain::NonNeg, Some(1.0));
+            let hit_rate = self.uncertain(t, schema::COVERAGE.get("hit_rate"), &key, None);
+            let hpo =
+                if people { self.number_or(t, schema::COVERAGE.get("hours_per_opportunity"), 0.0) } else { Some(0.0) };
+            let cpa =
+                if people { self.number_or(t, schema::COVERAGE.get("contacts_per_account"), 0.0) } else { Some(0.0) };
+            let hpc =
+                if people { self.number_or(t, schema::COVERAGE.get("hours_per_contact"), 0.0) } else { Some(0.0) };
+            let dsf = self.uncertain(t, schema::COVERAGE.get("deal_size_factor"), &key, Some(1.0));
             let gm = match t.get("gross_margin") {
                 None => Some(None),
-                Some(_) => self.uncertain(t, "gross_margin", &key, Domain::Rate, None).map(Some),
+                Some(_) => self.uncertain(t, schema::COVERAGE.get("gross_margin"), &key, None).map(Some),
             };
             out.push((|| {
                 Some(Coverage {

@@ -4,7 +4,7 @@ use super::{Domain, Reader, Tbl, Val, type_name};
 use crate::model::ParamId;
 use crate::model::diag::nearest;
 use crate::model::dist::Dist;
-use crate::model::schema::Family;
+use crate::model::schema::{Family, Field};
 use toml::de::DeValue;
 
 impl Reader {
@@ -13,11 +13,11 @@ impl Reader {
     pub(super) fn uncertain(
         &mut self,
         t: &Tbl<'_, '_>,
-        key: &str,
+        field: &Field,
         param_path: &str,
-        domain: Domain,
         default: Option<f64>,
     ) -> Option<ParamId> {
+        let (key, domain) = (field.key, field.domain);
         let dist = match t.get(key) {
             None => match default {
                 Some(x) => Dist::fixed(x).ok()?,

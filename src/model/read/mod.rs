@@ -24,6 +24,7 @@ mod segments;
 
 use super::diag::{Diagnostic, nearest};
 use super::dist::Dist;
+use super::schema::{Domain, Field};
 use super::{Param, ParamId, Scenario, Severity};
 use std::ops::Range;
 use toml::Spanned;
@@ -33,17 +34,6 @@ type Val<'i> = Spanned<DeValue<'i>>;
 
 /// Largest horizon: ten years of weeks.
 const MAX_PERIODS: u64 = 520;
-
-/// The range a value must stay in, over its distribution's whole support.
-#[derive(Clone, Copy, PartialEq)]
-enum Domain {
-    /// [0, 1].
-    Rate,
-    /// ≥ 0.
-    NonNeg,
-    /// > −1 (market growth).
-    Growth,
-}
 
 /// A table of the document with its place.
 #[derive(Clone)]
@@ -292,9 +282,9 @@ impl Reader {
     }
 
     /// A plain (certain) finite number in `domain`.
-    fn number(&mut self, t: &Tbl<'_, '_>, key: &str, domain: Domain) -> Option<f64> {
-        let v = t.get(key)?;
-        self.number_value(v, t.field(key), domain)
+    fn number(&mut self, t: &Tbl<'_, '_>, field: &Field) -> Option<f64> {
+        let v = t.get(field.key)?;
+        self.number_value(v, t.field(field.key), field.domain)
     }
 
     fn number_value(&mut self, v: &Val<'_>, path: String, domain: Domain) -> Option<f64> {
@@ -352,7 +342,7 @@ impl Reader {
                 .help = Some("write rates as shares: 0.25 for 25 %".into());
                 false
             }
-            Domain::NonNeg if lo < 0.0 => {
+            Domain::NonNegative | Domain::Positive if lo < 0.0 => {
                 let msg = if dist.is_untruncated_normal() {
                     "must be ≥ 0, but an untruncated normal distribution can be negative".to_string()
                 } else {
@@ -462,11 +452,12 @@ impl Reader {
         None
     }
 
-    /// An optional plain number ≥ 0 with a default; `None` only after an error.
-    fn number_or(&mut self, t: &Tbl<'_, '_>, key: &str, default: f64) -> Option<f64> {
-        match t.get(key) {
+    /// An optional plain number in its field's domain, with a default; `None` only
+    /// after an error.
+    fn number_or(&mut self, t: &Tbl<'_, '_>, field: &Field, default: f64) -> Option<f64> {
+        match t.get(field.key) {
             None => Some(default),
-            Some(_) => self.number(t, key, Domain::NonNeg),
+            Some(_) => self.number(t, field),
         }
     }
 }

@@ -2,7 +2,7 @@
 //! then each section in turn; and the seasonality profiles of the scenario and its
 //! segments.
 
-use super::{Domain, MAX_PERIODS, Reader, Tbl};
+use super::{MAX_PERIODS, Reader, Tbl};
 use crate::model::diag::nearest;
 use crate::model::schema;
 use crate::model::{
@@ -114,7 +114,7 @@ impl Reader {
         let currency = self.string(&head, "currency", false).map_or_else(|| "EUR".to_string(), |s| s.into_inner());
         let iterations = self.integer(&head, "iterations", false, 1, MAX_ITERATIONS).unwrap_or(10_000);
         let seed = self.integer(&head, "seed", false, 0, i64::MAX as u64).unwrap_or(1);
-        let market_growth = self.uncertain(&head, "market_growth", "scenario", Domain::Growth, Some(0.0));
+        let market_growth = self.uncertain(&head, schema::SCENARIO.get("market_growth"), "scenario", Some(0.0));
         let season = self.seasonality(&head);
         Head { name, periods, period, currency, iterations, seed, market_growth, season }
     }
@@ -148,7 +148,7 @@ impl Reader {
         {
             self.check_keys(&t, &schema::TARGETS.keys());
             for (key, metric) in [("revenue", TargetMetric::Revenue), ("contribution", TargetMetric::Contribution)] {
-                if let Some(value) = self.number(&t, key, Domain::NonNeg) {
+                if let Some(value) = self.number(&t, schema::TARGETS.get(key)) {
                     targets.push(Target { metric, value });
                 }
             }

@@ -1,6 +1,6 @@
 //! `[[segments]]`: the layers of the customer pyramid.
 
-use super::{Domain, Reader, Tbl};
+use super::{Reader, Tbl};
 use crate::model::schema;
 use crate::model::{ParamId, Segment};
 use std::collections::HashMap;
@@ -46,15 +46,15 @@ impl Reader {
                 .map_or_else(|| t.path.clone(), |n| format!("segments.{}", n.get_ref()));
             let label = self.string(t, "label", false);
             let accounts = self.integer(t, "accounts", true, 0, MAX_ACCOUNTS);
-            let opa = self.uncertain(t, "opportunities_per_account", &key, Domain::NonNeg, None);
+            let opa = self.uncertain(t, schema::SEGMENT.get("opportunities_per_account"), &key, None);
             let deal_size = match t.get("deal_size") {
                 None => {
                     self.missing(t, "deal_size", "a number or a distribution table, drawn per won deal");
                     None
                 }
-                Some(v) => self.dist(v, t.field("deal_size"), Domain::NonNeg),
+                Some(v) => self.dist(v, t.field("deal_size"), schema::SEGMENT.get("deal_size").domain),
             };
-            let gross_margin = self.uncertain(t, "gross_margin", &key, Domain::Rate, Some(0.0));
+            let gross_margin = self.uncertain(t, schema::SEGMENT.get("gross_margin"), &key, Some(0.0));
             let own_season = self.seasonality(t);
             let profile =
                 own_season.or_else(|| season.map(<[f64]>::to_vec)).or_else(|| self.periods.map(|p| vec![1.0; p]));
