@@ -82,6 +82,10 @@ fn tables<'a>(root: &'a Table, key: &str) -> impl Iterator<Item = &'a Table> {
     root.get(key).and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_table)
 }
 
+fn tables_mut<'a>(root: &'a mut Table, key: &str) -> impl Iterator<Item = &'a mut Table> {
+    root.get_mut(key).and_then(Value::as_array_mut).into_iter().flatten().filter_map(Value::as_table_mut)
+}
+
 impl Document {
     /// Reads the text of a scenario that is already known to be valid.
     pub fn parse(text: &str, origin: &str) -> Result<Document, toml::de::Error> {
@@ -108,34 +112,16 @@ impl Document {
     }
 
     fn table_mut(&mut self, place: &Place) -> Option<&mut Table> {
-        let find = |v: &&mut Value, f: &dyn Fn(&Table) -> bool| -> bool { v.as_table().is_some_and(f) };
         match place {
             Place::Scenario | Place::Targets => {
                 let key = if *place == Place::Scenario { "scenario" } else { "targets" };
                 self.root.entry(key).or_insert_with(|| Value::Table(Table::new())).as_table_mut()
             }
-            Place::Segment(n) => self
-                .root
-                .get_mut("segments")?
-                .as_array_mut()?
-                .iter_mut()
-                .find(|v| find(v, &|t| str_of(t, "name") == Some(n)))?
-                .as_table_mut(),
+            Place::Segment(n) => tables_mut(&mut self.root, "segments").find(|t| str_of(t, "name") == Some(n)),
             Place::Channel(n) => self.root.get_mut("channels")?.as_table_mut()?.get_mut(n)?.as_table_mut(),
-            Place::Coverage(s, c) => self
-                .root
-                .get_mut("coverage")?
-                .as_array_mut()?
-                .iter_mut()
-                .find(|v| find(v, &|t| str_of(t, "segment") == Some(s) && str_of(t, "channel") == Some(c)))?
-                .as_table_mut(),
-            Place::Campaign(n) => self
-                .root
-                .get_mut("campaigns")?
-                .as_array_mut()?
-                .iter_mut()
-                .find(|v| find(v, &|t| str_of(t, "name") == Some(n)))?
-                .as_table_mut(),
+            Place::Coverage(s, c) => tables_mut(&mut self.root, "coverage")
+                .find(|t| str_of(t, "segment") == Some(s) && str_of(t, "channel") == Some(c)),
+            Place::Campaign(n) => tables_mut(&mut self.root, "campaigns").find(|t| str_of(t, "name") == Some(n)),
         }
     }
 

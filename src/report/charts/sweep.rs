@@ -8,6 +8,7 @@ use super::style::{
 use super::{Chart, ChartError, Drawn, Figure, file_safe};
 use crate::analysis::sweep::{PointResult, SweepOutput};
 use crate::report::format::count;
+use crate::results::ChannelFigures;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -260,17 +261,7 @@ where
         Some(0.0),
     )?;
     let channels = &out.points[0].figures.channels;
-    let utilisation: Vec<(String, RGBColor, Box<Pick>)> = channels
-        .iter()
-        .enumerate()
-        .filter(|(_, c)| c.utilization.is_some())
-        .map(|(i, c)| {
-            let pick: Box<Pick> = Box::new(move |p: &PointResult| {
-                p.figures.channels.get(i)?.utilization.map(|b| (b.p10 * 100.0, b.p50 * 100.0, b.p90 * 100.0))
-            });
-            (c.channel.clone(), channel_colour(i), pick)
-        })
-        .collect();
+    let utilisation = per_channel(channels, |c| c.utilization.map(|b| (b.p10 * 100.0, b.p50 * 100.0, b.p90 * 100.0)));
     sweep_panel(
         &panels[2],
         "utilisation per channel (%): P50, P10–P90",
@@ -280,19 +271,25 @@ where
         &|y| format!("{y:.0} %"),
         Some(100.0),
     )?;
-    let shortfall: Vec<(String, RGBColor, Box<Pick>)> = channels
+    let shortfall = per_channel(channels, |c| c.p_shortfall.map(|v| (v * 100.0, v * 100.0, v * 100.0)));
+    sweep_panel(&panels[3], "P(shortfall) per channel (%)", out, j, &shortfall, &|y| format!("{y:.0} %"), None)
+}
+
+/// One series per channel that has the figure `pick` reads (at the first point),
+/// in the channel's colour.
+fn per_channel(
+    channels: &[ChannelFigures],
+    pick: fn(&ChannelFigures) -> Option<(f64, f64, f64)>,
+) -> Vec<(String, RGBColor, Box<Pick>)> {
+    channels
         .iter()
         .enumerate()
-        .filter(|(_, c)| c.p_shortfall.is_some())
+        .filter(|(_, c)| pick(c).is_some())
         .map(|(i, c)| {
-            let pick: Box<Pick> = Box::new(move |p: &PointResult| {
-                let v = p.figures.channels.get(i)?.p_shortfall? * 100.0;
-                Some((v, v, v))
-            });
-            (c.channel.clone(), channel_colour(i), pick)
+            let series: Box<Pick> = Box::new(move |p: &PointResult| pick(p.figures.channels.get(i)?));
+            (c.channel.clone(), channel_colour(i), series)
         })
-        .collect();
-    sweep_panel(&panels[3], "P(shortfall) per channel (%)", out, j, &shortfall, &|y| format!("{y:.0} %"), None)
+        .collect()
 }
 
 /// A heat map of `value` over the grid of the two swept parameters.
