@@ -30,7 +30,7 @@ impl LaneRng {
     #[inline]
     pub fn new(key: u64) -> LaneRng {
         #[cfg(target_arch = "x86_64")]
-        if std::arch::is_x86_feature_detected!("avx512dq") {
+        if super::dispatch::has_avx512dq() {
             // SAFETY: the CPU supports AVX-512DQ, checked just above.
             return LaneRng { s: unsafe { seed_avx512(key) }, buf: [0; LANES], used: LANES };
         }

@@ -22,6 +22,7 @@
 //!   21 %, and the kernel is about 15 % faster for it.
 //! * e^x from [`super::vmath`], relative error below 3·10⁻¹⁶.
 
+use super::dispatch::Level;
 use super::lanes::{LANES, LaneRng};
 use super::vmath::exp_n;
 use rand::{Rng, RngExt};
@@ -129,18 +130,15 @@ fn tail<G: Rng + ?Sized>(rng: &mut G, u: f64) -> f64 {
 /// `sums[j]` is the sum of `counts[j]` draws (drawn one sum after another).
 /// Drawing them together keeps the vector units busy where each sum is small.
 pub fn lognormal_sums(rng: &mut LaneRng, mu: f64, sigma: f64, counts: &[u64], sums: &mut [f64]) {
-    #[cfg(target_arch = "x86_64")]
-    {
-        if std::arch::is_x86_feature_detected!("avx512f") {
-            // SAFETY: the CPU supports AVX-512F, checked just above.
-            return unsafe { lognormal_sums_avx512(rng, mu, sigma, counts, sums) };
-        }
-        if std::arch::is_x86_feature_detected!("avx2") {
-            // SAFETY: the CPU supports AVX2, checked just above.
-            return unsafe { lognormal_sums_avx2(rng, mu, sigma, counts, sums) };
-        }
+    match super::dispatch::level() {
+        // SAFETY: the CPU supports AVX-512F (the level says so).
+        #[cfg(target_arch = "x86_64")]
+        Level::Avx512 => unsafe { lognormal_sums_avx512(rng, mu, sigma, counts, sums) },
+        // SAFETY: the CPU supports AVX2 (the level says so).
+        #[cfg(target_arch = "x86_64")]
+        Level::Avx2 => unsafe { lognormal_sums_avx2(rng, mu, sigma, counts, sums) },
+        _ => lognormal_sums_body::<false>(rng, mu, sigma, counts, sums),
     }
-    lognormal_sums_body::<false>(rng, mu, sigma, counts, sums)
 }
 
 /// [`lognormal_sums_body`] for AVX-512 (eight lanes per instruction, table
@@ -328,6 +326,7 @@ fn prefix<const N: usize>(xs: &mut [f64; CHUNK]) -> &mut [f64; N] {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::random::dispatch::level;
 
     /// Every layer has the same area V — the base layer (rectangle and tail),
     /// each layer between two edges, and the top one, which closes at f(0) = 1
@@ -471,10 +470,10 @@ mod tests {
         assert_eq!(base, run(&one(lognormal_sums)));
         #[cfg(target_arch = "x86_64")]
         {
-            if std::arch::is_x86_feature_detected!("avx2") {
+            if level() >= Level::Avx2 {
                 assert_eq!(base, run(&one(lognormal_sums_avx2)));
             }
-            if std::arch::is_x86_feature_detected!("avx512f") {
+            if level() >= Level::Avx512 {
                 assert_eq!(base, run(&one(lognormal_sums_avx512)));
             }
         }

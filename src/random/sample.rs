@@ -17,6 +17,7 @@
 //! table of ln k! for k below 4,096 (exact to rounding, from `libm::lgamma`) and
 //! from Stirling's series beyond.
 
+use super::dispatch::Level;
 use super::lanes::LaneRng;
 use super::vmath::{exp_n, ln_n};
 use rand::Rng;
@@ -130,18 +131,15 @@ const POISSON_GROUP: usize = 16;
 /// Every count exact in distribution; AVX-512, AVX2 and baseline builds of one
 /// source, same bits.
 pub fn poissons(rng: &mut LaneRng, rates: &[f64], out: &mut [u64]) {
-    #[cfg(target_arch = "x86_64")]
-    {
-        if std::arch::is_x86_feature_detected!("avx512f") {
-            // SAFETY: the CPU supports AVX-512F, checked just above.
-            return unsafe { poissons_avx512(rng, rates, out) };
-        }
-        if std::arch::is_x86_feature_detected!("avx2") {
-            // SAFETY: the CPU supports AVX2, checked just above.
-            return unsafe { poissons_avx2(rng, rates, out) };
-        }
+    match super::dispatch::level() {
+        // SAFETY: the CPU supports AVX-512F (the level says so).
+        #[cfg(target_arch = "x86_64")]
+        Level::Avx512 => unsafe { poissons_avx512(rng, rates, out) },
+        // SAFETY: the CPU supports AVX2 (the level says so).
+        #[cfg(target_arch = "x86_64")]
+        Level::Avx2 => unsafe { poissons_avx2(rng, rates, out) },
+        _ => poissons_body(rng, rates, out),
     }
-    poissons_body(rng, rates, out)
 }
 
 #[cfg(target_arch = "x86_64")]
@@ -409,6 +407,7 @@ fn binomial_inversion<R: Rng + ?Sized>(rng: &mut R, n: u64, p: f64) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::random::dispatch::level;
     use rand::SeedableRng;
     use rand_xoshiro::Xoshiro256PlusPlus;
 
@@ -597,10 +596,10 @@ mod tests {
         assert_eq!(base, run(poissons));
         #[cfg(target_arch = "x86_64")]
         {
-            if std::arch::is_x86_feature_detected!("avx2") {
+            if level() >= Level::Avx2 {
                 assert_eq!(base, run(poissons_avx2));
             }
-            if std::arch::is_x86_feature_detected!("avx512f") {
+            if level() >= Level::Avx512 {
                 assert_eq!(base, run(poissons_avx512));
             }
         }
