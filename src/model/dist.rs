@@ -10,7 +10,6 @@
 
 use rand_distr::weighted::WeightedIndex;
 use rand_distr::{Beta, Gamma, LogNormal, Normal, Pert, Triangular};
-use std::fmt;
 
 /// z-score of the 90th percentile of the standard normal distribution.
 pub const Z90: f64 = 1.281_551_565_544_600_4;
@@ -365,46 +364,6 @@ pub fn normal_cdf(x: f64) -> f64 {
 
 fn normal_pdf(x: f64) -> f64 {
     (-0.5 * x * x).exp() / (2.0 * std::f64::consts::PI).sqrt()
-}
-
-/// Writes the distribution the way a person reads it: `triangular 10 – 12 – 15`.
-impl fmt::Display for Dist {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let n = crate::model::text::plain;
-        match &self.kind {
-            Kind::Fixed(v) => write!(f, "{}", n(*v)),
-            Kind::Uniform { min, max } => write!(f, "uniform {} – {}", n(*min), n(*max)),
-            Kind::Triangular { min, mode, max, .. } => {
-                write!(f, "triangular {} – {} – {}", n(*min), n(*mode), n(*max))
-            }
-            Kind::Pert { min, mode, max, .. } => write!(f, "PERT {} – {} – {}", n(*min), n(*mode), n(*max)),
-            Kind::Normal { mean, sd, min, max, truncated, .. } => {
-                write!(f, "normal mean {} sd {}", n(*mean), n(*sd))?;
-                if *truncated {
-                    write!(f, " within {} – {}", n(*min), n(*max))?;
-                }
-                Ok(())
-            }
-            Kind::LogNormal { stated: LogNormalStated::MedianP90 { median, p90 }, .. } => {
-                write!(f, "lognormal median {} P90 {}", n(*median), n(*p90))
-            }
-            Kind::LogNormal { stated: LogNormalStated::MeanSd { mean, sd }, .. } => {
-                write!(f, "lognormal mean {} sd {}", n(*mean), n(*sd))
-            }
-            Kind::Beta { mean, sd, .. } => write!(f, "beta mean {} sd {}", n(*mean), n(*sd)),
-            Kind::Gamma { mean, sd, .. } => write!(f, "gamma mean {} sd {}", n(*mean), n(*sd)),
-            Kind::Discrete { values, weights, .. } => {
-                write!(f, "discrete ")?;
-                for (i, (v, w)) in values.iter().zip(weights).enumerate() {
-                    if i > 0 {
-                        write!(f, ", ")?;
-                    }
-                    write!(f, "{} (w {})", n(*v), n(*w))?;
-                }
-                Ok(())
-            }
-        }
-    }
 }
 
 #[cfg(test)]

@@ -1,5 +1,9 @@
-//! Numbers as a person reads them in a message: thousands separators, no
-//! trailing zeros. The report layer builds its formats on these.
+//! Numbers and distributions as a person reads them in a message: thousands
+//! separators, no trailing zeros, a distribution as written ("triangular 10 – 12
+//! – 15"). The report layer builds its formats on these.
+
+use super::dist::{Dist, Kind, LogNormalStated};
+use std::fmt;
 
 /// Groups the integer part with commas: `1234567.5` → `"1,234,567.5"`.
 pub fn group(text: &str) -> String {
@@ -39,4 +43,44 @@ pub fn count(x: f64) -> String {
     }
     let r = x.round();
     group(&format!("{}", if r == 0.0 { 0.0 } else { r }))
+}
+
+/// Writes the distribution the way a person reads it: `triangular 10 – 12 – 15`.
+impl fmt::Display for Dist {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let n = plain;
+        match self.kind() {
+            Kind::Fixed(v) => write!(f, "{}", n(*v)),
+            Kind::Uniform { min, max } => write!(f, "uniform {} – {}", n(*min), n(*max)),
+            Kind::Triangular { min, mode, max, .. } => {
+                write!(f, "triangular {} – {} – {}", n(*min), n(*mode), n(*max))
+            }
+            Kind::Pert { min, mode, max, .. } => write!(f, "PERT {} – {} – {}", n(*min), n(*mode), n(*max)),
+            Kind::Normal { mean, sd, min, max, truncated, .. } => {
+                write!(f, "normal mean {} sd {}", n(*mean), n(*sd))?;
+                if *truncated {
+                    write!(f, " within {} – {}", n(*min), n(*max))?;
+                }
+                Ok(())
+            }
+            Kind::LogNormal { stated: LogNormalStated::MedianP90 { median, p90 }, .. } => {
+                write!(f, "lognormal median {} P90 {}", n(*median), n(*p90))
+            }
+            Kind::LogNormal { stated: LogNormalStated::MeanSd { mean, sd }, .. } => {
+                write!(f, "lognormal mean {} sd {}", n(*mean), n(*sd))
+            }
+            Kind::Beta { mean, sd, .. } => write!(f, "beta mean {} sd {}", n(*mean), n(*sd)),
+            Kind::Gamma { mean, sd, .. } => write!(f, "gamma mean {} sd {}", n(*mean), n(*sd)),
+            Kind::Discrete { values, weights, .. } => {
+                write!(f, "discrete ")?;
+                for (i, (v, w)) in values.iter().zip(weights).enumerate() {
+                    if i > 0 {
+                        write!(f, ", ")?;
+                    }
+                    write!(f, "{} (w {})", n(*v), n(*w))?;
+                }
+                Ok(())
+            }
+        }
+    }
 }
