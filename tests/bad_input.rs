@@ -204,3 +204,33 @@ fn mutilated_scenarios_never_panic() {
     }
     assert!(refused > 100, "the mutations should break most files, {refused} refused");
 }
+
+/// A named pipe, a device or a directory given as a file is refused at once:
+/// reading a FIFO would block until a writer came, `/dev/zero` would never end.
+/// (Issue 15, item 4.)
+#[cfg(unix)]
+#[test]
+fn special_files_are_refused_at_once() {
+    use std::time::{Duration, Instant};
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("scenario.toml");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success());
+    for (path, why) in [(fifo.as_path(), "named pipe"), (Path::new("/dev/zero"), "device"), (dir.path(), "directory")] {
+        let start = Instant::now();
+        let err = Scenario::from_path(path).unwrap_err();
+        assert!(start.elapsed() < Duration::from_secs(5), "{} took {:?}", path.display(), start.elapsed());
+        let text = format!("{err}: {}", std::error::Error::source(&err).map(|s| s.to_string()).unwrap_or_default());
+        assert!(text.contains(why), "{}: {text}", path.display());
+        assert!(matches!(err, LoadError::Io { .. }), "{err}");
+    }
+    // Results and shards are read the same way, with a larger limit.
+    let err = chancap::model::read_bounded(&fifo, chancap::model::MAX_DATA_BYTES).unwrap_err();
+    assert!(err.to_string().contains("named pipe"), "{err}");
+    // And never more than the limit, whatever the size claims.
+    let big = dir.path().join("big.toml");
+    std::fs::write(&big, vec![b'#'; 2_000]).unwrap();
+    let err = chancap::model::read_bounded(&big, 1_000).unwrap_err();
+    assert_eq!(err.kind(), std::io::ErrorKind::InvalidData, "{err}");
+    assert_eq!(chancap::model::read_bounded(&big, 2_000).unwrap().len(), 2_000);
+}

@@ -6,6 +6,7 @@ use crate::cli::common::stdout;
 use crate::cli::error::{Failure, input};
 use crate::cli::sweep::{output_files, write};
 use chancap::analysis::sweep::shard::{self, ShardFile};
+use chancap::model::{MAX_DATA_BYTES, read_bounded};
 use chancap::output::OutputDir;
 use std::path::PathBuf;
 
@@ -21,7 +22,8 @@ pub(crate) fn merge(opts: &MergeArgs) -> Result<(), Failure> {
             .collect();
         names.sort();
         for path in names {
-            let bytes = std::fs::read(&path).map_err(|e| input(format!("reading {}: {e}", path.display())))?;
+            let bytes =
+                read_bounded(&path, MAX_DATA_BYTES).map_err(|e| input(format!("reading {}: {e}", path.display())))?;
             let shard: ShardFile = serde_json::from_slice(&bytes)
                 .map_err(|e| input(format!("{} is not a chancap shard file: {e}", path.display())))?;
             shards.push((path.display().to_string(), shard));

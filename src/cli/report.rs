@@ -5,6 +5,7 @@ use crate::cli::common::{Context, default_out, print_warnings, run_options, simu
 use crate::cli::error::Failure;
 use anyhow::Context as _;
 use chancap::model::Scenario;
+use chancap::model::{MAX_DATA_BYTES, read_bounded};
 use chancap::output::OutputDir;
 use chancap::report;
 use chancap::results::Results;
@@ -34,7 +35,7 @@ fn report_date() -> Result<String, Failure> {
 fn read_results(dir: &Path, scenario: &Scenario) -> Result<Results, Failure> {
     let read = |name: &str| {
         let path = dir.join(name);
-        std::fs::read(&path).with_context(|| {
+        read_bounded(&path, MAX_DATA_BYTES).with_context(|| {
             format!("reading {} (written by `chancap run`; run it first or drop --from)", path.display())
         })
     };

@@ -10,6 +10,7 @@ use crate::cli::error::{Failure, input, runtime};
 use chancap::analysis::sweep::shard::{self, POINTS_DIR, PointFile, ShardFile};
 use chancap::analysis::sweep::{self, PointResult, Sweep, SweepOutput};
 use chancap::model::paths::Document;
+use chancap::model::{MAX_DATA_BYTES, MAX_FILE_BYTES, read_bounded};
 use chancap::output::OutputDir;
 use chancap::report;
 use std::collections::BTreeMap;
@@ -25,7 +26,7 @@ fn finished_points(dir: &Path, sweep_hash: &str) -> BTreeMap<usize, PointResult>
         .flatten()
         .map(|entry| entry.path())
         .filter(|path| path.extension().is_some_and(|e| e == "json"))
-        .filter_map(|path| std::fs::read(path).ok())
+        .filter_map(|path| read_bounded(&path, MAX_DATA_BYTES).ok())
         .filter_map(|bytes| serde_json::from_slice::<PointFile>(&bytes).ok());
     shard::finished_points(files, sweep_hash)
 }
@@ -123,8 +124,9 @@ pub(crate) fn sweep(ctx: &Context, opts: &SweepArgs) -> Result<(), Failure> {
     if !opts.output.quiet {
         print_warnings(&scenario);
     }
-    let text =
-        std::fs::read_to_string(&opts.file).map_err(|e| input(format!("reading {}: {e}", opts.file.display())))?;
+    let text = read_bounded(&opts.file, MAX_FILE_BYTES)
+        .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
+        .map_err(|e| input(format!("reading {}: {e}", opts.file.display())))?;
     let doc = Document::parse(&text, &scenario.origin).map_err(input)?.with_load_options(ctx.load);
     let definition = definition(opts, &text, &doc)?;
     let run_opts = run_options(&opts.run, &scenario);

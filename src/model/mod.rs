@@ -27,6 +27,56 @@ pub use dist::Dist;
 /// Largest file chancap reads; scenario files are a few kilobytes.
 pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
 
+/// Largest results or shard file chancap reads back (a large sweep's shard holds
+/// many points).
+pub const MAX_DATA_BYTES: u64 = 1024 * 1024 * 1024;
+
+/// Reads a regular file of at most `limit` bytes. A named pipe, a socket, a
+/// device or a directory is refused at once: reading one could block forever
+/// (a FIFO) or never end (`/dev/zero`). Whatever the file claims its size is, no
+/// more than `limit + 1` bytes are read.
+pub fn read_bounded(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::{Error, ErrorKind, Read};
+    let not_regular = |meta: &std::fs::Metadata| -> Option<&'static str> {
+        let t = meta.file_type();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::FileTypeExt;
+            if t.is_fifo() {
+                return Some("it is a named pipe (FIFO), not a regular file");
+            }
+            if t.is_socket() {
+                return Some("it is a socket, not a regular file");
+            }
+            if t.is_char_device() || t.is_block_device() {
+                return Some("it is a device, not a regular file");
+            }
+        }
+        if t.is_dir() {
+            Some("it is a directory, not a file")
+        } else if !t.is_file() {
+            Some("it is not a regular file")
+        } else {
+            None
+        }
+    };
+    // Checked before opening: opening a FIFO for reading blocks until a writer comes.
+    if let Some(why) = not_regular(&std::fs::metadata(path)?) {
+        return Err(Error::other(why));
+    }
+    let file = std::fs::File::open(path)?;
+    // And again on what was opened, in case the name was swapped in between.
+    if let Some(why) = not_regular(&file.metadata()?) {
+        return Err(Error::other(why));
+    }
+    let mut bytes = Vec::new();
+    file.take(limit + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > limit {
+        return Err(Error::new(ErrorKind::InvalidData, format!("it is larger than the limit of {limit} bytes")));
+    }
+    Ok(bytes)
+}
+
 /// Length of one period.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PeriodKind {
@@ -453,13 +503,16 @@ impl Scenario {
         if meta.is_dir() {
             return Err(io(std::io::Error::other("it is a directory, not a scenario file")));
         }
-        if meta.len() > MAX_FILE_BYTES {
-            return Err(invalid(
-                &origin,
-                format!("the file is {} bytes; scenario files are limited to {MAX_FILE_BYTES} bytes", meta.len()),
-            ));
+        let too_large = |size: String| {
+            invalid(&origin, format!("the file is {size} bytes; scenario files are limited to {MAX_FILE_BYTES} bytes"))
+        };
+        if meta.is_file() && meta.len() > MAX_FILE_BYTES {
+            return Err(too_large(meta.len().to_string()));
         }
-        let bytes = std::fs::read(path).map_err(io)?;
+        let bytes = read_bounded(path, MAX_FILE_BYTES).map_err(|e| match e.kind() {
+            std::io::ErrorKind::InvalidData => too_large(format!("more than {MAX_FILE_BYTES}")),
+            _ => io(e),
+        })?;
         let text = match String::from_utf8(bytes) {
             Ok(text) => text,
             Err(e) => {
