@@ -243,8 +243,8 @@ fn assumption_rows_fill_their_columns() {
     }
 }
 
-/// A summary.json written before a field existed still reads: every results type
-/// takes the default of a field it does not find.
+/// A summary.json written before a list or an optional figure existed still
+/// reads (absent means empty or none); a missing figure (a Stat) is refused.
 #[test]
 fn an_older_summary_without_newer_fields_still_reads() {
     let s = super::scenario(&super::reference());
@@ -258,4 +258,7 @@ fn an_older_summary_without_newer_fields_still_reads() {
     assert_eq!(read.cells[0].metrics.hit_rate, None);
     assert_eq!(read.cells[0].metrics.revenue, results.cells[0].metrics.revenue);
     assert!(read.channels[0].capacity.as_ref().unwrap().periods.is_empty());
+    let mut json: serde_json::Value = serde_json::from_slice(&chancap::report::json::summary(&results)).unwrap();
+    json["totals"].as_object_mut().unwrap().remove("revenue");
+    assert!(serde_json::from_value::<chancap::Results>(json).is_err(), "a figure missing is not read as 0");
 }

@@ -183,7 +183,7 @@ pub enum ChannelKind {
 
 impl ChannelKind {
     /// The name as written in the file.
-    pub fn as_str(self) -> &'static str {
+    pub const fn as_str(self) -> &'static str {
         match self {
             ChannelKind::Direct => "direct",
             ChannelKind::Telesales => "telesales",

@@ -190,14 +190,19 @@ pub const SEGMENT: Section = Section {
     ],
 };
 
+/// The names of the channel kinds, in the order of [`ChannelKind::ALL`].
+const KIND_NAMES: [&str; ChannelKind::ALL.len()] = {
+    let mut names = [""; ChannelKind::ALL.len()];
+    let mut i = 0;
+    while i < names.len() {
+        names[i] = ChannelKind::ALL[i].as_str();
+        i += 1;
+    }
+    names
+};
+
 /// The `kind` of a channel: the first field of every kind's section.
-const KIND: Field = field(
-    "kind",
-    Choice(&["direct", "telesales", "reseller", "online"]),
-    Any,
-    None,
-    "direct, telesales, reseller or online",
-);
+const KIND: Field = field("kind", Choice(&KIND_NAMES), Any, None, "direct, telesales, reseller or online");
 
 /// `[channels.NAME]` of kind direct or telesales.
 pub const PEOPLE: Section = Section {

@@ -5,8 +5,7 @@ use super::{Results, Stat};
 use serde::{Deserialize, Serialize};
 
 /// A distribution reduced to what a comparison or sweep table shows.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Band {
     /// Mean.
     pub mean: f64,
@@ -25,8 +24,7 @@ impl From<&Stat> for Band {
 }
 
 /// A target's probability.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TargetFigure {
     /// `revenue` or `contribution`.
     pub metric: String,
@@ -35,32 +33,36 @@ pub struct TargetFigure {
 }
 
 /// A channel's capacity figures.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ChannelFigures {
     /// Channel name.
     pub channel: String,
     /// Required / available over the horizon.
+    #[serde(default)]
     pub utilization: Option<Band>,
     /// Σ max(0, required − available), in the channel's unit.
+    #[serde(default)]
     pub shortfall: Option<Band>,
     /// Required FTE (people channels).
+    #[serde(default)]
     pub required_fte: Option<Band>,
     /// P(shortfall in at least one period).
+    #[serde(default)]
     pub p_shortfall: Option<f64>,
 }
 
 /// The key figures of one run: what compare and sweep tables show.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct KeyFigures {
     /// Revenue over the horizon.
     pub revenue: Band,
     /// Contribution over the horizon.
     pub contribution: Band,
     /// P(target) per target.
+    #[serde(default)]
     pub targets: Vec<TargetFigure>,
     /// Per channel.
+    #[serde(default)]
     pub channels: Vec<ChannelFigures>,
 }
 

@@ -14,20 +14,23 @@ use serde::{Deserialize, Serialize};
 pub use stat::Stat;
 
 /// Everything a run reports.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Results {
     /// What was run.
     pub scenario: RunInfo,
     /// Whole-business figures.
     pub totals: Totals,
     /// P(metric ≥ target) for each target.
+    #[serde(default)]
     pub targets: Vec<TargetResult>,
     /// One entry per (segment, channel) cell, segments top first.
+    #[serde(default)]
     pub cells: Vec<CellResult>,
     /// One entry per segment, top first.
+    #[serde(default)]
     pub segments: Vec<SegmentResult>,
     /// One entry per channel, in file order.
+    #[serde(default)]
     pub channels: Vec<ChannelResult>,
     /// Binned outcomes for the charts; not part of `summary.json` (written beside
     /// it as `distributions.json`).
@@ -37,7 +40,6 @@ pub struct Results {
 
 /// How the headline outcomes are distributed over the iterations, binned.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
 pub struct Distributions {
     /// Total revenue over the horizon, in currency.
     pub revenue: Histogram,
@@ -61,13 +63,13 @@ pub struct Distributions {
 
 /// Equal-width bins from `lo` to `hi`; `counts[k]` iterations fell in bin k.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
 pub struct Histogram {
     /// Lower edge of the first bin.
     pub lo: f64,
     /// Upper edge of the last bin.
     pub hi: f64,
     /// Iterations per bin.
+    #[serde(default)]
     pub counts: Vec<u64>,
 }
 
@@ -82,8 +84,7 @@ impl Histogram {
 }
 
 /// Identification of a run.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RunInfo {
     /// Scenario name.
     pub name: String,
@@ -102,8 +103,7 @@ pub struct RunInfo {
 }
 
 /// Whole-business totals over the horizon.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Totals {
     /// Routed opportunities incl. campaign opportunities (uncovered excluded).
     pub opportunities: Stat,
@@ -126,8 +126,7 @@ pub struct Totals {
 }
 
 /// The probability of reaching a target.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TargetResult {
     /// `revenue` or `contribution`.
     pub metric: String,
@@ -138,8 +137,7 @@ pub struct TargetResult {
 }
 
 /// The cell metrics, shared by cells, segments and channels.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Metrics {
     /// Routed opportunities incl. campaigns.
     pub opportunities: Stat,
@@ -150,6 +148,7 @@ pub struct Metrics {
     /// Won deals.
     pub wins: Stat,
     /// Wins / served, over iterations with served > 0.
+    #[serde(default)]
     pub hit_rate: Option<Stat>,
     /// Revenue, in currency.
     pub revenue: Stat,
@@ -160,12 +159,12 @@ pub struct Metrics {
     /// Gross margin − channel cost, in currency.
     pub contribution: Stat,
     /// Channel cost / revenue, over iterations with revenue > 0.
+    #[serde(default)]
     pub cost_to_serve: Option<Stat>,
 }
 
 /// One (segment, channel) cell.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CellResult {
     /// Segment name.
     pub segment: String,
@@ -177,8 +176,7 @@ pub struct CellResult {
 }
 
 /// One segment: its cells summed.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SegmentResult {
     /// Segment name.
     pub segment: String,
@@ -192,8 +190,7 @@ pub struct SegmentResult {
 }
 
 /// One channel: its cells summed, plus its unallocated fixed cost and capacity.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ChannelResult {
     /// Channel name.
     pub channel: String,
@@ -206,12 +203,12 @@ pub struct ChannelResult {
     /// Fixed cost of periods in which the channel had nothing to allocate it to.
     pub unallocated_cost: Stat,
     /// Required vs available capacity; `null` for online without an order limit.
+    #[serde(default)]
     pub capacity: Option<Capacity>,
 }
 
 /// Required vs available capacity of a channel.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Capacity {
     /// `hours`, `opportunities` or `orders`.
     pub unit: String,
@@ -220,22 +217,25 @@ pub struct Capacity {
     /// Available capacity over the horizon.
     pub available: Stat,
     /// Required / available over the horizon.
+    #[serde(default)]
     pub utilization: Option<Stat>,
     /// Σ over periods of max(0, required − available).
     pub shortfall: Stat,
     /// Required hours in FTE (people channels), averaged over the horizon.
+    #[serde(default)]
     pub required_fte: Option<Stat>,
     /// Available hours in FTE (people channels), averaged over the horizon.
+    #[serde(default)]
     pub available_fte: Option<Stat>,
     /// P(required > available in at least one period).
     pub p_shortfall: f64,
     /// Period by period.
+    #[serde(default)]
     pub periods: Vec<PeriodCapacity>,
 }
 
 /// Capacity of a channel in one period.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PeriodCapacity {
     /// Period number, from 1.
     pub period: usize,
@@ -244,14 +244,18 @@ pub struct PeriodCapacity {
     /// Available capacity.
     pub available: Stat,
     /// Required / available, over iterations with available > 0.
+    #[serde(default)]
     pub utilization: Option<Stat>,
     /// max(0, required − available).
     pub shortfall: Stat,
     /// Required in FTE (people channels).
+    #[serde(default)]
     pub required_fte: Option<Stat>,
     /// Available in FTE (people channels).
+    #[serde(default)]
     pub available_fte: Option<Stat>,
     /// Shortfall in FTE (people channels): the extra people needed that period.
+    #[serde(default)]
     pub shortfall_fte: Option<Stat>,
     /// P(required > available) in this period.
     pub p_shortfall: f64,

@@ -3,8 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 /// Distribution of one metric over the iterations.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Stat {
     /// Mean over iterations.
     pub mean: f64,

@@ -80,31 +80,26 @@ impl Reader {
             if allowed.contains(&name) {
                 continue;
             }
-            let owner = [
-                (&schema::PEOPLE, "direct and telesales"),
-                (&schema::RESELLER, "reseller"),
-                (&schema::ONLINE, "online"),
-            ]
-            .into_iter()
-            .find(|(section, _)| section.field(name).is_some());
-            let d = match owner {
-                Some((_, owner)) => {
-                    let d = self.error(
-                        Some(key.span()),
-                        t.field(name),
-                        format!(
-                            "`{name}` is a field of {owner} channels, but this channel is kind = \"{}\"",
-                            kind.as_str()
-                        ),
-                    );
-                    d.help = Some(format!("a {} channel takes: {}", kind.as_str(), allowed[1..].join(", ")));
-                    continue;
-                }
-                None => self.error(Some(key.span()), t.field(name), format!("unknown field `{name}`")),
-            };
+            // The kinds whose fields include the key ("direct and telesales").
+            let owners: Vec<&str> = ChannelKind::ALL
+                .into_iter()
+                .filter(|k| k.section().field(name).is_some())
+                .map(ChannelKind::as_str)
+                .collect();
+            let takes = format!("a {} channel takes: {}", kind.as_str(), allowed[1..].join(", "));
+            if !owners.is_empty() {
+                let owner = owners.join(" and ");
+                let message = format!(
+                    "`{name}` is a field of {owner} channels, but this channel is kind = \"{}\"",
+                    kind.as_str()
+                );
+                self.error(Some(key.span()), t.field(name), message).help = Some(takes);
+                continue;
+            }
+            let d = self.error(Some(key.span()), t.field(name), format!("unknown field `{name}`"));
             d.help = Some(match nearest(name, allowed.iter().copied()) {
                 Some(n) => format!("did you mean `{n}`?"),
-                None => format!("a {} channel takes: {}", kind.as_str(), allowed[1..].join(", ")),
+                None => takes,
             });
         }
     }
