@@ -7,15 +7,19 @@
 #
 # Runs run, report (with SOURCE_DATE_EPOCH), compare, sensitivity, sweep, sweep
 # shards and merge, and check on the three shipped scenarios with small iteration
-# counts (the batched summary path included), and prints one line per file written
-# or printed: its SHA-256 and its name. Uses the release binary
-# (target/release/chancap), which it builds first.
+# counts (the batched summary path included), plus variants made on the fly: the
+# reference with consistent [[correlations]] and with inconsistent ones repaired
+# (--repair-correlations), and the quarterly dealer network with capacity not
+# enforced; and the --help of every command. Prints one line per file written or
+# printed: its SHA-256 and its name. Uses the release binary
+# (target/release/chancap), which it builds first, or the one named by CHANCAP_BIN.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cargo build --release --locked --quiet
-bin="$PWD/target/release/chancap"
+if [ -z "${CHANCAP_BIN:-}" ]; then
+  cargo build --release --locked --quiet
+fi
+bin="${CHANCAP_BIN:-$PWD/target/release/chancap}"
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
 export SOURCE_DATE_EPOCH=1800000000
 export COLUMNS=100
 
@@ -49,13 +53,33 @@ go shard1 sweep scenarios/reference.toml "${sweep[@]}" --shard 1/2 --out "$work/
 go merge merge "$work/shards/0" "$work/shards/1" --out "$work/merged"
 go bad check tests/fixtures/bad/campaign_periods.toml
 
+# Variants of the shipped scenarios for paths they do not take.
+variants=$(mktemp -d)
+trap 'rm -rf "$work" "$variants"' EXIT
+pair() { printf '\n[[correlations]]\nbetween = ["%s", "%s"]\nrank = %s\n' "$1" "$2" "$3"; }
+growth=scenario.market_growth key=coverage.key.direct.hit_rate large=coverage.large.direct.hit_rate
+{ cat scenarios/reference.toml; pair $growth $key 0.6; pair $key $large 0.4; } >"$variants/corr.toml"
+{ cat scenarios/reference.toml; pair $growth $key 0.9; pair $key $large 0.9; pair $growth $large -0.9; } \
+  >"$variants/corr-bad.toml"
+sed 's/^enforce = true/enforce = false/' scenarios/dealer-network.toml >"$variants/soft.toml"
+go corr run "$variants/corr.toml" -n 3000 --seed 3 --no-plots --out "$work/corr"
+go corr-lhs run "$variants/corr.toml" -n 700 --sampling lhs --no-plots --out "$work/corr-lhs"
+go corr-bad check "$variants/corr-bad.toml"
+go corr-repair run "$variants/corr-bad.toml" --repair-correlations -n 2000 --no-plots --out "$work/corr-repair"
+go corr-sens sensitivity "$variants/corr.toml" -n 300 --no-plots --out "$work/corr-sens"
+go soft run "$variants/soft.toml" -n 3000 --out "$work/soft"
+go soft-report report "$variants/soft.toml" -n 800 --out "$work/soft-report"
+for cmd in "" check run report compare sensitivity sweep merge; do
+  go "help-${cmd:-main}" $cmd --help
+done
+
 cd "$work"
 # Paths printed inside the outputs name the temporary directory: make them stable.
 find . -type f | LC_ALL=C sort | while read -r file; do
   case $file in
     *.status) printf "exit %s  %s\n" "$(cat "$file")" "$file" ;;
     # Printed timings (engine 0.21 s, in 0.07 s) vary from run to run: mask them.
-    *.stdout | *.stderr) printf "%s  %s\n" "$(sed -E "s#$work#WORK#g; s/[0-9.]+ (s|ms) (on|in)/T \\2/g; s/in [0-9.]+ (s|ms)/in T/g" "$file" | sha256sum | cut -d" " -f1)" "$file" ;;
-    *) printf "%s  %s\n" "$(sed "s#$work#WORK#g" "$file" | sha256sum | cut -d" " -f1)" "$file" ;;
+    *.stdout | *.stderr) printf "%s  %s\n" "$(sed -E "s#$work#WORK#g; s#$variants#VARIANTS#g; s/[0-9.]+ (s|ms) (on|in)/T \\2/g; s/in [0-9.]+ (s|ms)/in T/g" "$file" | sha256sum | cut -d" " -f1)" "$file" ;;
+    *) printf "%s  %s\n" "$(sed "s#$work#WORK#g; s#$variants#VARIANTS#g" "$file" | sha256sum | cut -d" " -f1)" "$file" ;;
   esac
 done
