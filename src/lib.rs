@@ -25,9 +25,9 @@
 
 // The documented interface is this facade and the two layers an embedder reads
 // and writes: `model` (the scenario) and `results` (what a run reports). The
-// other layers are public only so that the project's own integration tests and
-// benchmarks can reach the engine's parts; they are hidden from the docs and
-// carry no stability promise.
+// other layers are public only so that the binary, the project's integration
+// tests and its benchmarks can reach the engine's parts; they are hidden from
+// the docs and carry no stability promise.
 
 #[doc(hidden)]
 pub mod random;

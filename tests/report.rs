@@ -156,6 +156,7 @@ window.addEventListener('load', () => {
 </script>"#;
 
 #[test]
+#[ignore = "heavy tier: scripts/test.sh runs it (cargo test -- --include-ignored)"]
 fn the_report_renders_and_prints_in_a_real_browser() {
     let Some(browser) = browser() else {
         if std::env::var_os("CHANCAP_REQUIRE_BROWSER").is_some() {

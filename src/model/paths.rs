@@ -19,7 +19,6 @@ use super::schema::{self, Family};
 use super::{Diagnostics, Scenario};
 use toml::{Table, Value};
 
-/// Keys that hold text, flags or lists rather than one number.
 /// A path that does not name a number of the file.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[error("{message}{}", .suggestion.as_ref().map(|s| format!(" (did you mean `{s}`?)")).unwrap_or_default())]

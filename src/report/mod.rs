@@ -1,4 +1,4 @@
-//! Exporters: each turns [`Results`](crate::results::Results) into bytes or text.
+//! The report layer: each writer turns [`Results`](crate::results::Results) (or an analysis) into bytes or text.
 //! None of them touches the file system; `output` writes what they return.
 
 pub mod assumptions;
