@@ -126,18 +126,8 @@ impl Workspace {
             let mut rng = stream(seed, i, plan.channel_streams[c]);
             let out = &mut self.capacity[c];
             match &ch.model {
-                ChannelModel::People(p) => {
-                    channels::people::capacity(&mut rng, p, theta[p.attrition.0], s.periods, s.ppy(), out)
-                }
-                ChannelModel::Reseller(r) => channels::reseller::capacity(
-                    &mut rng,
-                    r,
-                    theta[r.opportunities_per_partner.0],
-                    theta[r.partner_churn.0],
-                    s.periods,
-                    s.ppy(),
-                    out,
-                ),
+                ChannelModel::People(p) => channels::people::capacity(&mut rng, p, theta, s.periods, s.ppy(), out),
+                ChannelModel::Reseller(r) => channels::reseller::capacity(&mut rng, r, theta, s.periods, s.ppy(), out),
                 ChannelModel::Online(o) => channels::online::capacity(o, s.periods, s.ppy(), out),
             }
         }

@@ -14,12 +14,12 @@ use rand::Rng;
 pub fn capacity<R: Rng + ?Sized>(
     rng: &mut R,
     p: &People,
-    attrition: f64,
+    theta: &[f64],
     periods: usize,
     ppy: usize,
     out: &mut ChannelCapacity,
 ) {
-    let q = per_period(attrition, ppy);
+    let q = per_period(theta[p.attrition.0], ppy);
     let hours = p.hours_per_fte / ppy as f64;
     let cost = p.cost_per_fte / ppy as f64;
     // (start period, count); the starting team is fully productive from period 1.

@@ -10,17 +10,16 @@ use crate::random::sample::binomial;
 use rand::Rng;
 
 /// Reseller channel: active partners × opportunities per partner.
-#[allow(clippy::too_many_arguments)]
 pub fn capacity<R: Rng + ?Sized>(
     rng: &mut R,
     r: &Reseller,
-    opportunities_per_partner: f64,
-    churn: f64,
+    theta: &[f64],
     periods: usize,
     ppy: usize,
     out: &mut ChannelCapacity,
 ) {
-    let q = per_period(churn, ppy);
+    let opportunities_per_partner = theta[r.opportunities_per_partner.0];
+    let q = per_period(theta[r.partner_churn.0], ppy);
     let mut activating = vec![0u64; periods];
     let mut recruiting_cost = vec![0.0; periods];
     for rec in &r.recruits {
