@@ -89,3 +89,19 @@ fn the_command_prints_the_tornado_and_writes_its_files() {
         .code(2)
         .stderr(predicate::str::contains("unknown metric `profit`"));
 }
+
+/// Issue 15, item 2: a gamma with sd ≥ 2 × mean (shape ≤ 0.25) made the P10 of
+/// the tornado NaN and `sensitivity` panic ("a quantile is finite").
+#[test]
+fn a_heavy_tailed_gamma_input_has_a_tornado() {
+    let text = super::reference().replacen(
+        "opportunities_per_account = 3",
+        "opportunities_per_account = { dist = \"gamma\", mean = 3, sd = 9 }",
+        1,
+    );
+    let s = super::scenario(&text);
+    let result = analyse(&s, &Metric::Revenue, &RunOptions { iterations: 200, seed: 4 }, &|_| {});
+    let input = result.inputs.iter().find(|e| e.distribution.starts_with("gamma")).expect("the gamma input");
+    assert!(input.p10.is_finite() && input.p10 >= 0.0 && input.p10 < input.p90, "{input:?}");
+    assert!(result.inputs.iter().all(|e| e.swing.is_finite()));
+}
