@@ -56,7 +56,7 @@ impl Reader {
         let channels: Vec<Channel> = channels.into_iter().map(|c| c.channel.expect("checked: no errors")).collect();
         let coverage: Vec<Coverage> = coverage.into_iter().map(|c| c.expect("checked: no errors")).collect();
         let campaigns: Vec<Campaign> = campaigns.into_iter().map(|c| c.expect("checked: no errors")).collect();
-        self.size_check(&segments, head.market_growth?, head.periods? as usize, root.span.clone());
+        self.size_check(&segments, &campaigns, head.market_growth?, head.periods? as usize, root.span.clone());
         if self.has_errors() {
             return None;
         }

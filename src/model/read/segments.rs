@@ -2,7 +2,7 @@
 
 use super::{Reader, Tbl};
 use crate::model::schema;
-use crate::model::{ParamId, Segment};
+use crate::model::{Campaign, ParamId, Segment};
 use std::collections::HashMap;
 use std::ops::Range;
 
@@ -78,20 +78,32 @@ impl Reader {
         out
     }
 
-    /// Refuses scenarios whose expected demand would take hours per iteration.
-    pub(super) fn size_check(&mut self, segments: &[Segment], growth: ParamId, periods: usize, span: Range<usize>) {
-        let g = 1.0 + self.params[growth.0].dist.mean();
+    /// Refuses scenarios whose expected demand would take hours per iteration:
+    /// the segments' opportunities and the campaigns' (calls × response), since
+    /// every one of them may become a deal that is drawn.
+    pub(super) fn size_check(
+        &mut self,
+        segments: &[Segment],
+        campaigns: &[Campaign],
+        growth: ParamId,
+        periods: usize,
+        span: Range<usize>,
+    ) {
+        let mean = |id: ParamId| self.params[id.0].dist.mean();
+        let g = 1.0 + mean(growth);
         let years = periods as f64 / self.ppy as f64;
-        let total: f64 = segments
-            .iter()
-            .map(|s| s.accounts as f64 * self.params[s.opportunities_per_account.0].dist.mean() * g * years)
-            .sum();
+        let demand: f64 =
+            segments.iter().map(|s| s.accounts as f64 * mean(s.opportunities_per_account) * g * years).sum();
+        let calls: f64 =
+            campaigns.iter().map(|c| mean(c.reach) * segments[c.segment].accounts as f64 * mean(c.response)).sum();
+        let total = demand + calls;
         if total > MAX_OPPORTUNITIES {
+            let whose = if calls > 0.0 { "the segments and campaigns" } else { "the segments" };
             self.error(
                 Some(span.start..span.start),
                 "segments",
                 format!(
-                    "the segments expect about {} opportunities per iteration; chancap draws every deal and is limited to {}",
+                    "{whose} expect about {} opportunities per iteration; chancap draws every deal and is limited to {}",
                     crate::model::text::count(total),
                     crate::model::text::count(MAX_OPPORTUNITIES)
                 ),
