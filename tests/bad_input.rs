@@ -257,3 +257,45 @@ fn campaigns_count_towards_the_opportunity_limit() {
     };
     assert!(e.contains("segments and campaigns expect about"), "{e}");
 }
+
+/// Issue 15, item 6: free text has a length limit and no control characters;
+/// and control characters in a file never reach the terminal raw.
+#[test]
+fn long_text_and_control_characters_are_refused_and_never_printed_raw() {
+    let base = super::reference();
+    let long = base.replacen("name = \"Wholesale 2027 reference\"", &format!("name = \"{}\"", "x".repeat(100_000)), 1);
+    let e = Scenario::from_toml_str(&long, "long.toml").unwrap_err().to_string();
+    assert!(e.contains("100000 characters long; at most 200"), "{}", &e[..e.len().min(400)]);
+    assert!(e.len() < 2_000, "the message does not repeat the text: {} bytes", e.len());
+
+    let escape = base.replacen("name = \"Wholesale 2027 reference\"", "name = \"Wholesale \\u001b[31mred\\u0007\"", 1);
+    let e = Scenario::from_toml_str(&escape, "esc.toml").unwrap_err().to_string();
+    assert!(e.contains("control character U+001B"), "{e}");
+    assert!(!e.contains('\u{1b}') && !e.contains('\u{7}'), "printed raw: {e:?}");
+
+    // A key with an escape in it is named escaped.
+    let key = base.replacen("[capacity]", "[capacity]\n\"en\\u001b[2Jforce\" = true", 1);
+    let e = Scenario::from_toml_str(&key, "key.toml").unwrap_err().to_string();
+    assert!(e.contains("unknown field") && e.contains("\\u{1b}"), "{e}");
+    assert!(!e.contains('\u{1b}'), "printed raw: {e:?}");
+}
+
+/// Issue 15, item 3: a file with thousands of problems prints the first 50 in
+/// full and counts the rest by kind (40,000 duplicate coverage rows took 168 s
+/// and printed every one: the line of each was found by rescanning the file).
+#[test]
+fn thousands_of_problems_print_fifty_and_count_the_rest() {
+    let base = super::reference();
+    let row = "\n[[coverage]]\nsegment = \"key\"\nchannel = \"direct\"\nshare = 0.1\nhit_rate = 0.3\n";
+    let text = format!("{base}{}", row.repeat(5_000));
+    let e = Scenario::from_toml_str(&text, "many.toml").unwrap_err();
+    assert!(e.error_count() >= 5_000, "{}", e.error_count());
+    let shown = e.to_string();
+    assert_eq!(shown.matches("error: many.toml:").count(), chancap::model::diag::SHOWN, "{}", &shown[..500]);
+    assert!(shown.contains(&format!("… and {} more problems:", e.items.len() - chancap::model::diag::SHOWN)));
+    assert!(
+        shown.contains(" × segment \"…\" and channel \"…\" are paired twice"),
+        "{}",
+        &shown[shown.len().saturating_sub(600)..]
+    );
+}

@@ -79,6 +79,12 @@ impl Diagnostics {
 
     /// Renders one diagnostic with its place and a caret under the source text.
     pub fn render(&self, d: &Diagnostic) -> String {
+        self.render_with(d, &Lines::of(&self.source))
+    }
+
+    /// [`Diagnostics::render`] with the lines of the source indexed once, for
+    /// rendering many.
+    fn render_with(&self, d: &Diagnostic, lines: &Lines) -> String {
         let kind = match d.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
@@ -86,32 +92,108 @@ impl Diagnostics {
         let mut out = String::new();
         let place = match &d.span {
             Some(span) => {
-                let (line, col) = self.line_col(span.start);
+                let (line, col) = lines.line_col(&self.source, span.start);
                 format!("{}:{line}:{col}", self.origin)
             }
             None => self.origin.clone(),
         };
+        let (path, message) = (printable(&d.path), printable(&d.message));
         if d.path.is_empty() {
-            out.push_str(&format!("{kind}: {place}: {}\n", d.message));
+            out.push_str(&format!("{kind}: {place}: {message}\n"));
         } else {
-            out.push_str(&format!("{kind}: {place}: {}: {}\n", d.path, d.message));
+            out.push_str(&format!("{kind}: {place}: {path}: {message}\n"));
         }
         if let Some(span) = &d.span
-            && let Some(snippet) = snippet(&self.source, span.clone())
+            && let Some(snippet) = snippet(&self.source, lines, span.clone())
         {
             out.push_str(&snippet);
         }
         if let Some(help) = &d.help {
-            out.push_str(&format!("  = help: {help}\n"));
+            out.push_str(&format!("  = help: {}\n", printable(help)));
         }
         out
     }
 }
 
+/// Problems rendered in full before the rest are only counted.
+pub const SHOWN: usize = 50;
+
+/// The start of every line of a text, so that a byte offset's line and column
+/// take a binary search instead of a scan from the start: a file with thousands
+/// of problems is rendered in linear time.
+struct Lines(Vec<usize>);
+
+impl Lines {
+    fn of(text: &str) -> Lines {
+        Lines(std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect())
+    }
+
+    /// 1-based line and column (in characters) of byte `offset`.
+    fn line_col(&self, text: &str, offset: usize) -> (usize, usize) {
+        let offset = floor_char_boundary(text, offset.min(text.len()));
+        let line = self.0.partition_point(|start| *start <= offset);
+        let col = text[self.0[line - 1]..offset].chars().count() + 1;
+        (line, col)
+    }
+}
+
+/// A message with what it quotes ("key", `field`) left out: `segment "…" and
+/// channel "…" are paired twice`.
+fn without_quoted(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut quote = None;
+    for c in message.chars() {
+        match quote {
+            Some(q) if c == q => {
+                out.push(c);
+                quote = None;
+            }
+            Some(_) => {}
+            None if c == '"' || c == '`' => {
+                out.push(c);
+                out.push('…');
+                quote = Some(c);
+            }
+            None => out.push(c),
+        }
+    }
+    out
+}
+
+/// Text as it may be printed to a terminal: control characters (ESC, BEL, …)
+/// from a file are shown escaped (`\u{1b}`), never sent raw.
+pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.chars().any(|c| c.is_control() && c != '\n') {
+        text.chars()
+            .map(|c| if c.is_control() && c != '\n' { c.escape_unicode().to_string() } else { c.to_string() })
+            .collect()
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
+}
+
 impl fmt::Display for Diagnostics {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for d in &self.items {
-            writeln!(f, "{}", self.render(d))?;
+        let lines = Lines::of(&self.source);
+        for d in self.items.iter().take(SHOWN) {
+            writeln!(f, "{}", self.render_with(d, &lines))?;
+        }
+        if self.items.len() > SHOWN {
+            // The rest, counted by what they say with the names and values
+            // they quote left out.
+            let mut kinds: Vec<(String, usize)> = Vec::new();
+            for d in &self.items[SHOWN..] {
+                let kind = without_quoted(&d.message);
+                match kinds.iter_mut().find(|(k, _)| *k == kind) {
+                    Some((_, n)) => *n += 1,
+                    None => kinds.push((kind, 1)),
+                }
+            }
+            writeln!(f, "… and {} more problems:", self.items.len() - SHOWN)?;
+            for (kind, n) in kinds {
+                writeln!(f, "  {n} × {}", printable(&kind))?;
+            }
+            writeln!(f)?;
         }
         let errors = self.error_count();
         let warnings = self.items.len() - errors;
@@ -146,7 +228,7 @@ fn floor_char_boundary(text: &str, mut i: usize) -> usize {
 
 /// The source line holding `span.start`, with carets under the span (cut at the
 /// line's end and at 120 characters so a huge line cannot flood the terminal).
-fn snippet(text: &str, span: Range<usize>) -> Option<String> {
+fn snippet(text: &str, lines: &Lines, span: Range<usize>) -> Option<String> {
     if text.is_empty() {
         return None;
     }
@@ -156,7 +238,8 @@ fn snippet(text: &str, span: Range<usize>) -> Option<String> {
     let line = text[line_start..line_end].trim_end_matches('\r');
     const MAX: usize = 120;
     let shown: String = line.chars().take(MAX).collect();
-    let (line_no, col) = line_col(text, start);
+    let shown = printable(&shown);
+    let (line_no, col) = lines.line_col(text, start);
     let end = floor_char_boundary(text, span.end.clamp(start, line_end));
     let width = text[start..end].chars().count().max(1);
     let pad = col - 1;

@@ -32,6 +32,9 @@ use toml::de::{DeTable, DeValue};
 
 type Val<'i> = Spanned<DeValue<'i>>;
 
+/// Longest text (a name, a label, the currency), in characters.
+const MAX_TEXT: usize = 200;
+
 /// Largest horizon: ten years of weeks.
 const MAX_PERIODS: u64 = 520;
 
@@ -222,13 +225,31 @@ impl Reader {
             return None;
         };
         match v.get_ref() {
-            DeValue::String(s) => Some(Spanned::new(v.span(), s.to_string())),
+            DeValue::String(s) => self.text(s, v.span(), t.field(key)).then(|| Spanned::new(v.span(), s.to_string())),
             other => {
                 let found = type_name(other);
                 self.error(Some(v.span()), t.field(key), format!("expected a string, found {found}"));
                 None
             }
         }
+    }
+
+    /// Whether a string of the file is text a report can show: at most
+    /// [`MAX_TEXT`] characters and no control characters (ESC, BEL, …), which
+    /// would otherwise reach the terminal, every chart and the report.
+    fn text(&mut self, s: &str, span: Range<usize>, path: String) -> bool {
+        let n = s.chars().count();
+        if n > MAX_TEXT {
+            self.error(Some(span), path, format!("the text is {n} characters long; at most {MAX_TEXT} are allowed"))
+                .help = Some("names, labels and the currency are shown in tables and charts: keep them short".into());
+            return false;
+        }
+        if let Some(c) = s.chars().find(|c| c.is_control()) {
+            self.error(Some(span), path, format!("the text holds the control character U+{:04X}", c as u32)).help =
+                Some("write plain text: no tabs, line breaks or terminal escapes".into());
+            return false;
+        }
+        true
     }
 
     fn boolean(&mut self, t: &Tbl<'_, '_>, key: &str, default: bool) -> bool {
