@@ -202,3 +202,27 @@ fn compare_refuses_more_iterations_than_it_can_pair() {
         .code(2)
         .stderr(predicate::str::contains("use at most 4000000 iterations"));
 }
+
+/// Issue 15, item 9: invalid input creates nothing — not a sweep's output or
+/// points directory for an invalid point, not report's directory for results
+/// that are not there.
+#[test]
+fn invalid_input_creates_no_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("sweep");
+    chancap()
+        .args(["sweep", &reference_path(), "--set", "coverage.key.direct.share=0.5,5", "-n", "100", "--out"])
+        .arg(&out)
+        .assert()
+        .code(2);
+    assert!(!out.exists(), "an invalid sweep created {}", out.display());
+    let out = dir.path().join("report");
+    chancap()
+        .args(["report", &reference_path(), "--from"])
+        .arg(dir.path().join("no-such-run"))
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .code(2);
+    assert!(!out.exists(), "report --from of nothing created {}", out.display());
+}

@@ -72,10 +72,12 @@ pub(crate) fn report(ctx: &Context, opts: &ReportArgs) -> Result<(), Failure> {
         print_warnings(&scenario);
     }
     let date = report_date()?;
+    // An earlier run's results are read and checked before anything is created.
+    let earlier = opts.from.as_ref().map(|dir| read_results(dir, &scenario)).transpose()?;
     let out_dir = OutputDir::prepare(&opts.out.clone().unwrap_or_else(|| default_out(&opts.file, "")))
         .map_err(|e| Failure::Input(e.into()))?;
-    let results = match &opts.from {
-        Some(dir) => read_results(dir, &scenario)?,
+    let results = match earlier {
+        Some(results) => results,
         None => {
             let run_opts = run_options(&opts.run, &scenario);
             simulate(&scenario, &run_opts, opts.run.threads, !opts.quiet)?.results

@@ -140,13 +140,13 @@ pub(crate) fn sweep(ctx: &Context, opts: &SweepArgs) -> Result<(), Failure> {
     let sweep_hash = sweep::hash(&format!("{scenario_hash};{}", definition.canonical(&run_opts)));
 
     let out_path = opts.output.out.clone().unwrap_or_else(|| default_out(&opts.file, "-sweep"));
+    let done = if opts.resume { finished_points(&out_path.join(POINTS_DIR), &sweep_hash) } else { BTreeMap::new() };
+    let todo: Vec<usize> = indices.iter().copied().filter(|i| !done.contains_key(i)).collect();
+    // Every point is validated before anything runs, and before anything is
+    // created: an invalid sweep leaves no directory behind.
+    let scenarios = definition.scenarios(&doc, &todo).map_err(input)?;
     let out_dir = OutputDir::prepare(&out_path).map_err(|e| Failure::Input(e.into()))?;
     let points_dir = OutputDir::prepare(&out_path.join(POINTS_DIR)).map_err(|e| Failure::Input(e.into()))?;
-
-    let done = if opts.resume { finished_points(points_dir.path(), &sweep_hash) } else { BTreeMap::new() };
-    let todo: Vec<usize> = indices.iter().copied().filter(|i| !done.contains_key(i)).collect();
-    // Every point is validated before anything runs.
-    let scenarios = definition.scenarios(&doc, &todo).map_err(input)?;
 
     let pool = thread_pool(opts.run.threads)?;
     if !opts.output.quiet && !done.is_empty() {
