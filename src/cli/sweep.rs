@@ -20,7 +20,7 @@ use std::time::Instant;
 
 /// Points already finished by an earlier run of the same sweep: the point files in
 /// `dir` that can be read.
-fn finished_points(dir: &Path, sweep_hash: &str) -> BTreeMap<usize, PointResult> {
+fn finished_points(dir: &Path, sweep_hash: &str, sweep: &Sweep) -> BTreeMap<usize, PointResult> {
     let Ok(entries) = std::fs::read_dir(dir) else { return BTreeMap::new() };
     let files = entries
         .flatten()
@@ -28,7 +28,7 @@ fn finished_points(dir: &Path, sweep_hash: &str) -> BTreeMap<usize, PointResult>
         .filter(|path| path.extension().is_some_and(|e| e == "json"))
         .filter_map(|path| read_bounded(&path, MAX_DATA_BYTES).ok())
         .filter_map(|bytes| serde_json::from_slice::<PointFile>(&bytes).ok());
-    shard::finished_points(files, sweep_hash)
+    shard::finished_points(files, sweep_hash, sweep.axes.len(), sweep.len())
 }
 
 /// Sweep output files: `sweep.csv`, `sweep.json` and, unless `no_plots`, charts.
@@ -131,6 +131,11 @@ pub(crate) fn sweep(ctx: &Context, opts: &SweepArgs) -> Result<(), Failure> {
     let definition = definition(opts, &text, &doc)?;
     let run_opts = run_options(&opts.run, &scenario);
     let total = definition.len();
+    if let Some((_, n)) = opts.shard
+        && n > total
+    {
+        return Err(input(format!("--shard K/{n}: {n} shards for a sweep of {total} points; use at most {total}")));
+    }
     let indices: Vec<usize> = match opts.shard {
         Some((k, n)) => shard::shard_points(k, n, total),
         None => (0..total).collect(),
@@ -140,7 +145,11 @@ pub(crate) fn sweep(ctx: &Context, opts: &SweepArgs) -> Result<(), Failure> {
     let sweep_hash = sweep::hash(&format!("{scenario_hash};{}", definition.canonical(&run_opts)));
 
     let out_path = opts.output.out.clone().unwrap_or_else(|| default_out(&opts.file, "-sweep"));
-    let done = if opts.resume { finished_points(&out_path.join(POINTS_DIR), &sweep_hash) } else { BTreeMap::new() };
+    let done = if opts.resume {
+        finished_points(&out_path.join(POINTS_DIR), &sweep_hash, &definition)
+    } else {
+        BTreeMap::new()
+    };
     let todo: Vec<usize> = indices.iter().copied().filter(|i| !done.contains_key(i)).collect();
     // Every point is validated before anything runs, and before anything is
     // created: an invalid sweep leaves no directory behind.

@@ -29,8 +29,50 @@ impl PointFile {
 
 /// The points of `files` that belong to the sweep `sweep_hash`, by number: what an
 /// interrupted run of the same sweep finished. Points of other sweeps are ignored.
-pub fn finished_points(files: impl IntoIterator<Item = PointFile>, sweep_hash: &str) -> BTreeMap<usize, PointResult> {
-    files.into_iter().filter(|f| f.sweep_hash == sweep_hash).map(|f| (f.point.index, f.point)).collect()
+/// A point that does not hold what a sweep writes (a damaged or edited file) is
+/// ignored too, so it is run again.
+pub fn finished_points(
+    files: impl IntoIterator<Item = PointFile>,
+    sweep_hash: &str,
+    parameters: usize,
+    total: usize,
+) -> BTreeMap<usize, PointResult> {
+    files
+        .into_iter()
+        .filter(|f| f.sweep_hash == sweep_hash && check_point(&f.point, parameters, total).is_ok())
+        .map(|f| (f.point.index, f.point))
+        .collect()
+}
+
+/// Whether a point holds what a sweep writes: a number below `total`, one
+/// finite value per parameter, finite figures in order (P10 ≤ P50 ≤ P90) and
+/// probabilities in [0, 1].
+pub fn check_point(p: &PointResult, parameters: usize, total: usize) -> Result<(), String> {
+    let at = p.index;
+    if at >= total {
+        return Err(format!("point {at} is beyond the sweep's {total} points"));
+    }
+    if p.values.len() != parameters || p.values.iter().any(|v| !v.is_finite()) {
+        return Err(format!(
+            "point {at} has {} values for {parameters} parameters, or a value not finite",
+            p.values.len()
+        ));
+    }
+    let band = |b: &crate::results::Band| {
+        [b.mean, b.p10, b.p50, b.p90].iter().all(|x| x.is_finite()) && b.p10 <= b.p50 && b.p50 <= b.p90
+    };
+    let share = |x: f64| (0.0..=1.0).contains(&x);
+    let f = &p.figures;
+    let channels_ok = f.channels.iter().all(|c| {
+        [c.utilization.as_ref(), c.shortfall.as_ref(), c.required_fte.as_ref()].into_iter().flatten().all(band)
+            && c.p_shortfall.is_none_or(share)
+    });
+    if !band(&f.revenue) || !band(&f.contribution) || !channels_ok || !f.targets.iter().all(|t| share(t.probability)) {
+        return Err(format!(
+            "point {at} holds a figure that is not finite, out of order, or a probability outside [0, 1]"
+        ));
+    }
+    Ok(())
 }
 
 /// What `sweep --shard K/N` writes: its share of the sweep output.
@@ -119,6 +161,14 @@ pub enum MergeError {
         /// N.
         shards: usize,
     },
+    /// A shard's header or one of its points is not what a sweep writes.
+    #[error("{shard} is not a valid shard of this sweep: {why}")]
+    Invalid {
+        /// The shard file.
+        shard: String,
+        /// What is wrong.
+        why: String,
+    },
     /// Every shard is there, but their points are not every point exactly once.
     #[error(
         "the shards do not hold every point exactly once ({entries} entries for {total} points; missing {})",
@@ -160,6 +210,22 @@ pub fn merge(shards: &[(String, ShardFile)]) -> Result<SweepOutput, MergeError> 
             || s.total_points != first.total_points
         {
             return Err(MergeError::OtherSweep { first: first_name.clone(), other: name.clone() });
+        }
+    }
+    let invalid = |shard: &str, why: String| MergeError::Invalid { shard: shard.to_string(), why };
+    for (name, s) in shards {
+        // Bounded by the points, so a damaged count cannot ask for memory.
+        if s.shards == 0 || s.shards > s.total_points.max(1) || s.shard >= s.shards {
+            return Err(invalid(name, format!("shard {}/{} of {} points", s.shard, s.shards, s.total_points)));
+        }
+        let (h, f) = (&s.sweep, &first.sweep);
+        if (&h.scenario, &h.file, h.iterations, h.seed, h.zip, &h.parameters)
+            != (&f.scenario, &f.file, f.iterations, f.seed, f.zip, &f.parameters)
+        {
+            return Err(invalid(name, format!("its header differs from {first_name}'s")));
+        }
+        for p in &h.points {
+            check_point(p, h.parameters.len(), s.total_points).map_err(|why| invalid(name, why))?;
         }
     }
     let n = first.shards;
@@ -300,8 +366,52 @@ mod tests {
     #[test]
     fn resuming_keeps_only_the_points_of_the_same_sweep() {
         let file = |hash: &str, index| PointFile { sweep_hash: hash.into(), point: point(index) };
-        let done = finished_points([file("aa", 0), file("bb", 1), file("aa", 2)], "aa");
+        let done = finished_points([file("aa", 0), file("bb", 1), file("aa", 2)], "aa", 1, 3);
         assert_eq!(done.keys().copied().collect::<Vec<_>>(), [0, 2]);
         assert_eq!(PointFile::name(42), "point-000042.json");
+    }
+
+    /// Issue 15, item 10: merge trusts nothing of a shard — its counts, its
+    /// header, the lengths and ranges of its points.
+    #[test]
+    fn damaged_shards_are_refused_not_merged() {
+        let refused = |edit: &dyn Fn(&mut ShardFile)| {
+            let mut s = shards(2, 4);
+            edit(&mut s[1].1);
+            match merge(&s) {
+                Err(MergeError::Invalid { why, .. }) => why,
+                other => panic!("merged or refused otherwise: {other:?}"),
+            }
+        };
+        // A count that would ask for memory (here in the only shard, so that
+        // no other shard's count tells it apart first).
+        for (k, n) in [(0, 1_000_000_000_000), (7, 1)] {
+            let mut one = shards(1, 4);
+            (one[0].1.shard, one[0].1.shards) = (k, n);
+            match merge(&one) {
+                Err(MergeError::Invalid { why, .. }) => assert!(why.contains(&format!("shard {k}/{n}")), "{why}"),
+                other => panic!("{other:?}"),
+            }
+        }
+        // A header that differs from the first shard's.
+        assert!(refused(&|s| s.sweep.seed += 1).contains("header differs"));
+        // Points with the wrong number of values, a figure out of range or order.
+        assert!(refused(&|s| s.sweep.points[0].values.push(1.0)).contains("values for 1 parameters"));
+        assert!(refused(&|s| s.sweep.points[0].values[0] = f64::NAN).contains("not finite"));
+        assert!(refused(&|s| s.sweep.points[0].figures.revenue.p10 = 5.0).contains("out of order"));
+        let negative = |s: &mut ShardFile| {
+            s.sweep.points[0]
+                .figures
+                .targets
+                .push(crate::results::TargetFigure { metric: "revenue".into(), probability: -0.5 })
+        };
+        assert!(refused(&negative).contains("probability outside [0, 1]"));
+        assert!(refused(&|s| s.sweep.points[0].index = 99).contains("beyond the sweep's 4 points"));
+        // A damaged point file is not taken over by a resumed sweep: it runs again.
+        let mut bad = point(1);
+        bad.values.clear();
+        let files =
+            [PointFile { sweep_hash: "aa".into(), point: point(0) }, PointFile { sweep_hash: "aa".into(), point: bad }];
+        assert_eq!(finished_points(files, "aa", 1, 4).keys().copied().collect::<Vec<_>>(), vec![0]);
     }
 }
