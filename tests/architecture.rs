@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 /// Each layer and the layers it may import.
 const LAYERS: &[(&str, &[&str])] = &[
     ("random", &[]),
-    ("model", &[]),
+    ("model", &["random"]),
     ("sim", &["random", "model"]),
     ("results", &[]),
     ("summary", &["random", "model", "sim", "results"]),

@@ -263,3 +263,39 @@ fn an_older_summary_without_newer_fields_still_reads() {
     json["totals"].as_object_mut().unwrap().remove("revenue");
     assert!(serde_json::from_value::<chancap::Results>(json).is_err(), "a figure missing is not read as 0");
 }
+
+/// Issue 15, item 11: `report --from` refuses another scenario's results even
+/// when its name, segments and channels match (a 24-month run under the
+/// 12-month reference made a mixed report), and a summary.json whose shape is
+/// not the scenario's.
+#[test]
+fn report_from_refuses_another_models_results() {
+    let dir = tempfile::tempdir().unwrap();
+    let long = dir.path().join("long.toml");
+    std::fs::write(&long, super::reference().replacen("periods = 12", "periods = 24", 1)).unwrap();
+    let run = dir.path().join("run");
+    Command::cargo_bin("chancap")
+        .unwrap()
+        .args(["run", "-n", "200", "--no-plots", "--quiet", "--out"])
+        .arg(&run)
+        .arg(&long)
+        .assert()
+        .success();
+    let reference = format!("{}/scenarios/reference.toml", env!("CARGO_MANIFEST_DIR"));
+    Command::cargo_bin("chancap")
+        .unwrap()
+        .args(["report", &reference, "--quiet", "--from"])
+        .arg(&run)
+        .arg("--out")
+        .arg(dir.path().join("report"))
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("holds results of").and(predicates::str::contains("content")));
+    assert!(!dir.path().join("report").exists());
+    // The same model written differently (a comment, another layout) is the same.
+    let s = super::scenario(&super::reference());
+    let t = super::scenario(&format!("# a comment\n{}", super::reference().replace(" = ", "=")));
+    assert_eq!(s.content_hash(), t.content_hash());
+    let u = super::scenario(&super::reference().replacen("accounts = 40", "accounts = 41", 1));
+    assert_ne!(s.content_hash(), u.content_hash());
+}

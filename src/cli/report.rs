@@ -47,18 +47,38 @@ fn read_results(dir: &Path, scenario: &Scenario) -> Result<Results, Failure> {
     results.distributions = report::json::parse_distributions(&dists)
         .with_context(|| format!("{} is not a chancap distributions.json", dir.join("distributions.json").display()))
         .map_err(Failure::Input)?;
-    let same = results.scenario.name == scenario.name
+    // The fingerprint of the scenario's content decides; the shape is checked
+    // too, so that a hostile file cannot make the report draw 10⁹ periods.
+    let cells = scenario.segments.len() * scenario.channels.len();
+    let same = results.scenario.scenario_hash == scenario.content_hash()
+        && results.scenario.periods == scenario.periods
         && results.segments.len() == scenario.segments.len()
         && results.channels.len() == scenario.channels.len()
+        && results.cells.len() <= cells
+        && results.channels.iter().all(|c| c.capacity.as_ref().is_none_or(|k| k.periods.len() == scenario.periods))
         && results.channels.iter().zip(&scenario.channels).all(|(a, b)| a.channel == b.name);
+    let d = &results.distributions;
+    let bins = chancap::results::HISTOGRAM_BINS;
+    let sized = d.revenue.counts.len() <= bins
+        && d.contribution.counts.len() <= bins
+        && d.revenue_convergence.len() <= 400
+        && d.contribution_convergence.len() <= 400;
+    if !sized {
+        return Err(Failure::Input(anyhow::anyhow!(
+            "{} is not a distributions.json chancap writes (more bins or points than it draws)",
+            dir.join("distributions.json").display()
+        )));
+    }
     if !same {
         return Err(Failure::Input(anyhow::anyhow!(
-            "{} holds results of \"{}\" ({}), not of {} (\"{}\"); run `chancap run {}` first",
+            "{} holds results of \"{}\" ({}, content {}), not of {} (\"{}\", content {}); run `chancap run {}` first",
             dir.display(),
             results.scenario.name,
             results.scenario.file,
+            if results.scenario.scenario_hash.is_empty() { "unrecorded" } else { &results.scenario.scenario_hash },
             scenario.origin,
             scenario.name,
+            scenario.content_hash(),
             scenario.origin
         )));
     }

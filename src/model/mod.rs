@@ -529,6 +529,20 @@ impl Scenario {
         Scenario::from_toml_str_with(&text, &origin, opts).map_err(LoadError::Invalid)
     }
 
+    /// A fingerprint of the scenario's validated content: the same for the same
+    /// model however the file is laid out or commented, different when any
+    /// modelled number, name or structure differs. The run options a command
+    /// may override (iterations, seed, sampling) and the file's path are left
+    /// out. `summary.json` records it, and `report --from` refuses results whose
+    /// fingerprint is not the scenario's.
+    pub fn content_hash(&self) -> String {
+        let mut model = self.clone();
+        model.origin.clear();
+        model.warnings.clear();
+        (model.iterations, model.seed, model.sampling) = (0, 0, Sampling::default());
+        format!("{:016x}", crate::random::rng::stream_id(&format!("{model:?}")))
+    }
+
     /// The parameter behind an id.
     pub fn param(&self, id: ParamId) -> &Param {
         &self.params[id.0]

@@ -100,6 +100,10 @@ pub struct RunInfo {
     pub period: String,
     /// Currency label.
     pub currency: String,
+    /// The scenario's content fingerprint (`Scenario::content_hash`); empty in
+    /// files written before it was recorded.
+    #[serde(default)]
+    pub scenario_hash: String,
 }
 
 /// Whole-business totals over the horizon.

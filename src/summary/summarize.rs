@@ -268,6 +268,7 @@ impl Results {
                 periods: s.periods,
                 period: s.period.as_str().to_string(),
                 currency: s.currency.clone(),
+                scenario_hash: s.content_hash(),
             },
             totals: Totals {
                 opportunities: all.opportunities,
