@@ -5,6 +5,7 @@ use crate::cli::args::RunFlags;
 use crate::cli::error::Failure;
 use anyhow::Context as _;
 use chancap::model::{Diagnostics, LoadError, LoadOptions, Scenario};
+use chancap::output::OutputDir;
 use chancap::report;
 use chancap::results::Results;
 use chancap::sim::RunOptions;
@@ -50,6 +51,12 @@ pub(crate) fn stdout(bytes: &[u8]) -> Result<(), Failure> {
         }
         _ => Ok(()),
     }
+}
+
+/// The output directory, created and checked for writing before anything runs;
+/// one that cannot be used is an input error (exit 2).
+pub(crate) fn output_dir(path: &Path) -> Result<OutputDir, Failure> {
+    OutputDir::prepare(path).map_err(|e| Failure::Input(e.into()))
 }
 
 /// The default output directory: `output/<file stem><suffix>/`.

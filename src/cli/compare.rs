@@ -1,9 +1,10 @@
 //! `chancap compare`: scenarios side by side, with common random numbers.
 
 use crate::cli::args::CompareArgs;
+use crate::cli::common::output_dir;
 use crate::cli::common::{Context, chart_files, print_warnings, progress_bar, run_options, stdout, thread_pool, wrote};
 use crate::cli::error::Failure;
-use chancap::output::OutputDir;
+use crate::cli::error::runtime;
 use chancap::report;
 use std::io::IsTerminal;
 use std::path::Path;
@@ -36,8 +37,7 @@ pub(crate) fn compare(ctx: &Context, opts: &CompareArgs) -> Result<(), Failure> 
             chancap::summary::accumulate::KEEP_LIMIT
         )));
     }
-    let out_dir = OutputDir::prepare(&opts.output.out.clone().unwrap_or_else(|| Path::new("output").join("compare")))
-        .map_err(|e| Failure::Input(e.into()))?;
+    let out_dir = output_dir(&opts.output.out.clone().unwrap_or_else(|| Path::new("output").join("compare")))?;
     let pool = thread_pool(opts.run.threads)?;
     let bar = progress_bar(
         run_opts.iterations * scenarios.len() as u64,
@@ -54,7 +54,7 @@ pub(crate) fn compare(ctx: &Context, opts: &CompareArgs) -> Result<(), Failure> 
     if !opts.output.no_plots {
         files.extend(chart_files(report::charts::compare(&comparison))?);
     }
-    out_dir.write_all(&files).map_err(|e| Failure::Runtime(e.into()))?;
+    out_dir.write_all(&files).map_err(runtime)?;
     if !opts.output.quiet {
         let mut text = report::compare::table(&comparison).terminal();
         text.push_str(&format!(

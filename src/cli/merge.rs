@@ -2,12 +2,12 @@
 //! combine them, write the output of the whole sweep.
 
 use crate::cli::args::MergeArgs;
+use crate::cli::common::output_dir;
 use crate::cli::common::stdout;
 use crate::cli::error::{Failure, input};
 use crate::cli::sweep::{output_files, write};
 use chancap::analysis::sweep::shard::{self, ShardFile};
 use chancap::model::{MAX_DATA_BYTES, read_bounded};
-use chancap::output::OutputDir;
 use std::path::PathBuf;
 
 /// `chancap merge DIR… --out DIR`
@@ -30,7 +30,7 @@ pub(crate) fn merge(opts: &MergeArgs) -> Result<(), Failure> {
         }
     }
     let output = shard::merge(&shards).map_err(input)?;
-    let out_dir = OutputDir::prepare(&opts.out).map_err(|e| Failure::Input(e.into()))?;
+    let out_dir = output_dir(&opts.out)?;
     write(&out_dir, &output_files(&output, opts.no_plots)?)?;
     if !opts.quiet {
         stdout(

@@ -1,12 +1,13 @@
 //! `chancap report`: write report.html, from a new run or an earlier one's results.
 
 use crate::cli::args::ReportArgs;
+use crate::cli::common::output_dir;
 use crate::cli::common::{Context, default_out, print_warnings, run_options, simulate, stdout};
 use crate::cli::error::Failure;
+use crate::cli::error::runtime;
 use anyhow::Context as _;
 use chancap::model::Scenario;
 use chancap::model::{MAX_DATA_BYTES, read_bounded};
-use chancap::output::OutputDir;
 use chancap::report;
 use chancap::results::Results;
 use chancap::sim::RunOptions;
@@ -94,8 +95,7 @@ pub(crate) fn report(ctx: &Context, opts: &ReportArgs) -> Result<(), Failure> {
     let date = report_date()?;
     // An earlier run's results are read and checked before anything is created.
     let earlier = opts.from.as_ref().map(|dir| read_results(dir, &scenario)).transpose()?;
-    let out_dir = OutputDir::prepare(&opts.out.clone().unwrap_or_else(|| default_out(&opts.file, "")))
-        .map_err(|e| Failure::Input(e.into()))?;
+    let out_dir = output_dir(&opts.out.clone().unwrap_or_else(|| default_out(&opts.file, "")))?;
     let results = match earlier {
         Some(results) => results,
         None => {
@@ -103,13 +103,13 @@ pub(crate) fn report(ctx: &Context, opts: &ReportArgs) -> Result<(), Failure> {
             simulate(&scenario, &run_opts, opts.run.threads, !opts.quiet)?.results
         }
     };
-    let mut charts = report::charts::all(&results).map_err(|e| Failure::Runtime(e.into()))?;
+    let mut charts = report::charts::all(&results).map_err(runtime)?;
     // What matters most for contribution: a short sensitivity run with the run's seed.
     let sens_opts =
         RunOptions { iterations: results.scenario.iterations.clamp(100, 1_000), seed: results.scenario.seed };
     let metric = chancap::analysis::sensitivity::Metric::Contribution;
     let sensitivity = chancap::analysis::sensitivity::analyse(&scenario, &metric, &sens_opts, &|_| {});
-    charts.push(report::charts::tornado(&sensitivity, &scenario.name).map_err(|e| Failure::Runtime(e.into()))?);
+    charts.push(report::charts::tornado(&sensitivity, &scenario.name).map_err(runtime)?);
     let html = report::html::html(&report::html::Report {
         scenario: &scenario,
         results: &results,
@@ -117,7 +117,7 @@ pub(crate) fn report(ctx: &Context, opts: &ReportArgs) -> Result<(), Failure> {
         date: &date,
         sensitivity: Some(&sensitivity),
     });
-    let written = out_dir.write_all(&[("report.html", html.into_bytes())]).map_err(|e| Failure::Runtime(e.into()))?;
+    let written = out_dir.write_all(&[("report.html", html.into_bytes())]).map_err(runtime)?;
     if !opts.quiet {
         let path = written.first().map_or_else(|| out_dir.path().join("report.html"), |p| p.clone());
         stdout(format!("Wrote {}\n", path.display()).as_bytes())?;

@@ -1,11 +1,12 @@
 //! `chancap run`: simulate a scenario, print the report, write the data files and charts.
 
 use crate::cli::args::RunArgs;
+use crate::cli::common::output_dir;
 use crate::cli::common::{
     Context, Simulated, chart_files, default_out, print_warnings, run_options, simulate, stdout, thread_pool, wrote,
 };
 use crate::cli::error::Failure;
-use chancap::output::OutputDir;
+use crate::cli::error::runtime;
 use chancap::report;
 use std::time::Instant;
 
@@ -35,7 +36,7 @@ pub(crate) fn run(ctx: &Context, opts: &RunArgs) -> Result<(), Failure> {
         (None, true) => None,
     };
     let out_dir = match &out_path {
-        Some(p) => Some(OutputDir::prepare(p).map_err(|e| Failure::Input(e.into()))?),
+        Some(p) => Some(output_dir(p)?),
         None => None,
     };
 
@@ -73,7 +74,7 @@ pub(crate) fn run(ctx: &Context, opts: &RunArgs) -> Result<(), Failure> {
         if !opts.output.no_plots {
             files.extend(chart_files(report::charts::all(&results))?);
         }
-        dir.write_all(&files).map_err(|e| Failure::Runtime(e.into()))?;
+        dir.write_all(&files).map_err(runtime)?;
         written = files.into_iter().map(|(n, _)| n).collect();
     }
     if opts.json {

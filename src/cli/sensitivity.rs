@@ -1,9 +1,10 @@
 //! `chancap sensitivity`: the tornado and the rank correlations of one metric.
 
 use crate::cli::args::SensitivityArgs;
+use crate::cli::common::output_dir;
 use crate::cli::common::{Context, chart_files, default_out, print_warnings, progress_bar, stdout, thread_pool, wrote};
 use crate::cli::error::Failure;
-use chancap::output::OutputDir;
+use crate::cli::error::runtime;
 use chancap::report;
 use chancap::sim::RunOptions;
 use std::io::IsTerminal;
@@ -20,7 +21,7 @@ pub(crate) fn sensitivity(ctx: &Context, opts: &SensitivityArgs) -> Result<(), F
     let run_opts =
         RunOptions { iterations: opts.run.iterations.unwrap_or(2_000), seed: opts.run.seed.unwrap_or(scenario.seed) };
     let out_path = opts.output.out.clone().unwrap_or_else(|| default_out(&opts.file, "-sensitivity"));
-    let out_dir = OutputDir::prepare(&out_path).map_err(|e| Failure::Input(e.into()))?;
+    let out_dir = output_dir(&out_path)?;
     let pool = thread_pool(opts.run.threads)?;
     let bar =
         progress_bar(runs(&scenario) * run_opts.iterations, !opts.output.quiet && std::io::stderr().is_terminal());
@@ -35,7 +36,7 @@ pub(crate) fn sensitivity(ctx: &Context, opts: &SensitivityArgs) -> Result<(), F
     if !opts.output.no_plots {
         files.extend(chart_files(report::charts::tornado(&result, &scenario.name).map(|c| vec![c]))?);
     }
-    out_dir.write_all(&files).map_err(|e| Failure::Runtime(e.into()))?;
+    out_dir.write_all(&files).map_err(runtime)?;
     if !opts.output.quiet {
         let mut text = report::sensitivity::table(&result).terminal();
         if result.correlated_inputs {

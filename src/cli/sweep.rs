@@ -3,6 +3,7 @@
 //! interrupted run and writes the point, shard and output files.
 
 use crate::cli::args::SweepArgs;
+use crate::cli::common::output_dir;
 use crate::cli::common::{
     Context, chart_files, default_out, print_warnings, progress_bar, run_options, stdout, thread_pool,
 };
@@ -154,8 +155,8 @@ pub(crate) fn sweep(ctx: &Context, opts: &SweepArgs) -> Result<(), Failure> {
     // Every point is validated before anything runs, and before anything is
     // created: an invalid sweep leaves no directory behind.
     let scenarios = definition.scenarios(&doc, &todo).map_err(input)?;
-    let out_dir = OutputDir::prepare(&out_path).map_err(|e| Failure::Input(e.into()))?;
-    let points_dir = OutputDir::prepare(&out_path.join(POINTS_DIR)).map_err(|e| Failure::Input(e.into()))?;
+    let out_dir = output_dir(&out_path)?;
+    let points_dir = output_dir(&out_path.join(POINTS_DIR))?;
 
     let pool = thread_pool(opts.run.threads)?;
     if !opts.output.quiet && !done.is_empty() {
