@@ -137,12 +137,9 @@ fn sweep_bench(c: &mut Criterion) {
     g.sample_size(10);
     g.throughput(Throughput::Elements(indices.len() as u64 * opts.iterations));
     g.bench_function("10-points-x-1000", |b| {
-        b.iter(|| {
-            let scenarios = sweep.scenarios(&doc, &indices).unwrap();
-            run_points(&sweep, &indices, &scenarios, &opts, &|_| {}, &|_| {})
-        })
+        b.iter(|| run_points(&sweep, &doc, &indices, &opts, &|_| {}, &|_| {}).unwrap())
     });
-    g.bench_function("point-set-up", |b| b.iter(|| sweep.scenarios(&doc, black_box(&indices[..1])).unwrap()));
+    g.bench_function("point-set-up", |b| b.iter(|| sweep.scenario(&doc, black_box(indices[0])).unwrap()));
     g.finish();
 }
 

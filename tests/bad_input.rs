@@ -299,3 +299,73 @@ fn thousands_of_problems_print_fifty_and_count_the_rest() {
         &shown[shown.len().saturating_sub(600)..]
     );
 }
+
+/// Issue 15, item 1: inputs whose products overflowed to infinity (and then hung
+/// plotters or wrote `null`s and `NaN`s) are refused, each naming its field, the
+/// limit and why.
+#[test]
+fn inputs_that_would_overflow_are_refused_with_the_limit() {
+    let base = super::reference();
+    let cases = [
+        ("hours_per_contact = 3", "hours_per_contact = 1e308", "coverage[1].hours_per_contact", "at most 100,000"),
+        ("cost_per_fte = 110_000", "cost_per_fte = 1e308", "channels.direct.cost_per_fte", "at most 1e15"),
+        ("hours_per_fte = 1400", "hours_per_fte = 5e-324", "channels.direct.hours_per_fte", "at least 1"),
+        ("hours_per_fte = 1400", "hours_per_fte = 9000", "channels.direct.hours_per_fte", "at most 8,784"),
+        (
+            "deal_size = { dist = \"lognormal\", median = 40_000, p90 = 120_000 }",
+            "deal_size = 1e308",
+            "segments[1].deal_size",
+            "at most 1e15",
+        ),
+        (
+            "deal_size = { dist = \"lognormal\", median = 40_000, p90 = 120_000 }",
+            "deal_size = { dist = \"lognormal\", median = 40_000, p90 = 1e300 }",
+            "segments[1].deal_size",
+            "σ ≤ 3",
+        ),
+        (
+            "deal_size = { dist = \"lognormal\", median = 40_000, p90 = 120_000 }",
+            "deal_size = { dist = \"lognormal\", median = 1e-200, p90 = 120_000 }",
+            "segments[1].deal_size",
+            "σ ≤ 3",
+        ),
+        (
+            // Within the spread, beyond the scale at its 1-in-10¹² value.
+            "deal_size = { dist = \"lognormal\", median = 40_000, p90 = 120_000 }",
+            "deal_size = { dist = \"lognormal\", median = 1e12, p90 = 2e13 }",
+            "segments[1].deal_size",
+            "reaches 1.",
+        ),
+        (
+            "deal_size = { dist = \"lognormal\", median = 40_000, p90 = 120_000 }",
+            "deal_size = { dist = \"gamma\", mean = 40_000, sd = 4e7 }",
+            "segments[1].deal_size",
+            "sd ≤ 10 × mean",
+        ),
+        (
+            "market_growth = { dist = \"normal\", mean = 0.03, sd = 0.04, min = -0.2, max = 0.3 }",
+            "market_growth = { dist = \"normal\", mean = 0.03, sd = 1e300, min = -0.2 }",
+            "scenario.market_growth",
+            "at most 1,000",
+        ),
+        ("platform_cost = 150_000", "platform_cost = 1e16", "channels.webshop.platform_cost", "at most 1e15"),
+        ("revenue = 26_000_000", "revenue = 1e300", "targets.revenue", "at most 1e18"),
+    ];
+    for (from, to, path, limit) in cases {
+        assert!(base.contains(from), "{from}");
+        let text = base.replacen(from, to, 1);
+        let e = match Scenario::from_toml_str(&text, "x.toml") {
+            Ok(_) => panic!("{to} should be refused"),
+            Err(d) => d.to_string(),
+        };
+        assert!(e.contains(path) && e.contains(limit), "{to}: expected {path} and {limit:?} in\n{e}");
+    }
+    // The limits themselves are accepted.
+    for (from, to) in [
+        ("cost_per_fte = 110_000", "cost_per_fte = 1e15"),
+        ("hours_per_fte = 1400", "hours_per_fte = 1"),
+        ("hours_per_contact = 3", "hours_per_contact = 100_000"),
+    ] {
+        super::scenario(&base.replacen(from, to, 1));
+    }
+}

@@ -226,3 +226,62 @@ fn invalid_input_creates_no_directory() {
         .code(2);
     assert!(!out.exists(), "report --from of nothing created {}", out.display());
 }
+
+/// Issue 15, item 1: a scenario at every limit the reader allows at once (the
+/// largest amounts, the fewest hours per FTE, the widest spreads, one period
+/// carrying the whole year) runs with charts in bounded time, and every number
+/// it writes is finite: `report --from` reads it back.
+#[test]
+fn a_scenario_at_every_limit_runs_with_charts_and_stays_finite() {
+    let base = std::fs::read_to_string(reference_path()).unwrap();
+    let mut text = base.clone();
+    for (from, to) in [
+        (
+            "deal_size = { dist = \"lognormal\", median = 40_000, p90 = 120_000 }",
+            "deal_size = { dist = \"lognormal\", median = 500_000, p90 = 23_000_000 }",
+        ),
+        (
+            "deal_size = { dist = \"lognormal\", median = 12_000, p90 = 36_000 }",
+            "deal_size = { dist = \"gamma\", mean = 4e11, sd = 4e12 }",
+        ),
+        ("deal_size = { dist = \"lognormal\", median = 800, p90 = 2_400 }", "deal_size = 1e15"),
+        ("hours_per_fte = 1400", "hours_per_fte = 1"),
+        ("cost_per_fte = 110_000", "cost_per_fte = 1e15"),
+        ("hours_per_contact = 3", "hours_per_contact = 100_000"),
+        ("platform_cost = 150_000", "platform_cost = 1e15"),
+        (
+            "seasonality = [0.9, 1.0, 1.1, 1.0, 1.0, 0.9, 0.6, 0.7, 1.2, 1.2, 1.2, 1.2]",
+            "seasonality = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1e308]",
+        ),
+    ] {
+        assert!(text.contains(from), "{from}");
+        text = text.replacen(from, to, 1);
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("limits.toml");
+    std::fs::write(&file, text).unwrap();
+    let out = dir.path().join("out");
+    chancap()
+        .args(["run", "-n", "300", "-q", "--out"])
+        .arg(&out)
+        .arg(&file)
+        .timeout(std::time::Duration::from_secs(120))
+        .assert()
+        .success();
+    for csv in ["cells.csv", "capacity.csv"] {
+        let body = std::fs::read_to_string(out.join(csv)).unwrap();
+        assert!(!body.to_lowercase().contains("nan") && !body.contains("inf"), "{csv} holds a non-finite number");
+    }
+    let pngs =
+        std::fs::read_dir(&out).unwrap().filter(|e| e.as_ref().unwrap().path().extension().is_some_and(|x| x == "png"));
+    assert!(pngs.count() >= 5, "the charts are drawn");
+    chancap()
+        .args(["report", "-q", "--from"])
+        .arg(&out)
+        .arg("--out")
+        .arg(dir.path().join("again"))
+        .arg(&file)
+        .timeout(std::time::Duration::from_secs(60))
+        .assert()
+        .success();
+}

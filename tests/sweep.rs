@@ -54,8 +54,8 @@ fn a_point_is_the_run_of_the_edited_scenario() {
     assert_eq!(sweep.point(5), [12.0, 0.35]);
     let opts = RunOptions { iterations: 400, seed: 8 };
     let indices: Vec<usize> = (0..6).collect();
-    let scenarios = sweep.scenarios(&doc, &indices).unwrap();
-    let points = chancap::analysis::sweep::run_points(&sweep, &indices, &scenarios, &opts, &|_| {}, &|_| {});
+    sweep.validate(&doc, &indices).unwrap();
+    let points = chancap::analysis::sweep::run_points(&sweep, &doc, &indices, &opts, &|_| {}, &|_| {}).unwrap();
     // Point 3 by hand: headcount 9, hit rate mean 0.35.
     let edited = text.replace("headcount = 8", "headcount = 9");
     let mut d = Document::parse(&edited, "test.toml").unwrap();

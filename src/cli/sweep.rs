@@ -154,7 +154,7 @@ pub(crate) fn sweep(ctx: &Context, opts: &SweepArgs) -> Result<(), Failure> {
     let todo: Vec<usize> = indices.iter().copied().filter(|i| !done.contains_key(i)).collect();
     // Every point is validated before anything runs, and before anything is
     // created: an invalid sweep leaves no directory behind.
-    let scenarios = definition.scenarios(&doc, &todo).map_err(input)?;
+    definition.validate(&doc, &todo).map_err(input)?;
     let out_dir = output_dir(&out_path)?;
     let points_dir = output_dir(&out_path.join(POINTS_DIR))?;
 
@@ -167,7 +167,7 @@ pub(crate) fn sweep(ctx: &Context, opts: &SweepArgs) -> Result<(), Failure> {
     let start = Instant::now();
     let write_error = std::sync::Mutex::new(None);
     let new_points = pool.install(|| {
-        sweep::run_points(&definition, &todo, &scenarios, &run_opts, &|n| bar.tick(n), &|point| {
+        sweep::run_points(&definition, &doc, &todo, &run_opts, &|n| bar.tick(n), &|point| {
             let file = PointFile { sweep_hash: sweep_hash.clone(), point: point.clone() };
             let bytes = serde_json::to_vec(&file).expect("point serialises");
             if let Err(e) = points_dir.write_all(&[(&PointFile::name(point.index), bytes)]) {
@@ -176,6 +176,7 @@ pub(crate) fn sweep(ctx: &Context, opts: &SweepArgs) -> Result<(), Failure> {
         })
     });
     bar.finish();
+    let new_points = new_points.map_err(input)?;
     let elapsed = start.elapsed();
     if let Some(e) = write_error.into_inner().expect("no panic while holding it") {
         return Err(runtime(e));

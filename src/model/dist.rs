@@ -18,6 +18,15 @@ pub const Z90: f64 = 1.281_551_565_544_600_4;
 /// redraw loop would be slow and the input is almost certainly a typo.
 const MIN_TRUNCATED_MASS: f64 = 1e-3;
 
+/// Widest lognormal: σ ≤ 3, i.e. p90 ≤ 46.7 × median (sd ≈ 90 × mean). Wider,
+/// the mean sits in a tail that 10⁴–10⁶ draws do not sample, and with the
+/// fields' scales the distribution's reach leaves floating point.
+pub const MAX_LOG_SIGMA: f64 = 3.0;
+
+/// Widest gamma: sd ≤ 10 × mean (shape ≥ 0.01). Wider, almost every draw is 0
+/// to many digits and the mean sits in a tail no run samples.
+pub const MAX_GAMMA_CV: f64 = 10.0;
+
 /// An uncertain quantity: a fixed number or one of the distribution families.
 #[derive(Debug, Clone)]
 pub struct Dist {
@@ -145,6 +154,15 @@ impl Dist {
         if !mu.is_finite() || !sigma.is_finite() || sigma <= 0.0 {
             return Err("lognormal parameters are out of the representable range".into());
         }
+        if sigma > MAX_LOG_SIGMA {
+            return Err(format!(
+                "this lognormal has σ = {sigma:.2} (p90 = {:.1} × median, sd = {:.0} × mean); chancap allows σ ≤ \
+                 {MAX_LOG_SIGMA} (p90 ≤ {:.1} × median): a wider one puts the mean in a tail no run samples",
+                (sigma * Z90).exp(),
+                ((sigma * sigma).exp() - 1.0).sqrt(),
+                (MAX_LOG_SIGMA * Z90).exp(),
+            ));
+        }
         let sampler = LogNormal::new(mu, sigma).map_err(|e| format!("lognormal: {e}"))?;
         Ok(Dist { kind: Kind::LogNormal { mu, sigma, stated, sampler } })
     }
@@ -174,6 +192,12 @@ impl Dist {
         finite("sd", sd)?;
         if mean <= 0.0 || sd <= 0.0 {
             return Err(format!("gamma needs mean > 0 and sd > 0, found mean = {mean}, sd = {sd}"));
+        }
+        if sd > MAX_GAMMA_CV * mean {
+            return Err(format!(
+                "gamma with sd = {sd} above {MAX_GAMMA_CV} × its mean ({mean}) piles almost all draws at 0 and \
+                 puts the mean in a tail no run samples; chancap allows sd ≤ {MAX_GAMMA_CV} × mean"
+            ));
         }
         let shape = (mean / sd).powi(2);
         let scale = sd * sd / mean;
@@ -585,7 +609,7 @@ mod tests {
                 last = q;
             }
         };
-        for cv in [0.01, 0.1, 0.5, 1.0, 2.0, 2.5, 5.0, 10.0, 30.0] {
+        for cv in [0.01, 0.1, 0.5, 1.0, 2.0, 2.5, 5.0, MAX_GAMMA_CV] {
             for mean in [1e-6, 1.0, 40_000.0] {
                 let d = Dist::gamma(mean, cv * mean).unwrap();
                 let shape = 1.0 / (cv * cv);
@@ -601,5 +625,21 @@ mod tests {
                 check(format!("beta mean {mean} sd {sd}"), &d, &|x| b.cdf(x));
             }
         }
+    }
+
+    /// Issue 15, item 1: spreads are bounded where a wider one leaves floating
+    /// point or puts the mean in a tail no run samples; the bounds themselves are
+    /// accepted.
+    #[test]
+    fn spreads_are_bounded() {
+        assert!(Dist::gamma(1.0, MAX_GAMMA_CV).is_ok());
+        assert!(Dist::gamma(1.0, MAX_GAMMA_CV * 1.001).unwrap_err().contains("sd ≤ 10 × mean"));
+        let widest = (MAX_LOG_SIGMA * Z90).exp();
+        assert!(Dist::lognormal_median_p90(1.0, widest * 0.999).is_ok());
+        assert!(Dist::lognormal_median_p90(1.0, widest * 1.001).unwrap_err().contains("σ ≤ 3"));
+        assert!(Dist::lognormal_median_p90(1e-200, 1e5).is_err());
+        // σ² = ln(1 + cv²): cv = 80 is σ = 2.96, cv = 100 is σ = 3.03.
+        assert!(Dist::lognormal_mean_sd(1.0, 80.0).is_ok());
+        assert!(Dist::lognormal_mean_sd(1.0, 100.0).is_err());
     }
 }

@@ -55,6 +55,71 @@ pub enum Domain {
     Growth,
 }
 
+/// How large a field's numbers may grow: the bound that keeps every total
+/// over the horizon finite.
+///
+/// The model multiplies at most these per-item figures together over a horizon:
+/// expected opportunities (≤ 5 × 10⁷ an iteration, counted at validation) ×
+/// deal size (≤ 10¹⁵) × deal-size factor (≤ 10³) × seasonality (≤ 520, the
+/// profile has mean 1), or hours per item (≤ 10⁵) ÷ hours per FTE (≥ 1) × cost
+/// per FTE (≤ 10¹⁵). Every product stays below 10³⁰ and every sum of squares
+/// below 10⁶⁰, far inside a 64-bit float (≈ 1.8 × 10³⁰⁸); the limits themselves
+/// lie beyond any real business in any currency. An uncertain field is held to
+/// its limit at its 1-in-10¹² upper value, which bounds its spread too.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scale {
+    /// No bound beyond the domain (rates, names, whole numbers with their own).
+    Free,
+    /// An amount of currency per item, per FTE or per year.
+    Money,
+    /// A target over the horizon, in currency.
+    Total,
+    /// Hours per opportunity, contact or call.
+    Hours,
+    /// Productive hours per FTE per year: from 1 to the hours of a leap year.
+    YearHours,
+    /// A count per account, partner or year (opportunities, contacts, orders).
+    PerYear,
+    /// A multiplier (deal-size factor, market growth).
+    Factor,
+}
+
+impl Scale {
+    /// The smallest value a positive field may take.
+    pub fn min(self) -> f64 {
+        match self {
+            Scale::YearHours => 1.0,
+            _ => 0.0,
+        }
+    }
+
+    /// The largest value the field may reach.
+    pub fn max(self) -> f64 {
+        match self {
+            Scale::Free => f64::INFINITY,
+            Scale::Money => 1e15,
+            Scale::Total => 1e18,
+            Scale::Hours => 1e5,
+            Scale::YearHours => 8_784.0,
+            Scale::PerYear => 1e9,
+            Scale::Factor => 1e3,
+        }
+    }
+
+    /// What the limit is, as the error message says it.
+    pub fn what(self) -> &'static str {
+        match self {
+            Scale::Free => "",
+            Scale::Money => "amounts of currency per item, FTE or year",
+            Scale::Total => "targets",
+            Scale::Hours => "hours per item",
+            Scale::YearHours => "productive hours per FTE per year",
+            Scale::PerYear => "counts per account, partner or year",
+            Scale::Factor => "factors and growth",
+        }
+    }
+}
+
 /// One field of a section.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Field {
@@ -68,9 +133,16 @@ pub struct Field {
     pub default: Option<&'static str>,
     /// Its unit and meaning, one line.
     pub doc: &'static str,
+    /// How large its numbers may grow.
+    pub scale: Scale,
 }
 
 impl Field {
+    /// The field with a bound on its magnitude.
+    const fn at_most(self, scale: Scale) -> Field {
+        Field { scale, ..self }
+    }
+
     /// Whether the field holds one number (plain or uncertain), which a
     /// parameter path can name.
     pub fn is_number(&self) -> bool {
@@ -112,10 +184,11 @@ const fn field(
     default: Option<&'static str>,
     doc: &'static str,
 ) -> Field {
-    Field { key, value, domain, default, doc }
+    Field { key, value, domain, default, doc, scale: Scale::Free }
 }
 
 use Domain::{Any, Growth, NonNegative, Positive, Rate};
+use Scale::{Factor, Hours, Money, PerYear, Total, YearHours};
 use Value::{Additions, Bool, Choice, List, Name, Number, PerItem, Reference, Table, Text, Uncertain, Whole};
 
 /// The top of the file.
@@ -144,7 +217,8 @@ pub const SCENARIO: Section = Section {
         field("currency", Text, Any, Some("EUR"), "label only"),
         field("iterations", Whole, Positive, Some("10000"), "simulated futures; --iterations overrides"),
         field("seed", Whole, NonNegative, Some("1"), "seed of every random stream; --seed overrides"),
-        field("market_growth", Uncertain, Growth, Some("0"), "scales every opportunity rate by (1 + g)"),
+        field("market_growth", Uncertain, Growth, Some("0"), "scales every opportunity rate by (1 + g)")
+            .at_most(Factor),
         field(
             "seasonality",
             List,
@@ -159,8 +233,10 @@ pub const SCENARIO: Section = Section {
 pub const TARGETS: Section = Section {
     name: "targets",
     fields: &[
-        field("revenue", Number, NonNegative, Some("none"), "revenue target over the horizon, in currency"),
-        field("contribution", Number, NonNegative, Some("none"), "contribution target over the horizon, in currency"),
+        field("revenue", Number, NonNegative, Some("none"), "revenue target over the horizon, in currency")
+            .at_most(Total),
+        field("contribution", Number, NonNegative, Some("none"), "contribution target over the horizon, in currency")
+            .at_most(Total),
     ],
 };
 
@@ -183,8 +259,9 @@ pub const SEGMENT: Section = Section {
         field("name", Name, Any, None, "identifier, used in coverage rows"),
         field("label", Text, Any, Some("the name"), "for tables and charts"),
         field("accounts", Whole, NonNegative, None, "accounts in the segment"),
-        field("opportunities_per_account", Uncertain, NonNegative, None, "opportunities per account per year"),
-        field("deal_size", PerItem, NonNegative, None, "currency per won deal, drawn per deal"),
+        field("opportunities_per_account", Uncertain, NonNegative, None, "opportunities per account per year")
+            .at_most(PerYear),
+        field("deal_size", PerItem, NonNegative, None, "currency per won deal, drawn per deal").at_most(Money),
         field("gross_margin", Uncertain, Rate, Some("0"), "product margin on revenue before channel cost"),
         field("seasonality", List, NonNegative, Some("the scenario's"), "overrides the scenario's profile"),
     ],
@@ -210,14 +287,15 @@ pub const PEOPLE: Section = Section {
     fields: &[
         KIND,
         field("headcount", Whole, NonNegative, None, "people employed from period 1, fully productive"),
-        field("hours_per_fte", Number, Positive, None, "productive selling hours per FTE per year"),
-        field("cost_per_fte", Number, NonNegative, None, "fully loaded cost per FTE per year"),
+        field("hours_per_fte", Number, Positive, None, "productive selling hours per FTE per year").at_most(YearHours),
+        field("cost_per_fte", Number, NonNegative, None, "fully loaded cost per FTE per year").at_most(Money),
         field("attrition", Uncertain, Rate, Some("0"), "probability per year that a person leaves"),
         field("backfill", Bool, Any, Some("false"), "leavers are replaced"),
         field("hiring_lag", Whole, NonNegative, Some("0"), "periods between a leave and the replacement's start"),
         field("ramp", Whole, NonNegative, Some("0"), "periods until a new hire is fully productive"),
         field("hires", Additions, NonNegative, Some("none"), "planned extra hires: { period, headcount }"),
-        field("cost_per_opportunity", Number, NonNegative, Some("0"), "variable cost per served opportunity"),
+        field("cost_per_opportunity", Number, NonNegative, Some("0"), "variable cost per served opportunity")
+            .at_most(Money),
     ],
 };
 
@@ -233,14 +311,16 @@ pub const RESELLER: Section = Section {
             NonNegative,
             None,
             "opportunities an active partner works per year",
-        ),
+        )
+        .at_most(PerYear),
         field("partner_margin", Uncertain, Rate, Some("0"), "share of revenue the partner keeps"),
         field("incentives", Uncertain, Rate, Some("0"), "rebates, MDF, SPIFs as a share of revenue"),
         field("partner_churn", Uncertain, Rate, Some("0"), "probability per year that an active partner leaves"),
         field("onboarding", Whole, NonNegative, Some("0"), "periods before a recruit is active"),
         field("recruits", Additions, NonNegative, Some("none"), "planned recruiting: { period, partners }"),
-        field("recruit_cost", Number, NonNegative, Some("0"), "one-off cost per recruit, in its recruit period"),
-        field("program_cost", Number, NonNegative, Some("0"), "fixed programme cost per year"),
+        field("recruit_cost", Number, NonNegative, Some("0"), "one-off cost per recruit, in its recruit period")
+            .at_most(Money),
+        field("program_cost", Number, NonNegative, Some("0"), "fixed programme cost per year").at_most(Money),
     ],
 };
 
@@ -250,15 +330,16 @@ pub const ONLINE: Section = Section {
     fields: &[
         KIND,
         field("fee", Uncertain, Rate, Some("0"), "payment and platform fees as a share of revenue"),
-        field("cost_per_order", Number, NonNegative, Some("0"), "fulfilment cost per kept order"),
-        field("platform_cost", Number, NonNegative, Some("0"), "fixed platform cost per year"),
+        field("cost_per_order", Number, NonNegative, Some("0"), "fulfilment cost per kept order").at_most(Money),
+        field("platform_cost", Number, NonNegative, Some("0"), "fixed platform cost per year").at_most(Money),
         field(
             "orders_capacity",
             Number,
             NonNegative,
             Some("unlimited"),
             "orders per year it can fulfil; 0 is unlimited",
-        ),
+        )
+        .at_most(PerYear),
     ],
 };
 
@@ -276,16 +357,18 @@ pub const COVERAGE: Section = Section {
             NonNegative,
             Some("0"),
             "people channels: selling hours per opportunity",
-        ),
+        )
+        .at_most(Hours),
         field(
             "contacts_per_account",
             Number,
             NonNegative,
             Some("0"),
             "people channels: contacts per covered account per year",
-        ),
-        field("hours_per_contact", Number, NonNegative, Some("0"), "people channels: hours per contact"),
-        field("deal_size_factor", Uncertain, NonNegative, Some("1"), "channel effect on deal size"),
+        )
+        .at_most(PerYear),
+        field("hours_per_contact", Number, NonNegative, Some("0"), "people channels: hours per contact").at_most(Hours),
+        field("deal_size_factor", Uncertain, NonNegative, Some("1"), "channel effect on deal size").at_most(Factor),
         field("gross_margin", Uncertain, Rate, Some("the segment's"), "overrides the segment's margin for this cell"),
     ],
 };
@@ -302,7 +385,7 @@ pub const CAMPAIGN: Section = Section {
         field("channel", Reference, Any, None, "the direct or telesales channel calling"),
         field("periods", List, NonNegative, None, "the campaign's periods, within the horizon, each once"),
         field("reach", Uncertain, Rate, None, "share of the segment's accounts called over the campaign"),
-        field("hours_per_call", Number, NonNegative, None, "hours per call"),
+        field("hours_per_call", Number, NonNegative, None, "hours per call").at_most(Hours),
         field("response", Uncertain, Rate, None, "share of calls that become an opportunity"),
         field("hit_rate", Uncertain, Rate, Some("the coverage row's"), "won ÷ served"),
         field(
@@ -311,7 +394,8 @@ pub const CAMPAIGN: Section = Section {
             NonNegative,
             Some("the coverage row's"),
             "selling hours per opportunity",
-        ),
+        )
+        .at_most(Hours),
     ],
 };
 

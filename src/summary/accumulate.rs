@@ -204,6 +204,8 @@ impl Sink<'_> {
 
     /// Stat of the values given, `None` when there are none in the whole run.
     pub fn maybe_stat(&self, key: ColumnId, mut values: Vec<f64>) -> Option<Stat> {
+        // The scales the reader enforces keep every total finite (issue 15).
+        debug_assert!(values.iter().all(|v| v.is_finite()), "a non-finite figure in column {key:?}");
         match self {
             Sink::Exact => Stat::from_values(&mut values),
             Sink::Feed(acc) => {
@@ -243,11 +245,13 @@ impl Sink<'_> {
         }
     }
 
-    /// Stat of num / den over the iterations where den > 0.
+    /// Stat of num / den over the iterations where den > 0; an iteration whose
+    /// den is so close to 0 that the ratio leaves floating point (a revenue of a
+    /// few 10⁻³⁰⁰ from a deal-size draw that small) counts as one without.
     pub fn ratio(&self, key: ColumnId, num: &[f64], den: &[f64]) -> Option<Stat> {
         let values: Vec<f64> = match self {
             Sink::Emit(_) => Vec::new(),
-            _ => num.iter().zip(den).filter(|(_, d)| **d > 0.0).map(|(n, d)| n / d).collect(),
+            _ => num.iter().zip(den).filter(|(_, d)| **d > 0.0).map(|(n, d)| n / d).filter(|r| r.is_finite()).collect(),
         };
         self.maybe_stat(key, values)
     }

@@ -267,48 +267,59 @@ impl Sweep {
         out
     }
 
-    /// Validates every point's scenario before anything runs; returns the
-    /// scenarios of the points in `indices`, or the first invalid point (with
-    /// the number of invalid points).
-    pub fn scenarios(&self, doc: &Document, indices: &[usize]) -> Result<Vec<crate::model::Scenario>, SweepError> {
-        let checked: Vec<Result<crate::model::Scenario, SweepError>> = indices
+    /// The scenario of point `index`: the document with the point's values set,
+    /// read and validated.
+    pub fn scenario(&self, doc: &Document, index: usize) -> Result<crate::model::Scenario, SweepError> {
+        let values = self.point(index);
+        let mut d = doc.clone();
+        for (axis, v) in self.axes.iter().zip(&values) {
+            d.set(&axis.path, *v);
+        }
+        d.scenario().map_err(|diags| SweepError::InvalidPoint {
+            index,
+            values: self.describe(&values),
+            problems: diags
+                .items
+                .iter()
+                .filter(|i| i.severity == crate::model::Severity::Error)
+                .map(|i| {
+                    let path = if i.path.is_empty() { String::new() } else { format!("{}: ", i.path) };
+                    format!("  {path}{}", i.message)
+                })
+                .collect::<Vec<_>>()
+                .join("\n"),
+            invalid: 1,
+            of: 1,
+        })
+    }
+
+    /// Validates the scenario of every point in `indices` before anything runs,
+    /// keeping none of them (memory does not grow with the point count): the
+    /// first invalid point, with the number of invalid ones, or nothing.
+    pub fn validate(&self, doc: &Document, indices: &[usize]) -> Result<(), SweepError> {
+        let first_of = |a: Option<SweepError>, b: Option<SweepError>| match (a, b) {
+            (Some(SweepError::InvalidPoint { index: i, .. }), Some(b @ SweepError::InvalidPoint { index: j, .. }))
+                if j < i =>
+            {
+                Some(b)
+            }
+            (Some(a), _) => Some(a),
+            (None, b) => b,
+        };
+        let (invalid, first) = indices
             .par_iter()
-            .map(|&index| {
-                let values = self.point(index);
-                let mut d = doc.clone();
-                for (axis, v) in self.axes.iter().zip(&values) {
-                    d.set(&axis.path, *v);
-                }
-                d.scenario().map_err(|diags| SweepError::InvalidPoint {
-                    index,
-                    values: self.describe(&values),
-                    problems: diags
-                        .items
-                        .iter()
-                        .filter(|i| i.severity == crate::model::Severity::Error)
-                        .map(|i| {
-                            let path = if i.path.is_empty() { String::new() } else { format!("{}: ", i.path) };
-                            format!("  {path}{}", i.message)
-                        })
-                        .collect::<Vec<_>>()
-                        .join("\n"),
-                    invalid: 0,
-                    of: indices.len(),
-                })
+            .map(|&index| match self.scenario(doc, index) {
+                Ok(_) => (0usize, None),
+                Err(e) => (1, Some(e)),
             })
-            .collect();
-        let invalid = checked.iter().filter(|c| c.is_err()).count();
-        checked
-            .into_iter()
-            .map(|c| {
-                c.map_err(|e| match e {
-                    SweepError::InvalidPoint { index, values, problems, of, .. } => {
-                        SweepError::InvalidPoint { index, values, problems, invalid, of }
-                    }
-                    other => other,
-                })
-            })
-            .collect()
+            .reduce(|| (0, None), |(n, a), (m, b)| (n + m, first_of(a, b)));
+        match first {
+            None => Ok(()),
+            Some(SweepError::InvalidPoint { index, values, problems, .. }) => {
+                Err(SweepError::InvalidPoint { index, values, problems, invalid, of: indices.len() })
+            }
+            Some(other) => Err(other),
+        }
     }
 }
 
@@ -323,25 +334,28 @@ pub struct PointResult {
     pub figures: KeyFigures,
 }
 
-/// Runs the given points (their scenarios from [`Sweep::scenarios`]), in
-/// parallel across points and iterations; `done` is called once per finished
-/// point (from any thread), `progress` with finished iterations.
+/// Runs the given points, in parallel across points and iterations, making
+/// each point's scenario as it starts (so memory does not grow with the point
+/// count); `done` is called once per finished point (from any thread),
+/// `progress` with finished iterations. A point whose scenario is invalid
+/// stops the run with its error ([`Sweep::validate`] finds them all first).
 pub fn run_points(
     sweep: &Sweep,
+    doc: &Document,
     indices: &[usize],
-    scenarios: &[crate::model::Scenario],
     opts: &RunOptions,
     progress: &(dyn Fn(u64) + Sync),
     done: &(dyn Fn(&PointResult) + Sync),
-) -> Vec<PointResult> {
+) -> Result<Vec<PointResult>, SweepError> {
     indices
         .par_iter()
-        .zip(scenarios.par_iter())
-        .map(|(&index, s)| {
-            let results = summary::run(s, opts, progress);
+        .map(|&index| {
+            let s = sweep.scenario(doc, index)?;
+            let results = summary::run(&s, opts, progress);
+            drop(s);
             let point = PointResult { index, values: sweep.point(index), figures: KeyFigures::of(&results) };
             done(&point);
-            point
+            Ok(point)
         })
         .collect()
 }

@@ -1,6 +1,6 @@
 //! Numbers and distribution tables of uncertain fields.
 
-use super::{Domain, Reader, Tbl, Val, type_name};
+use super::{Reader, Tbl, Val, type_name};
 use crate::model::ParamId;
 use crate::model::diag::nearest;
 use crate::model::dist::Dist;
@@ -17,7 +17,7 @@ impl Reader {
         param_path: &str,
         default: Option<f64>,
     ) -> Option<ParamId> {
-        let (key, domain) = (field.key, field.domain);
+        let key = field.key;
         let dist = match t.get(key) {
             None => match default {
                 Some(x) => Dist::fixed(x).ok()?,
@@ -26,13 +26,14 @@ impl Reader {
                     return None;
                 }
             },
-            Some(v) => self.dist(v, t.field(key), domain)?,
+            Some(v) => self.dist(v, t.field(key), field)?,
         };
         Some(self.add_param(format!("{param_path}.{key}"), dist))
     }
 
-    /// A number or a distribution table, checked against `domain`.
-    pub(super) fn dist(&mut self, v: &Val<'_>, path: String, domain: Domain) -> Option<Dist> {
+    /// A number or a distribution table, checked against its field's domain and
+    /// scale.
+    pub(super) fn dist(&mut self, v: &Val<'_>, path: String, field: &Field) -> Option<Dist> {
         let dist = match v.get_ref() {
             DeValue::Table(map) => {
                 let t = Tbl { map, span: v.span(), path: path.clone() };
@@ -43,7 +44,7 @@ impl Reader {
                 Dist::fixed(x).ok()?
             }
         };
-        if self.check_domain(&dist, domain, v.span(), &path) { Some(dist) } else { None }
+        if self.check_domain(&dist, field, v.span(), &path) { Some(dist) } else { None }
     }
 
     /// A distribution table: `dist = "…"` and the parameters of that family.

@@ -24,7 +24,8 @@ mod segments;
 
 use super::diag::{Diagnostic, nearest};
 use super::dist::Dist;
-use super::schema::{Domain, Field};
+use super::schema::{Domain, Field, Scale};
+use super::text::plain;
 use super::{Param, ParamId, Scenario, Severity};
 use std::ops::Range;
 use toml::Spanned;
@@ -305,13 +306,10 @@ impl Reader {
     /// A plain (certain) finite number in `domain`.
     fn number(&mut self, t: &Tbl<'_, '_>, field: &Field) -> Option<f64> {
         let v = t.get(field.key)?;
-        self.number_value(v, t.field(field.key), field.domain)
-    }
-
-    fn number_value(&mut self, v: &Val<'_>, path: String, domain: Domain) -> Option<f64> {
+        let path = t.field(field.key);
         let x = self.plain_number(v, &path)?;
         let dist = Dist::fixed(x).ok()?;
-        self.check_domain(&dist, domain, v.span(), &path).then_some(x)
+        self.check_domain(&dist, field, v.span(), &path).then_some(x)
     }
 
     /// A finite number of any sign (integer or float); a table is refused with a
@@ -338,8 +336,48 @@ impl Reader {
         }
     }
 
+    /// Checks that the whole support of `dist` lies in the field's domain, and
+    /// that it stays within the field's scale up to its 1-in-10¹² upper value.
+    fn check_domain(&mut self, dist: &Dist, field: &Field, span: Range<usize>, path: &str) -> bool {
+        self.check_sign(dist, field.domain, span.clone(), path) && self.check_scale(dist, field.scale, span, path)
+    }
+
+    /// Checks that a distribution's 1-in-10¹² upper value stays within `scale`,
+    /// and its lower end above the scale's minimum.
+    fn check_scale(&mut self, dist: &Dist, scale: Scale, span: Range<usize>, path: &str) -> bool {
+        let (lo, hi) = dist.support();
+        let reach = if hi.is_finite() { hi } else { dist.quantile(1.0 - 1e-12) };
+        if scale.min() > 0.0 && lo < scale.min() {
+            self.error(
+                Some(span),
+                path,
+                format!("must be at least {}, but this can take {}", plain(scale.min()), sci(lo)),
+            )
+            .help = Some(format!("chancap limits {} to {}–{}", scale.what(), plain(scale.min()), plain(scale.max())));
+            return false;
+        }
+        if reach.is_nan() || reach > scale.max() {
+            let value = if dist.as_fixed().is_some() {
+                format!("found {}", sci(reach))
+            } else if !reach.is_finite() {
+                "this distribution's 1-in-10¹² upper value is beyond floating point".to_string()
+            } else {
+                format!("this distribution reaches {} once in 10¹² draws", sci(reach))
+            };
+            self.error(Some(span), path, format!("must stay at most {}, but {value}", sci(scale.max()))).help =
+                Some(format!(
+                    "chancap limits {} to {}, so that every total over the horizon stays finite; check the \
+                     units, and for a distribution its spread (a long right tail reaches far)",
+                    scale.what(),
+                    sci(scale.max())
+                ));
+            return false;
+        }
+        true
+    }
+
     /// Checks that the whole support of `dist` lies in `domain`.
-    fn check_domain(&mut self, dist: &Dist, domain: Domain, span: Range<usize>, path: &str) -> bool {
+    fn check_sign(&mut self, dist: &Dist, domain: Domain, span: Range<usize>, path: &str) -> bool {
         let (lo, hi) = dist.support();
         let range = |lo: f64, hi: f64| {
             if lo == hi { format!("{lo}") } else { format!("values in [{lo}, {hi}]") }
@@ -480,6 +518,16 @@ impl Reader {
             None => Some(default),
             Some(_) => self.number(t, field),
         }
+    }
+}
+
+/// A large or small number as a person reads it: `1e15`, `2.50e36`, `8,784`,
+/// `4.94e-324`.
+fn sci(x: f64) -> String {
+    if x == 0.0 || x.is_finite() && (1e-3..1e6).contains(&x.abs()) {
+        plain(x)
+    } else {
+        format!("{x:.2e}").replace(".00e", "e")
     }
 }
 

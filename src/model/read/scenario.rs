@@ -234,11 +234,18 @@ pub fn normalize_season(raw: &[f64], periods: usize, ppy: usize) -> Result<Vec<f
             format!("expected {periods} values (one per period) or {ppy} (one year, repeated), found {}", raw.len())
         });
     }
-    let mean = raw.iter().sum::<f64>() / raw.len() as f64;
-    if mean.is_nan() || mean <= 0.0 {
+    let largest = raw.iter().copied().fold(0.0, f64::max);
+    if largest.is_nan() || largest <= 0.0 {
         return Err("a seasonality profile must not be all zero".into());
     }
-    Ok((0..periods).map(|t| raw[t % raw.len()] / mean).collect())
+    let mean = raw.iter().sum::<f64>() / raw.len() as f64;
+    if mean.is_finite() && mean.is_normal() {
+        return Ok((0..periods).map(|t| raw[t % raw.len()] / mean).collect());
+    }
+    // Numbers so large their sum overflows, or so small their mean is not a
+    // normal float: scaled by the largest first.
+    let mean = raw.iter().map(|x| x / largest).sum::<f64>() / raw.len() as f64;
+    Ok((0..periods).map(|t| raw[t % raw.len()] / largest / mean).collect())
 }
 
 #[cfg(test)]
@@ -267,5 +274,16 @@ mod tests {
         assert!(normalize_season(&[1.0; 5], 12, 12).unwrap_err().contains("expected 12 values"));
         assert!(normalize_season(&[1.0; 5], 6, 12).unwrap_err().contains("or 12"));
         assert!(normalize_season(&[0.0; 4], 4, 4).unwrap_err().contains("all zero"));
+    }
+
+    /// Issue 15, item 1: a profile of huge or tiny numbers is normalised like
+    /// any other (its sum used to overflow to infinity, every factor to 0).
+    #[test]
+    fn extreme_profiles_normalise_to_finite_factors() {
+        assert_eq!(
+            normalize_season(&[1e308, 1e308, 0.0, 1e308], 4, 4).unwrap(),
+            vec![4.0 / 3.0, 4.0 / 3.0, 0.0, 4.0 / 3.0]
+        );
+        assert_eq!(normalize_season(&[5e-324, 0.0], 2, 2).unwrap(), vec![2.0, 0.0]);
     }
 }

@@ -52,7 +52,7 @@ impl Reader {
                     self.missing(t, "deal_size", "a number or a distribution table, drawn per won deal");
                     None
                 }
-                Some(v) => self.dist(v, t.field("deal_size"), schema::SEGMENT.get("deal_size").domain),
+                Some(v) => self.dist(v, t.field("deal_size"), schema::SEGMENT.get("deal_size")),
             };
             let gross_margin = self.uncertain(t, schema::SEGMENT.get("gross_margin"), &key, Some(0.0));
             let own_season = self.seasonality(t);

@@ -2,6 +2,7 @@
 //! and period, and the utilisation heat map of every channel with a capacity.
 
 use super::Drawn;
+use super::axis;
 use super::run::period_name;
 use super::style::{
     EMPTY, GRID, INK, MUTED, SHORT, bold, centred, channel_colour, colour_scale, font, ink_on, legend, ramp, whole,
@@ -40,7 +41,7 @@ where
         .margin(10)
         .x_label_area_size(70)
         .y_label_area_size(120)
-        .build_cartesian_2d(0.5..x_max, 0.0..top)?;
+        .build_cartesian_2d(axis(0.5..x_max)?, axis(0.0..top)?)?;
     chart
         .configure_mesh()
         .disable_x_mesh()

@@ -1,5 +1,6 @@
 //! The charts of a comparison of scenarios.
 
+use super::axis;
 use super::style::{GRID, font, fonts, legend, money_label, render, scenario_colour};
 use super::style::{row_label, share_mesh};
 use super::{Chart, ChartError, Drawn, Figure};
@@ -94,7 +95,7 @@ where
         .margin(10)
         .x_label_area_size(70)
         .y_label_area_size(90)
-        .build_cartesian_2d((lo - pad)..(hi + pad), 0.0..top)?;
+        .build_cartesian_2d(axis((lo - pad)..(hi + pad))?, axis(0.0..top)?)?;
     share_mesh(&mut chart, 8, format!("contribution over the horizon ({cur})"))?;
     for (i, (entry, share)) in c.scenarios.iter().zip(&shares).enumerate() {
         let colour = scenario_colour(i);
@@ -177,7 +178,7 @@ where
             .caption(title, font(22))
             .x_label_area_size(40)
             .y_label_area_size(200)
-            .build_cartesian_2d((lo - pad)..(hi + pad), -0.5..(n as f64 - 0.5))?;
+            .build_cartesian_2d(axis((lo - pad)..(hi + pad))?, axis(-0.5..(n as f64 - 0.5))?)?;
         chart
             .configure_mesh()
             .disable_y_mesh()

@@ -2,6 +2,7 @@
 //! segment–channel pair), the margin bridge and cost-to-serve by segment.
 
 use super::Drawn;
+use super::axis;
 use super::style::{
     GRID, INK, MUTED, NEUTRAL, SHORT, bold, centred, channel_colour, colour_scale, font, ink_on, legend, money_colour,
     money_label,
@@ -139,7 +140,7 @@ where
         .margin(10)
         .x_label_area_size(80)
         .y_label_area_size(130)
-        .build_cartesian_2d(-0.6..(n as f64 - 0.4), (lowest - span * 0.05)..(highest + span * 0.12))?;
+        .build_cartesian_2d(axis(-0.6..(n as f64 - 0.4))?, axis((lowest - span * 0.05)..(highest + span * 0.12))?)?;
     chart
         .configure_mesh()
         .disable_x_mesh()
@@ -205,7 +206,7 @@ where
         .margin(10)
         .x_label_area_size(80)
         .y_label_area_size(110)
-        .build_cartesian_2d(-0.6..(n as f64 - 0.4), 0.0..top)?;
+        .build_cartesian_2d(axis(-0.6..(n as f64 - 0.4))?, axis(0.0..top)?)?;
     chart
         .configure_mesh()
         .disable_x_mesh()

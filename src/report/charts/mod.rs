@@ -77,7 +77,49 @@ trait Figure: Sync {
 /// What drawing a chart returns: nothing, or why it failed.
 type Drawn = Result<(), Box<dyn Error>>;
 
+/// An axis range plotters can lay out. Its key-point search never ends on a
+/// non-finite range, so every chart builds its axes through this: a range
+/// that is not finite is refused (the scales the reader enforces keep every
+/// figure finite; this is the last guard), an empty one widened.
+fn axis(range: std::ops::Range<f64>) -> Result<std::ops::Range<f64>, Box<dyn Error>> {
+    let (lo, hi) = (range.start, range.end);
+    if !(lo.is_finite() && hi.is_finite() && (hi - lo).is_finite()) {
+        return Err(format!("the axis range [{lo}, {hi}] is not finite").into());
+    }
+    if hi > lo {
+        return Ok(lo..hi);
+    }
+    let half = 0.5 * lo.abs().max(hi.abs()).max(1.0);
+    Ok(lo.min(hi) - half..lo.max(hi) + half)
+}
+
 /// Keeps a channel name usable as a file name.
 fn file_safe(name: &str) -> String {
     name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' }).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Issue 15, item 1: plotters looped forever laying out a non-finite axis;
+    /// every chart's axes pass through `axis`, which refuses one and widens an
+    /// empty one.
+    #[test]
+    fn axes_are_finite_and_never_empty() {
+        for bad in [f64::NAN..1.0, 0.0..f64::INFINITY, f64::NEG_INFINITY..0.0, -f64::MAX..f64::MAX] {
+            assert!(axis(bad.clone()).is_err(), "{bad:?}");
+        }
+        assert_eq!(axis(0.0..2.0).unwrap(), 0.0..2.0);
+        assert_eq!(axis(5.0..5.0).unwrap(), 2.5..7.5);
+        assert_eq!(axis(0.0..0.0).unwrap(), -0.5..0.5);
+        // And a chart drawn over one fails instead of hanging.
+        let mut svg = String::new();
+        let root = SVGBackend::with_string(&mut svg, (200, 100)).into_drawing_area();
+        let drawn: Drawn = (|| {
+            ChartBuilder::on(&root).build_cartesian_2d(axis(0.0..1.0)?, axis(0.0..f64::NAN)?)?;
+            Ok(())
+        })();
+        assert!(drawn.unwrap_err().to_string().contains("not finite"));
+    }
 }

@@ -3,6 +3,7 @@
 //! `capacity.rs`, the service concept, margin bridge and cost-to-serve in
 //! `economics.rs`.
 
+use super::axis;
 use super::capacity::{capacity, utilisation};
 use super::economics::{bridge, concept, cost_to_serve};
 use super::style::share_mesh;
@@ -171,7 +172,7 @@ where
         .caption(metric, font(28))
         .x_label_area_size(70)
         .y_label_area_size(90)
-        .build_cartesian_2d((lo - pad)..(hi + pad), 0.0..top)?;
+        .build_cartesian_2d(axis((lo - pad)..(hi + pad))?, axis(0.0..top)?)?;
     share_mesh(&mut chart, 6, format!("{metric} over the horizon ({cur})"))?;
     chart.draw_series(hist.counts.iter().enumerate().map(|(k, n)| {
         let x0 = hist.lo + k as f64 * width;
@@ -224,7 +225,7 @@ where
             )
             .x_label_area_size(60)
             .y_label_area_size(100)
-            .build_cartesian_2d(0.0..n, (lo - pad)..(hi + pad))?;
+            .build_cartesian_2d(axis(0.0..n)?, axis((lo - pad)..(hi + pad))?)?;
         chart
             .configure_mesh()
             .bold_line_style(GRID)

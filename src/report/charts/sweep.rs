@@ -1,6 +1,7 @@
 //! The charts of a sweep: key figures against each swept parameter, and heat maps
 //! over a two-parameter grid.
 
+use super::axis;
 use super::style::{
     GRID, MUTED, NEUTRAL, centred, channel_colour, colour_scale, font, fonts, ink_on, legend, money_colour,
     money_label, ramp, render, tidy_tick,
@@ -177,8 +178,8 @@ where
         .x_label_area_size(55)
         .y_label_area_size(95)
         .build_cartesian_2d(
-            (x_lo - pad)..(x_hi + pad),
-            (y_lo - y_pad).min(if y_lo >= 0.0 { 0.0 } else { y_lo - y_pad })..(y_hi + y_pad),
+            axis((x_lo - pad)..(x_hi + pad))?,
+            axis((y_lo - y_pad).min(if y_lo >= 0.0 { 0.0 } else { y_lo - y_pad })..(y_hi + y_pad))?,
         )?;
     chart
         .configure_mesh()

@@ -1,5 +1,6 @@
 //! The tornado chart of a sensitivity analysis.
 
+use super::axis;
 use super::style::row_label;
 use super::style::{GRID, INK, font, fonts, legend, money_label, render};
 use super::{Chart, ChartError, Drawn, Figure, file_safe};
@@ -53,7 +54,7 @@ impl Figure for Tornado<'_> {
             .margin(10)
             .x_label_area_size(60)
             .y_label_area_size(430)
-            .build_cartesian_2d((lo - pad)..(hi + pad), -0.5..(n as f64 - 0.5))?;
+            .build_cartesian_2d(axis((lo - pad)..(hi + pad))?, axis(-0.5..(n as f64 - 0.5))?)?;
         let labels: Vec<String> = shown.iter().map(|e| e.input.clone()).collect();
         chart
             .configure_mesh()
