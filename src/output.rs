@@ -1,18 +1,53 @@
 //! Writing run outputs: one place that touches the file system.
 //!
 //! The output directory is checked (created, probed for writing) before a long
-//! run starts. Files are written whole or not at all: each goes to a temporary
-//! file in the same directory first and is renamed once every file is written.
+//! run starts. What a command writes there is swapped in as a set:
 //!
-//! Temporaries (and the probe) get random names and are created exclusively
-//! (`O_EXCL`, through `tempfile`): a link planted in a shared output directory
-//! at a name chancap would use is never followed, so chancap cannot be made to
-//! overwrite or empty another file. A rename replaces a link at a final name
-//! with the new file; it does not write through it.
+//! - **Locked.** A command holds `.chancap.lock` (an exclusive `flock`) while it
+//!   writes; a second chancap writing into the same directory waits for it, so
+//!   sets never interleave. The lock file stays; it is empty.
+//! - **Staged.** Every file of the set is written and synced in a fresh private
+//!   directory (`.chancap-stage-XXXXXX`) first. Nothing in the output directory
+//!   changes until all of them are written; a failure removes the stage.
+//! - **Marked complete last.** `manifest.json` lists each command's set (names,
+//!   sizes, SHA-256). The command's entry is taken out before its files are
+//!   renamed into place and put back, with the new files, after: a set is
+//!   complete exactly when its entry is there and the files match it. Readers
+//!   (`report --from`) read only complete sets. Files of the command's previous
+//!   set that the new one lacks are removed, so no stale chart stays behind.
+//! - **Cleaned.** Temporaries and stages that a killed run left are removed by
+//!   the next one, under the lock.
+//!
+//! Single files (a sweep's point files, a shard file) are written with the same
+//! lock and staging but no manifest entry: each is whole or absent.
+//!
+//! Temporaries get random names and are created exclusively (`O_EXCL`, through
+//! `tempfile`); the lock file is opened without following links. A link planted
+//! in a shared output directory at a name chancap uses is never followed, so
+//! chancap cannot be made to overwrite or empty another file. A rename replaces
+//! a link at a final name with the new file; it does not write through it.
 
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
 use std::fs;
-use std::io::Write;
+use std::io::{ErrorKind, Write};
 use std::path::{Path, PathBuf};
+
+/// The file that lists the complete sets in an output directory.
+pub const MANIFEST: &str = "manifest.json";
+
+/// The lock a command holds while it writes.
+const LOCK: &str = ".chancap.lock";
+
+/// Prefix of the staging directories.
+const STAGE: &str = ".chancap-stage-";
+
+/// Prefix of the probe that checks a directory is writable.
+const PROBE: &str = ".chancap-probe-";
+
+/// Largest manifest read back (a set of thousands of charts fits many times).
+const MAX_MANIFEST_BYTES: u64 = 16 * 1024 * 1024;
 
 /// A checked, writable output directory.
 #[derive(Debug, Clone)]
@@ -31,13 +66,61 @@ pub struct OutputError {
     pub source: std::io::Error,
 }
 
+/// One file of a set, as the manifest lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Entry {
+    /// File name, in the output directory.
+    pub name: String,
+    /// Its size in bytes.
+    pub bytes: u64,
+    /// SHA-256 of its content, lowercase hex.
+    pub sha256: String,
+}
+
+/// `manifest.json`: the complete set each command last wrote here.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Manifest {
+    /// The chancap version that wrote the manifest last.
+    pub chancap: String,
+    /// Each command's set (`run`, `report`, `sweep`, …), its files in order.
+    pub sets: BTreeMap<String, Vec<Entry>>,
+}
+
+/// SHA-256 of `bytes`, lowercase hex.
+pub fn sha256(bytes: &[u8]) -> String {
+    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A file name chancap may write: one plain path component, not hidden, not
+/// the manifest.
+fn plain_name(name: &str) -> bool {
+    let mut parts = Path::new(name).components();
+    matches!((parts.next(), parts.next()), (Some(std::path::Component::Normal(_)), None))
+        && !name.starts_with('.')
+        && name != MANIFEST
+        && !name.contains(['/', '\\'])
+}
+
+/// Whether `name` is a temporary or stage a chancap run leaves only when it
+/// is killed: `.NAME.XXXXXX.tmp` (this version), `.NAME.tmp-PID` (earlier
+/// ones), a stage or a probe.
+fn stale(name: &str) -> bool {
+    let Some(rest) = name.strip_prefix('.') else { return false };
+    rest.starts_with(&STAGE[1..])
+        || rest.starts_with(&PROBE[1..])
+        || rest.rsplit_once(".tmp-").is_some_and(|(n, pid)| !n.is_empty() && pid.bytes().all(|b| b.is_ascii_digit()))
+        || rest.strip_suffix(".tmp").and_then(|r| r.rsplit_once('.')).is_some_and(|(n, random)| {
+            !n.is_empty() && random.len() == 6 && random.bytes().all(|b| b.is_ascii_alphanumeric())
+        })
+}
+
 impl OutputDir {
     /// Creates `path` if needed and checks that files can be created in it.
     pub fn prepare(path: &Path) -> Result<OutputDir, OutputError> {
         let err = |source| OutputError { path: path.display().to_string(), source };
         fs::create_dir_all(path).map_err(err)?;
         // Removed when dropped.
-        tempfile::Builder::new().prefix(".chancap-probe-").tempfile_in(path).map_err(err)?;
+        tempfile::Builder::new().prefix(PROBE).tempfile_in(path).map_err(err)?;
         Ok(OutputDir { path: path.to_path_buf() })
     }
 
@@ -46,64 +129,213 @@ impl OutputDir {
         &self.path
     }
 
-    /// Writes every `(file name, bytes)` pair: all to temporary names first, then
-    /// renamed into place. On error, the temporary files are removed.
-    pub fn write_all<N: AsRef<str>>(&self, files: &[(N, Vec<u8>)]) -> Result<Vec<PathBuf>, OutputError> {
-        let err = |source| OutputError { path: self.path.display().to_string(), source };
-        // Every file staged first; a temporary not yet renamed is removed when
-        // dropped, on success and on error alike.
-        let mut staged = Vec::with_capacity(files.len());
-        for (name, bytes) in files {
-            let name = name.as_ref();
-            let prefix = format!(".{name}.");
-            let mut builder = tempfile::Builder::new();
-            builder.prefix(&prefix).suffix(".tmp");
-            // As readable as any file the user makes (the umask applies), not
-            // private like a temporary.
-            #[cfg(unix)]
-            builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
-            let mut tmp = builder.tempfile_in(&self.path).map_err(err)?;
-            tmp.write_all(bytes).map_err(err)?;
-            tmp.as_file().sync_all().map_err(err)?;
-            staged.push((tmp, self.path.join(name)));
+    fn error(&self, source: std::io::Error) -> OutputError {
+        OutputError { path: self.path.display().to_string(), source }
+    }
+
+    /// Takes the directory's lock (waiting for another chancap holding it) and
+    /// removes what killed runs left; the lock is held until the file drops.
+    fn lock(&self) -> Result<fs::File, OutputError> {
+        let mut options = fs::OpenOptions::new();
+        options.create(true).truncate(false).write(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_NOFOLLOW);
+        let file = options.open(self.path.join(LOCK)).map_err(|e| self.error(e))?;
+        file.lock().map_err(|e| self.error(e))?;
+        for entry in fs::read_dir(&self.path).map_err(|e| self.error(e))?.flatten() {
+            let name = entry.file_name();
+            if !stale(&name.to_string_lossy()) {
+                continue;
+            }
+            let path = entry.path();
+            // A stage is a directory; anything else is a file or a link, which
+            // is removed, never followed.
+            let dir = fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir());
+            let _ = if dir { fs::remove_dir_all(&path) } else { fs::remove_file(&path) };
         }
-        let mut written = Vec::with_capacity(staged.len());
-        for (tmp, dest) in staged {
-            tmp.persist(&dest).map_err(|e| err(e.error))?;
+        Ok(file)
+    }
+
+    /// Writes `files` into a fresh private stage in the directory.
+    fn stage<N: AsRef<str>>(&self, files: &[(N, Vec<u8>)]) -> Result<tempfile::TempDir, OutputError> {
+        let err = |e| self.error(e);
+        let mut seen = std::collections::HashSet::new();
+        for (name, _) in files {
+            let name = name.as_ref();
+            if !plain_name(name) || !seen.insert(name) {
+                let why = if seen.contains(name) { "twice in one set" } else { "not a plain file name" };
+                return Err(err(std::io::Error::new(ErrorKind::InvalidInput, format!("{name:?} is {why}"))));
+            }
+        }
+        let stage = tempfile::Builder::new().prefix(STAGE).tempdir_in(&self.path).map_err(err)?;
+        for (name, bytes) in files {
+            // The stage is fresh and private: nothing can be planted in it.
+            let mut file = fs::File::create_new(stage.path().join(name.as_ref())).map_err(err)?;
+            file.write_all(bytes).map_err(err)?;
+            file.sync_all().map_err(err)?;
+        }
+        Ok(stage)
+    }
+
+    /// Writes every `(file name, bytes)` pair, each whole or not at all (a
+    /// sweep's point files, a shard file): staged, then renamed into place.
+    /// Touches no set of the manifest.
+    pub fn write_all<N: AsRef<str>>(&self, files: &[(N, Vec<u8>)]) -> Result<Vec<PathBuf>, OutputError> {
+        let _lock = self.lock()?;
+        let stage = self.stage(files)?;
+        let mut written = Vec::with_capacity(files.len());
+        for (name, _) in files {
+            let dest = self.path.join(name.as_ref());
+            fs::rename(stage.path().join(name.as_ref()), &dest).map_err(|e| self.error(e))?;
             written.push(dest);
         }
+        sync_dir(&self.path);
         Ok(written)
     }
+
+    /// Writes `files` as the complete set of `command` in this directory,
+    /// replacing its previous set (see the module documentation): after an
+    /// error or a kill, the set is absent from the manifest, never mixed.
+    pub fn write_set<N: AsRef<str>>(&self, command: &str, files: &[(N, Vec<u8>)]) -> Result<Vec<PathBuf>, OutputError> {
+        let _lock = self.lock()?;
+        let stage = self.stage(files)?;
+        let mut manifest = self.manifest().unwrap_or_default();
+        let previous = manifest.sets.remove(command).unwrap_or_default();
+        // The set is incomplete from here until its entry is back.
+        self.put_manifest(&stage, &manifest)?;
+        let mut written = Vec::with_capacity(files.len());
+        for (name, _) in files {
+            let dest = self.path.join(name.as_ref());
+            fs::rename(stage.path().join(name.as_ref()), &dest).map_err(|e| self.error(e))?;
+            written.push(dest);
+        }
+        // Files of the previous set that this one lacks and no other set claims.
+        let claimed = |name: &str| {
+            files.iter().any(|(n, _)| n.as_ref() == name) || manifest.sets.values().flatten().any(|e| e.name == name)
+        };
+        for old in previous.iter().filter(|e| plain_name(&e.name) && !claimed(&e.name)) {
+            let _ = fs::remove_file(self.path.join(&old.name));
+        }
+        let entries = files
+            .iter()
+            .map(|(name, bytes)| Entry {
+                name: name.as_ref().to_string(),
+                bytes: bytes.len() as u64,
+                sha256: sha256(bytes),
+            })
+            .collect();
+        manifest.sets.insert(command.to_string(), entries);
+        self.put_manifest(&stage, &manifest)?;
+        Ok(written)
+    }
+
+    /// The directory's manifest, if it has a readable one.
+    fn manifest(&self) -> Option<Manifest> {
+        let bytes = crate::model::read_bounded(&self.path.join(MANIFEST), MAX_MANIFEST_BYTES).ok()?;
+        serde_json::from_slice(&bytes).ok()
+    }
+
+    /// Replaces the manifest (through the stage) and syncs the directory.
+    fn put_manifest(&self, stage: &tempfile::TempDir, manifest: &Manifest) -> Result<(), OutputError> {
+        let manifest = Manifest { chancap: env!("CARGO_PKG_VERSION").to_string(), sets: manifest.sets.clone() };
+        let mut bytes = serde_json::to_vec_pretty(&manifest).expect("a manifest serialises");
+        bytes.push(b'\n');
+        let tmp = stage.path().join(MANIFEST);
+        let mut file = fs::File::create(&tmp).map_err(|e| self.error(e))?;
+        file.write_all(&bytes).and_then(|()| file.sync_all()).map_err(|e| self.error(e))?;
+        fs::rename(&tmp, self.path.join(MANIFEST)).map_err(|e| self.error(e))?;
+        sync_dir(&self.path);
+        Ok(())
+    }
+}
+
+/// Makes renames in `dir` durable where the platform allows it.
+fn sync_dir(dir: &Path) {
+    if let Ok(d) = fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+}
+
+/// Why an output directory holds no complete set of a command.
+#[derive(Debug, thiserror::Error)]
+pub enum SetError {
+    /// No manifest, or none listing the command.
+    #[error(
+        "{dir} holds no complete `chancap {command}` output with {file}: its {MANIFEST} lists none (a run killed \
+         while writing leaves none, as did chancap builds without manifests); run `chancap {command}` first"
+    )]
+    Missing {
+        /// The directory.
+        dir: String,
+        /// The file wanted.
+        file: String,
+        /// The command.
+        command: String,
+    },
+    /// A file of the set is missing or differs from what the manifest lists.
+    #[error("{path} is not the file `chancap {command}` wrote there: {why}; run it again")]
+    Changed {
+        /// The file.
+        path: String,
+        /// The command.
+        command: String,
+        /// What differs.
+        why: String,
+    },
+}
+
+/// Reads file `name` of the complete set `command` wrote in `dir`, at most
+/// `limit` bytes: refused unless the manifest lists it with this content.
+pub fn read_from_set(dir: &Path, command: &str, name: &str, limit: u64) -> Result<Vec<u8>, SetError> {
+    let missing =
+        || SetError::Missing { dir: dir.display().to_string(), file: name.to_string(), command: command.to_string() };
+    let manifest: Manifest = crate::model::read_bounded(&dir.join(MANIFEST), MAX_MANIFEST_BYTES)
+        .ok()
+        .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+        .ok_or_else(missing)?;
+    let entry = manifest.sets.get(command).and_then(|set| set.iter().find(|e| e.name == name)).ok_or_else(missing)?;
+    let path = dir.join(name);
+    let changed = |why: String| SetError::Changed { path: path.display().to_string(), command: command.into(), why };
+    let bytes = crate::model::read_bounded(&path, limit).map_err(|e| changed(e.to_string()))?;
+    if bytes.len() as u64 != entry.bytes || sha256(&bytes) != entry.sha256 {
+        return Err(changed("its content differs from the manifest's".into()));
+    }
+    Ok(bytes)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn names(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> =
+            fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+        names.sort();
+        names
+    }
+
     #[test]
     fn writes_whole_files_and_leaves_no_temporaries() {
-        let dir = std::env::temp_dir().join(format!("chancap-out-{}", std::process::id()));
-        let out = OutputDir::prepare(&dir.join("a/b")).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let out = OutputDir::prepare(&dir.path().join("a/b")).unwrap();
         let written = out.write_all(&[("x.txt", b"hello".to_vec()), ("y.txt", b"world".to_vec())]).unwrap();
         assert_eq!(written.len(), 2);
         assert_eq!(fs::read(out.path().join("x.txt")).unwrap(), b"hello");
-        let names: Vec<_> = fs::read_dir(out.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
-        assert_eq!(names.len(), 2, "{names:?}");
-        fs::remove_dir_all(&dir).unwrap();
+        assert_eq!(names(out.path()), [LOCK, "x.txt", "y.txt"]);
     }
 
     #[test]
     fn a_file_in_the_way_is_reported() {
-        let file = std::env::temp_dir().join(format!("chancap-notdir-{}", std::process::id()));
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("notdir");
         fs::write(&file, b"").unwrap();
         let e = OutputDir::prepare(&file.join("sub")).unwrap_err();
         assert!(e.to_string().contains("cannot write to output directory"));
-        fs::remove_file(&file).unwrap();
     }
 
     /// Issue 15, item 7: links planted in a shared output directory at the names
-    /// chancap used to create (`.NAME.tmp-PID`, `.chancap-probe-PID`) or at a final
-    /// name never make it write through them.
+    /// chancap used to create (`.NAME.tmp-PID`, `.chancap-probe-PID`), at the
+    /// lock or at a final name never make it write through them.
     #[cfg(unix)]
     #[test]
     fn planted_links_are_never_written_through() {
@@ -118,7 +350,7 @@ mod tests {
             symlink(&victim, out.join(name)).unwrap();
         }
         let out = OutputDir::prepare(&out).unwrap();
-        out.write_all(&[("x.txt", b"new".to_vec()), ("y.txt", b"new".to_vec())]).unwrap();
+        out.write_set("run", &[("x.txt", b"new".to_vec()), ("y.txt", b"new".to_vec())]).unwrap();
         assert_eq!(fs::read(&victim).unwrap(), b"precious");
         let y = fs::symlink_metadata(out.path().join("y.txt")).unwrap();
         assert!(y.file_type().is_file(), "the link at a final name is replaced by the file");
@@ -128,11 +360,99 @@ mod tests {
         let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode();
         fs::write(dir.path().join("plain.txt"), b"").unwrap();
         assert_eq!(mode(&out.path().join("x.txt")), mode(&dir.path().join("plain.txt")));
-        // No temporaries left behind.
-        let hidden = fs::read_dir(out.path()).unwrap().flatten().filter(|e| {
-            let n = e.file_name().to_string_lossy().to_string();
-            n.starts_with(".x.txt.") && n.ends_with(".tmp") || n.starts_with(".y.txt.")
+        // The planted temporaries are gone (removed as stale, not followed).
+        assert_eq!(names(out.path()), [LOCK, MANIFEST, "x.txt", "y.txt"]);
+        // A link planted at the lock is refused, not followed.
+        fs::remove_file(out.path().join(LOCK)).unwrap();
+        symlink(&victim, out.path().join(LOCK)).unwrap();
+        assert!(out.write_all(&[("z.txt", b"new".to_vec())]).is_err());
+        assert_eq!(fs::read(&victim).unwrap(), b"precious");
+    }
+
+    /// Issue 15, item 8: a set replaces the command's previous set as a whole
+    /// (its stale files removed, other commands' sets kept), the manifest lists
+    /// exactly the complete sets, and what a killed run left is cleaned up.
+    #[test]
+    fn sets_replace_sets_and_the_manifest_lists_complete_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = OutputDir::prepare(dir.path()).unwrap();
+        out.write_set("run", &[("summary.json", b"1".to_vec()), ("old-chart.png", b"c".to_vec())]).unwrap();
+        out.write_set("report", &[("report.html", b"r".to_vec())]).unwrap();
+        // Leftovers of a run killed while writing.
+        fs::create_dir(out.path().join(".chancap-stage-a1b2c3")).unwrap();
+        fs::write(out.path().join(".chancap-stage-a1b2c3/summary.json"), b"half").unwrap();
+        fs::write(out.path().join(".cells.csv.Xy12Zq.tmp"), b"half").unwrap();
+        fs::write(out.path().join(".mine.tmp"), b"the user's").unwrap();
+        out.write_set("run", &[("summary.json", b"2".to_vec()), ("cells.csv", b"c".to_vec())]).unwrap();
+        assert_eq!(
+            names(out.path()),
+            [".chancap.lock", ".mine.tmp", "cells.csv", MANIFEST, "report.html", "summary.json"]
+        );
+        let manifest = out.manifest().unwrap();
+        assert_eq!(manifest.sets.keys().collect::<Vec<_>>(), ["report", "run"]);
+        assert_eq!(manifest.sets["run"][0], Entry { name: "summary.json".into(), bytes: 1, sha256: sha256(b"2") });
+        assert_eq!(read_from_set(out.path(), "run", "summary.json", 100).unwrap(), b"2");
+        // Changed, missing or unlisted: refused.
+        fs::write(out.path().join("summary.json"), b"3").unwrap();
+        assert!(matches!(read_from_set(out.path(), "run", "summary.json", 100), Err(SetError::Changed { .. })));
+        assert!(matches!(read_from_set(out.path(), "sweep", "sweep.json", 100), Err(SetError::Missing { .. })));
+        fs::remove_file(out.path().join(MANIFEST)).unwrap();
+        assert!(matches!(read_from_set(out.path(), "run", "summary.json", 100), Err(SetError::Missing { .. })));
+    }
+
+    /// A set with a name twice or a name that is not a plain file name writes
+    /// nothing (two sweep parameters once gave two charts one name).
+    #[test]
+    fn bad_or_repeated_names_write_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = OutputDir::prepare(dir.path()).unwrap();
+        for files in [
+            vec![("a.png", vec![1]), ("a.png", vec![2])],
+            vec![("a.png", vec![1]), ("../b.png", vec![2])],
+            vec![(MANIFEST, vec![1])],
+            vec![(".hidden", vec![1])],
+        ] {
+            let e = out.write_set("run", &files).unwrap_err();
+            assert_eq!(e.source.kind(), ErrorKind::InvalidInput, "{e}");
+            assert_eq!(names(out.path()), [LOCK]);
+        }
+    }
+
+    /// Two writers into one directory at once never interleave their sets:
+    /// whichever finishes last, the directory holds one complete set.
+    #[test]
+    fn concurrent_sets_do_not_interleave() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = OutputDir::prepare(dir.path()).unwrap();
+        let files =
+            |tag: u8| -> Vec<(String, Vec<u8>)> { (0..20).map(|i| (format!("f{i}.csv"), vec![tag; 1000])).collect() };
+        std::thread::scope(|s| {
+            for tag in [b'a', b'b'] {
+                let out = out.clone();
+                s.spawn(move || {
+                    for _ in 0..20 {
+                        out.write_set("run", &files(tag)).unwrap();
+                    }
+                });
+            }
         });
-        assert_eq!(hidden.count(), 0);
+        let manifest = out.manifest().unwrap();
+        let first = fs::read(out.path().join("f0.csv")).unwrap();
+        for entry in &manifest.sets["run"] {
+            let bytes = read_from_set(out.path(), "run", &entry.name, 10_000).unwrap();
+            assert_eq!(bytes, first, "{} is from the other writer", entry.name);
+        }
+    }
+
+    #[test]
+    fn stale_names_are_only_chancaps_own() {
+        for name in [".chancap-stage-x1Y2z3", ".chancap-probe-9", ".summary.json.tmp-123", ".cells.csv.aB3dE5.tmp"] {
+            assert!(stale(name), "{name}");
+        }
+        for name in
+            [".mine.tmp", "cells.csv", ".cells.csv.tmp-x", ".a.toolong7.tmp", ".tmp-1", ".chancap.lock", ".x.tmp"]
+        {
+            assert!(!stale(name), "{name}");
+        }
     }
 }

@@ -13,7 +13,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("summary", &["random", "model", "sim", "results"]),
     ("analysis", &["random", "model", "sim", "results", "summary"]),
     ("report", &["model", "results", "summary", "analysis"]),
-    ("output", &[]),
+    ("output", &["model"]),
     ("cli", &["random", "model", "sim", "results", "summary", "analysis", "report", "output"]),
 ];
 

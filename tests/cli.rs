@@ -105,7 +105,10 @@ fn no_plots_writes_only_the_data_files() {
     let mut files: Vec<String> =
         std::fs::read_dir(tmp.path()).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
     files.sort();
-    assert_eq!(files, ["capacity.csv", "cells.csv", "distributions.json", "summary.json"]);
+    assert_eq!(
+        files,
+        [".chancap.lock", "capacity.csv", "cells.csv", "distributions.json", "manifest.json", "summary.json"]
+    );
 }
 
 #[test]
@@ -284,4 +287,57 @@ fn a_scenario_at_every_limit_runs_with_charts_and_stays_finite() {
         .timeout(std::time::Duration::from_secs(60))
         .assert()
         .success();
+}
+
+/// Issue 15, item 8: a run's files are one set. Running again replaces the set
+/// whole (the charts of a run with plots do not outlive a run without), the
+/// manifest lists it, and `report --from` reads only a complete, unchanged
+/// set: a run killed during its renames (no manifest entry) or a file changed
+/// since is refused.
+#[test]
+fn a_run_replaces_its_output_set_whole_and_report_reads_only_complete_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let run = |extra: &[&str]| {
+        chancap()
+            .args(["run", "-n", "200", "-q", "--out"])
+            .arg(&out)
+            .args(extra)
+            .arg(reference_path())
+            .assert()
+            .success();
+    };
+    run(&[]);
+    assert!(out.join("utilisation.png").exists());
+    run(&["--no-plots"]);
+    let mut names: Vec<String> =
+        std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [".chancap.lock", "capacity.csv", "cells.csv", "distributions.json", "manifest.json", "summary.json"]
+    );
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest["sets"]["run"].as_array().unwrap().len(), 4);
+    let report = |code: i32, message: &str| {
+        chancap()
+            .args(["report", "-q", "--from"])
+            .arg(&out)
+            .arg("--out")
+            .arg(dir.path().join("report"))
+            .arg(reference_path())
+            .assert()
+            .code(code)
+            .stderr(predicate::str::contains(message));
+    };
+    report(0, "");
+    // A changed file.
+    let cells = std::fs::read(out.join("summary.json")).unwrap();
+    std::fs::write(out.join("summary.json"), [&cells[..], b" "].concat()).unwrap();
+    report(2, "is not the file `chancap run` wrote there");
+    // A set without its manifest entry, as a kill during the renames leaves it.
+    std::fs::write(out.join("summary.json"), &cells).unwrap();
+    std::fs::write(out.join("manifest.json"), br#"{"chancap": "0.1.0", "sets": {}}"#).unwrap();
+    report(2, "holds no complete `chancap run` output with summary.json");
 }

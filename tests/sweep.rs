@@ -272,3 +272,67 @@ fn bad_sweeps_are_refused_before_running() {
         .code(2)
         .stderr(predicate::str::contains("point 1 (coverage.key.direct.share=2)"));
 }
+
+/// Issue 15, item 8: two swept parameters whose chart names used to collide
+/// (`coverage.x.y_z.share` and `coverage.x_y.z.share` both made
+/// `sweep-coverage_x_y_z_share`) finish with a chart each.
+#[test]
+fn colliding_chart_names_are_made_unique() {
+    let text = r#"
+[scenario]
+name = "collide"
+iterations = 50
+
+[[segments]]
+name = "x"
+accounts = 40
+opportunities_per_account = 2
+deal_size = 1000
+
+[[segments]]
+name = "x_y"
+accounts = 40
+opportunities_per_account = 2
+deal_size = 1000
+
+[channels.y_z]
+kind = "online"
+
+[channels.z]
+kind = "online"
+
+[[coverage]]
+segment = "x"
+channel = "y_z"
+share = 0.5
+hit_rate = 0.3
+
+[[coverage]]
+segment = "x_y"
+channel = "z"
+share = 0.5
+hit_rate = 0.3
+"#;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("collide.toml");
+    std::fs::write(&file, text).unwrap();
+    let out = dir.path().join("out");
+    chancap()
+        .args([
+            "sweep",
+            "-q",
+            "--zip",
+            "--set",
+            "coverage.x.y_z.share=0.4,0.6",
+            "--set",
+            "coverage.x_y.z.share=0.4,0.6",
+        ])
+        .arg(&file)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    for name in ["sweep-coverage_x_y_z_share.png", "sweep-coverage_x_y_z_share-2.png"] {
+        assert!(out.join(name).exists(), "{name}");
+    }
+}

@@ -54,7 +54,7 @@ pub(crate) fn compare(ctx: &Context, opts: &CompareArgs) -> Result<(), Failure> 
     if !opts.output.no_plots {
         files.extend(chart_files(report::charts::compare(&comparison))?);
     }
-    out_dir.write_all(&files).map_err(runtime)?;
+    out_dir.write_set("compare", &files).map_err(runtime)?;
     if !opts.output.quiet {
         let mut text = report::compare::table(&comparison).terminal();
         text.push_str(&format!(

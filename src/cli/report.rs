@@ -6,8 +6,9 @@ use crate::cli::common::{Context, default_out, print_warnings, run_options, simu
 use crate::cli::error::Failure;
 use crate::cli::error::runtime;
 use anyhow::Context as _;
+use chancap::model::MAX_DATA_BYTES;
 use chancap::model::Scenario;
-use chancap::model::{MAX_DATA_BYTES, read_bounded};
+use chancap::output::read_from_set;
 use chancap::report;
 use chancap::results::Results;
 use chancap::sim::RunOptions;
@@ -34,12 +35,9 @@ fn report_date() -> Result<String, Failure> {
 
 /// Reads an earlier run's results for the report, checking they belong to `scenario`.
 fn read_results(dir: &Path, scenario: &Scenario) -> Result<Results, Failure> {
-    let read = |name: &str| {
-        let path = dir.join(name);
-        read_bounded(&path, MAX_DATA_BYTES).with_context(|| {
-            format!("reading {} (written by `chancap run`; run it first or drop --from)", path.display())
-        })
-    };
+    // Only a complete set `chancap run` wrote, file for file as its manifest
+    // lists them: never a mix of two runs, or one killed half-way.
+    let read = |name: &str| read_from_set(dir, "run", name, MAX_DATA_BYTES).map_err(anyhow::Error::from);
     let summary = read("summary.json").map_err(Failure::Input)?;
     let mut results = report::json::parse(&summary)
         .with_context(|| format!("{} is not a chancap summary.json", dir.join("summary.json").display()))
@@ -117,7 +115,7 @@ pub(crate) fn report(ctx: &Context, opts: &ReportArgs) -> Result<(), Failure> {
         date: &date,
         sensitivity: Some(&sensitivity),
     });
-    let written = out_dir.write_all(&[("report.html", html.into_bytes())]).map_err(runtime)?;
+    let written = out_dir.write_set("report", &[("report.html", html.into_bytes())]).map_err(runtime)?;
     if !opts.quiet {
         let path = written.first().map_or_else(|| out_dir.path().join("report.html"), |p| p.clone());
         stdout(format!("Wrote {}\n", path.display()).as_bytes())?;

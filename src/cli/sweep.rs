@@ -42,9 +42,9 @@ pub(crate) fn output_files(out: &SweepOutput, no_plots: bool) -> Result<Vec<(Str
     Ok(files)
 }
 
-/// Writes the files into `dir`.
+/// Writes a sweep's output files into `dir`, as its `sweep` set.
 pub(crate) fn write(dir: &OutputDir, files: &[(String, Vec<u8>)]) -> Result<(), Failure> {
-    dir.write_all(files).map(|_| ()).map_err(runtime)
+    dir.write_set("sweep", files).map(|_| ()).map_err(runtime)
 }
 
 /// A short table of the best points by mean contribution.
@@ -109,7 +109,7 @@ fn write_output(opts: &SweepArgs, out_dir: &OutputDir, output: &SweepOutput, tot
             let shard = ShardFile { shard: k, shards: n, total_points: total, sweep: output.clone() };
             let mut bytes = serde_json::to_vec_pretty(&shard).expect("shard serialises");
             bytes.push(b'\n');
-            write(out_dir, &[(ShardFile::name(k, n), bytes)])?;
+            out_dir.write_all(&[(ShardFile::name(k, n), bytes)]).map_err(runtime)?;
             Ok(ShardFile::name(k, n))
         }
         None => {

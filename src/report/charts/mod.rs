@@ -93,6 +93,24 @@ fn axis(range: std::ops::Range<f64>) -> Result<std::ops::Range<f64>, Box<dyn Err
     Ok(lo.min(hi) - half..lo.max(hi) + half)
 }
 
+/// The charts with every file name unique: a name met again gets `-2`, `-3`,
+/// … (the first keeps its name), in chart order, so the names are stable.
+fn unique(mut charts: Vec<Chart>) -> Vec<Chart> {
+    let mut taken: std::collections::HashSet<String> = charts.iter().map(|c| c.name.clone()).collect();
+    let mut seen = std::collections::HashSet::new();
+    for chart in &mut charts {
+        if seen.insert(chart.name.clone()) {
+            continue;
+        }
+        let stem = chart.name.clone();
+        let name = (2..).map(|k| format!("{stem}-{k}")).find(|n| !taken.contains(n)).expect("a free name");
+        taken.insert(name.clone());
+        seen.insert(name.clone());
+        chart.name = name;
+    }
+    charts
+}
+
 /// Keeps a channel name usable as a file name.
 fn file_safe(name: &str) -> String {
     name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' }).collect()
@@ -101,6 +119,17 @@ fn file_safe(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Issue 15, item 8: generated chart names never collide.
+    #[test]
+    fn chart_names_are_made_unique_in_order() {
+        let chart = |name: &str| Chart { name: name.into(), title: String::new(), svg: String::new(), png: Vec::new() };
+        let names: Vec<String> = unique(vec![chart("a"), chart("a-2"), chart("a"), chart("b"), chart("a")])
+            .into_iter()
+            .map(|c| c.name)
+            .collect();
+        assert_eq!(names, ["a", "a-2", "a-3", "b", "a-4"]);
+    }
 
     /// Issue 15, item 1: plotters looped forever laying out a non-finite axis;
     /// every chart's axes pass through `axis`, which refuses one and widens an

@@ -6,7 +6,7 @@ use super::style::{
     GRID, MUTED, NEUTRAL, centred, channel_colour, colour_scale, font, fonts, ink_on, legend, money_colour,
     money_label, ramp, render, tidy_tick,
 };
-use super::{Chart, ChartError, Drawn, Figure, file_safe};
+use super::{Chart, ChartError, Drawn, Figure, file_safe, unique};
 use crate::analysis::sweep::{PointResult, SweepOutput};
 use crate::report::format::count;
 use crate::results::ChannelFigures;
@@ -36,7 +36,11 @@ pub fn sweep(out: &SweepOutput) -> Result<Vec<Chart>, ChartError> {
                 .map(|(i, _)| SweepKind::HeatShortfall(i)),
         );
     }
-    kinds.par_iter().map(|kind| render(&SweepChart { out, kind: *kind })).collect()
+    let charts: Result<Vec<Chart>, ChartError> =
+        kinds.par_iter().map(|kind| render(&SweepChart { out, kind: *kind })).collect();
+    // Two parameters can make one file name (`coverage.x.y_z.share` and
+    // `coverage.x_y.z.share`).
+    charts.map(unique)
 }
 
 #[derive(Debug, Clone, Copy)]
