@@ -23,6 +23,16 @@ const MIN_TRUNCATED_MASS: f64 = 1e-3;
 /// fields' scales the distribution's reach leaves floating point.
 pub const MAX_LOG_SIGMA: f64 = 3.0;
 
+/// Shape above which a gamma's quantile is taken from the Wilson–Hilferty
+/// approximation: it agrees with the exact inverse to 10⁻⁵ sd at shape 10⁴,
+/// where the library's inverse starts to lose accuracy (0.2 sd at 10⁷) and,
+/// further up, no longer ends.
+const HUGE_SHAPE: f64 = 1e4;
+
+/// Smaller beta shape above which its quantile is taken from the normal
+/// approximation (skewness below 0.002).
+const HUGE_BETA_SHAPE: f64 = 1e6;
+
 /// Widest gamma: sd ≤ 10 × mean (shape ≥ 0.01). Wider, almost every draw is 0
 /// to many digits and the mean sits in a tail no run samples.
 pub const MAX_GAMMA_CV: f64 = 10.0;
@@ -344,12 +354,25 @@ impl Dist {
                 if *truncated { x.clamp(*min, *max) } else { x }
             }
             Kind::LogNormal { mu, sigma, .. } => (mu + sigma * normal_quantile(u)).exp(),
+            Kind::Beta { mean, sd, .. }
+                if mean.min(1.0 - mean) * (mean * (1.0 - mean) / (sd * sd) - 1.0) > HUGE_BETA_SHAPE =>
+            {
+                // Shapes this large: normal to O(1/shape).
+                (mean + sd * normal_quantile(u)).clamp(0.0, 1.0)
+            }
             Kind::Beta { mean, sd, .. } => {
                 let common = mean * (1.0 - mean) / (sd * sd) - 1.0;
                 match statrs::distribution::Beta::new(mean * common, (1.0 - mean) * common) {
                     Ok(beta) => robust(beta.inverse_cdf(u), |x| beta.cdf(x), u, 1.0),
                     Err(_) => *mean,
                 }
+            }
+            Kind::Gamma { mean, sd, .. } if (mean / sd).powi(2) > HUGE_SHAPE => {
+                // Wilson–Hilferty: (X / (kθ))^(1/3) is normal with mean
+                // 1 − 1/(9k) and variance 1/(9k), to O(1/k) (the library's
+                // inverse does not end for shapes this large).
+                let ninth = sd * sd / (9.0 * mean * mean);
+                mean * (1.0 - ninth + normal_quantile(u) * ninth.sqrt()).powi(3)
             }
             Kind::Gamma { mean, sd, .. } => {
                 let shape = (mean / sd).powi(2);
@@ -641,5 +664,33 @@ mod tests {
         // σ² = ln(1 + cv²): cv = 80 is σ = 2.96, cv = 100 is σ = 3.03.
         assert!(Dist::lognormal_mean_sd(1.0, 80.0).is_ok());
         assert!(Dist::lognormal_mean_sd(1.0, 100.0).is_err());
+    }
+
+    /// Found by the fuzz harness: a gamma of mean 10¹² and sd 1 (shape 10²⁴) made
+    /// `check` hang in the library's inverse; a beta with a tiny sd likewise.
+    /// Their quantiles come from the normal approximation, in order and close
+    /// to the mean ± z·sd.
+    #[test]
+    fn quantiles_of_huge_shapes_end_and_are_right() {
+        let g = Dist::gamma(1e12, 1.0).unwrap();
+        let b = Dist::beta(0.5, 1e-6).unwrap();
+        for (d, mean, sd) in [(&g, 1e12, 1.0), (&b, 0.5, 1e-6)] {
+            let mut last = f64::NEG_INFINITY;
+            for u in [1e-12, 0.1, 0.5, 0.9, 1.0 - 1e-12] {
+                let q = d.quantile(u);
+                let z = normal_quantile(u.clamp(1e-15, 1.0 - 1e-15));
+                assert!((q - (mean + z * sd)).abs() <= 0.01 * sd * z.abs().max(1.0), "{u}: {q}");
+                assert!(q >= last);
+                last = q;
+            }
+        }
+        // Just above and below the switch, the two methods agree.
+        let shape = HUGE_SHAPE;
+        let (below, above) =
+            (Dist::gamma(shape, shape.sqrt() * 1.0001).unwrap(), Dist::gamma(shape, shape.sqrt() * 0.9999).unwrap());
+        for u in [0.01, 0.5, 0.99] {
+            let (a, b) = (below.quantile(u), above.quantile(u));
+            assert!((a - b).abs() < 0.001 * shape.sqrt(), "{u}: {a} vs {b}");
+        }
     }
 }

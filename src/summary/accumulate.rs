@@ -183,6 +183,12 @@ impl Accumulators {
 /// that pair iterations need them all.
 pub const KEEP_LIMIT: usize = 4_000_000;
 
+/// The smallest denominator a ratio is defined on: a millionth of a currency
+/// unit of revenue, of an hour or of an order. Every count (served
+/// opportunities) is 0 or at least 1; every total is at most about 10³⁰ (the
+/// reader's scales), so every ratio stays below 10³⁶ and its variance finite.
+pub const MIN_DENOMINATOR: f64 = 1e-6;
+
 /// Where summarised columns go.
 pub enum Sink<'a> {
     /// The values are the whole run: compute exactly.
@@ -245,13 +251,14 @@ impl Sink<'_> {
         }
     }
 
-    /// Stat of num / den over the iterations where den > 0; an iteration whose
-    /// den is so close to 0 that the ratio leaves floating point (a revenue of a
-    /// few 10⁻³⁰⁰ from a deal-size draw that small) counts as one without.
+    /// Stat of num / den over the iterations where den > 0. A den below
+    /// [`MIN_DENOMINATOR`] counts as none: a revenue of 10⁻³⁰⁰ (from deal
+    /// sizes that small, which the reader accepts) made cost-to-serve 10³⁰⁰ and
+    /// its variance infinite (found by the fuzz harness).
     pub fn ratio(&self, key: ColumnId, num: &[f64], den: &[f64]) -> Option<Stat> {
         let values: Vec<f64> = match self {
             Sink::Emit(_) => Vec::new(),
-            _ => num.iter().zip(den).filter(|(_, d)| **d > 0.0).map(|(n, d)| n / d).filter(|r| r.is_finite()).collect(),
+            _ => num.iter().zip(den).filter(|(_, d)| **d >= MIN_DENOMINATOR).map(|(n, d)| n / d).collect(),
         };
         self.maybe_stat(key, values)
     }

@@ -39,6 +39,65 @@ const MAX_TEXT: usize = 200;
 /// Largest horizon: ten years of weeks.
 const MAX_PERIODS: u64 = 520;
 
+/// Deepest nesting of `[` and `{` the reader parses. The TOML parser recurses
+/// per level, and on unclosed inline tables its error recovery nests a level
+/// per line: 20,000 lines of `a = {b=c={}` overflowed the stack (found by the
+/// fuzz harness).
+const MAX_NESTING: usize = 128;
+
+/// Where the text first nests `[`/`{` deeper than [`MAX_NESTING`], outside
+/// strings and comments; `None` when it never does. Unbalanced closing
+/// brackets count as nothing.
+fn too_deep(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut depth = 0usize;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'#' => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            quote @ (b'"' | b'\'') => {
+                let triple = bytes[i..].starts_with(if quote == b'"' { b"\"\"\"" } else { b"'''" });
+                let width = if triple { 3 } else { 1 };
+                i += width;
+                while i < bytes.len() {
+                    if quote == b'"' && bytes[i] == b'\\' {
+                        i += 2;
+                        continue;
+                    }
+                    if !triple && bytes[i] == b'\n' {
+                        break;
+                    }
+                    if bytes[i] == quote && (!triple || bytes[i..].starts_with(&[quote; 3])) {
+                        // A closing triple quote may carry one or two quotes of
+                        // the string before it: `""""` ends with the last three.
+                        let mut end = i + width;
+                        while triple && end < bytes.len() && bytes[end] == quote && end < i + 5 {
+                            end += 1;
+                        }
+                        i = end - 1;
+                        break;
+                    }
+                    i += 1;
+                }
+            }
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return Some(i);
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
 /// A table of the document with its place.
 #[derive(Clone)]
 struct Tbl<'a, 'i> {
@@ -79,6 +138,11 @@ pub(super) fn read(text: &str, _origin: &str, repair_correlations: bool) -> (Opt
             "a scenario needs at least a [scenario] table with a name, one [[segments]], one [channels.NAME] \
              and one [[coverage]] row; see scenarios/reference.toml",
         );
+        return (None, vec![d]);
+    }
+    if let Some(at) = too_deep(text) {
+        let d = Diagnostic::error(Some(at..at + 1), "", format!("brackets nested more than {MAX_NESTING} deep"))
+            .with_help("close every `{` and `[` on the line that opens it; scenario files nest a few levels at most");
         return (None, vec![d]);
     }
     let (root, errors) = DeTable::parse_recoverable(text);
@@ -534,6 +598,32 @@ fn sci(x: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Found by the fuzz harness: unclosed inline tables on many lines made the
+    /// TOML parser's error recovery overflow the stack.
+    #[test]
+    fn deep_nesting_is_refused_before_parsing() {
+        let hostile = "a = {b=c={}\n".repeat(20_000);
+        let (scenario, diags) = read(&hostile, "x.toml", false);
+        assert!(scenario.is_none());
+        assert!(diags[0].message.contains("nested more than 128 deep"), "{}", diags[0].message);
+        // Each line nests one deeper: depth 129 at the second `{` of line 128.
+        assert_eq!(diags[0].span, Some(12 * 127 + 9..12 * 127 + 10));
+        // Brackets in strings and comments do not count; real nesting does.
+        let quoted = format!(
+            "# {}\nname = \"{}\"\nx = '''{}'''\ny = \"\"\"{}\\\"\"\"\"\n",
+            "[".repeat(500),
+            "{".repeat(500),
+            "[".repeat(500),
+            "{".repeat(500)
+        );
+        assert_eq!(too_deep(&quoted), None);
+        assert_eq!(too_deep(&format!("x = {}{}", "[".repeat(128), "]".repeat(128))), None);
+        assert_eq!(too_deep(&format!("x = {}", "[".repeat(129))), Some(4 + 128));
+        // The shipped scenarios are far from it.
+        let reference = include_str!("../../../scenarios/reference.toml");
+        assert_eq!(too_deep(reference), None);
+    }
 
     #[test]
     fn names_are_identifiers() {
