@@ -1,5 +1,7 @@
-//! Analyses built from runs: scenario comparison, sensitivity and parameter sweeps.
+//! Analyses built from runs: scenario comparison, sensitivity, parameter sweeps
+//! and the optimiser.
 
 pub mod compare;
+pub mod optimise;
 pub mod sensitivity;
 pub mod sweep;

@@ -283,6 +283,21 @@ impl Document {
         Ok(FieldPath { text: path.to_string(), place, key: key.to_string(), param })
     }
 
+    /// The number a path names as the file has it, if it is a plain number
+    /// (absent or a distribution: `None`).
+    pub fn get(&self, path: &FieldPath) -> Option<f64> {
+        let table = self.table(&path.place)?;
+        let value = match &path.param {
+            None => table.get(&path.key)?,
+            Some(p) => table.get(&path.key)?.as_table()?.get(p)?,
+        };
+        match value {
+            Value::Integer(i) => Some(*i as f64),
+            Value::Float(f) => Some(*f),
+            _ => None,
+        }
+    }
+
     /// Sets the number a path names. A whole number is written as a TOML integer,
     /// so it also fits fields that take whole numbers (headcount, accounts).
     pub fn set(&mut self, path: &FieldPath, value: f64) {

@@ -1,0 +1,775 @@
+//! The optimiser behind `chancap optimise` (issue 13): the best plan on a grid
+//! of decisions, for one key figure, subject to constraints on others.
+//!
+//! - **Common random numbers.** Every candidate runs the same iterations of the
+//!   same named streams (one seed), so the objective the search sees is a
+//!   deterministic function of the plan: sample average approximation.
+//! - **Search.** A grid no larger than the budget is evaluated whole. A larger
+//!   one is searched by compass (generalised pattern) search on the integer
+//!   lattice of grid indices, with restarts: poll the 2·d neighbours at the
+//!   current step in parallel, move to the best improvement, halve the steps
+//!   when none improves, and restart from a fresh random grid point once the
+//!   steps are 1 and nothing improves, until the budget of distinct candidates
+//!   is spent. Pattern search converges to a local optimum on the lattice
+//!   without gradients (Torczon 1997; Kolda, Lewis & Torczon 2003), needs no
+//!   tuning and is deterministic; the restarts make it global in the limit.
+//! - **Ranking.** A feasible plan beats an infeasible one; feasible plans rank
+//!   by the objective; infeasible ones by their total relative violation; ties
+//!   by grid index. Candidates whose validation fails are infeasible and
+//!   counted, never an error.
+//! - **Chance constraints with confidence.** A probability (`p_target_…`,
+//!   `…_p_shortfall`) is judged on its one-sided Wilson score bound at the
+//!   confidence asked for: `p ≤ x` holds when the upper bound is ≤ x. When the
+//!   two-sided interval straddles the limit, the candidate is run again with 4×
+//!   and then 16× the iterations (the same streams extended) before it is
+//!   judged. Other metrics are judged on their estimate.
+//! - **The winner, honestly.** The search's own figures are optimistically
+//!   biased (the best of many noisy estimates). The best few feasible plans and
+//!   the starting plan are run again on a fresh seed with more iterations; the
+//!   plan chosen is the best of those fresh figures, reported with paired
+//!   differences to the start and the runner-up (95 % intervals) and the share
+//!   of fresh iterations in which it beats each finalist.
+
+use crate::analysis::sweep::{Sweep, SweepError};
+use crate::model::Scenario;
+use crate::model::paths::Document;
+use crate::results::{KeyFigures, Results, Stat};
+use crate::sim::RunOptions;
+use crate::summary;
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Candidates simulated during the search when `--budget` is not given.
+pub const DEFAULT_BUDGET: usize = 300;
+
+/// Finalists run again on fresh random numbers.
+pub const FINALISTS: usize = 5;
+
+/// Maximise or minimise.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Sense {
+    /// Larger is better.
+    Maximise,
+    /// Smaller is better.
+    Minimise,
+}
+
+/// What to optimise: a column of `sweep.csv`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Objective {
+    /// The metric.
+    pub metric: String,
+    /// Its direction.
+    pub sense: Sense,
+}
+
+/// `≤` or `≥`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Relation {
+    /// `METRIC <= X`
+    #[serde(rename = "<=")]
+    AtMost,
+    /// `METRIC >= X`
+    #[serde(rename = ">=")]
+    AtLeast,
+}
+
+/// `METRIC <= X` or `METRIC >= X`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Constraint {
+    /// The metric.
+    pub metric: String,
+    /// The relation.
+    pub relation: Relation,
+    /// The limit.
+    pub limit: f64,
+}
+
+/// Why an optimisation cannot start.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum OptimiseError {
+    /// A constraint is not `METRIC <= X` or `METRIC >= X`.
+    #[error("constraint {0:?}: expected \"METRIC <= X\" or \"METRIC >= X\", e.g. \"telesales_p_shortfall <= 0.05\"")]
+    Constraint(String),
+    /// A metric is not a column of the key figures.
+    #[error("unknown metric `{metric}`{hint}")]
+    Metric {
+        /// The name given.
+        metric: String,
+        /// ` (did you mean …?)` or the list.
+        hint: String,
+    },
+    /// The grid definition is wrong.
+    #[error(transparent)]
+    Grid(#[from] SweepError),
+    /// The file as written is invalid.
+    #[error("the starting plan (the file as written) is invalid: {0}")]
+    Start(String),
+}
+
+/// Parses `METRIC <= X` / `METRIC >= X`.
+pub fn parse_constraint(text: &str) -> Result<Constraint, OptimiseError> {
+    let fail = || OptimiseError::Constraint(text.to_string());
+    let (metric, relation, limit) = if let Some((m, x)) = text.split_once("<=") {
+        (m, Relation::AtMost, x)
+    } else if let Some((m, x)) = text.split_once(">=") {
+        (m, Relation::AtLeast, x)
+    } else {
+        return Err(fail());
+    };
+    let metric = metric.trim();
+    let limit: f64 = limit.trim().parse().map_err(|_| fail())?;
+    if metric.is_empty() || !limit.is_finite() {
+        return Err(fail());
+    }
+    Ok(Constraint { metric: metric.to_string(), relation, limit })
+}
+
+/// Checks that `metric` is one of `names`, suggesting the nearest.
+pub fn check_metric(metric: &str, names: &[String]) -> Result<(), OptimiseError> {
+    if names.iter().any(|n| n == metric) {
+        return Ok(());
+    }
+    let hint = match crate::model::diag::nearest(metric, names.iter().map(String::as_str)) {
+        Some(n) => format!(" (did you mean `{n}`?)"),
+        None => format!("; the metrics are: {}", names.join(", ")),
+    };
+    Err(OptimiseError::Metric { metric: metric.to_string(), hint })
+}
+
+/// Whether a metric is a probability, judged with a confidence bound.
+pub fn is_probability(metric: &str) -> bool {
+    metric.starts_with("p_") || metric.ends_with("_p_shortfall")
+}
+
+/// The one-sided Wilson score bound of a proportion `p` of `n` at normal
+/// quantile `z`: the upper one for `upper`, else the lower one.
+pub fn wilson(p: f64, n: f64, z: f64, upper: bool) -> f64 {
+    let z2 = z * z;
+    let centre = p + z2 / (2.0 * n);
+    let half = z * (p * (1.0 - p) / n + z2 / (4.0 * n * n)).sqrt();
+    let bound = if upper { centre + half } else { centre - half } / (1.0 + z2 / n);
+    bound.clamp(0.0, 1.0)
+}
+
+/// How one constraint fares for one candidate.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Judged {
+    /// The metric's estimate.
+    pub estimate: Option<f64>,
+    /// The bound it is judged on (the estimate, or the Wilson bound of a
+    /// probability).
+    pub bound: Option<f64>,
+    /// Whether it holds.
+    pub holds: bool,
+}
+
+/// The problem: the grid, the goal and how hard to look.
+#[derive(Debug, Clone)]
+pub struct Problem {
+    /// The decisions: one axis per varied path (a full grid).
+    pub grid: Sweep,
+    /// What to optimise.
+    pub objective: Objective,
+    /// What must hold.
+    pub constraints: Vec<Constraint>,
+    /// Iterations per candidate during the search.
+    pub iterations: u64,
+    /// Seed of the search (the finalists run on one derived from it).
+    pub seed: u64,
+    /// Distinct candidates the search may simulate.
+    pub budget: usize,
+    /// One-sided confidence of the probability constraints' bounds.
+    pub confidence: f64,
+}
+
+/// Where a candidate was evaluated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Stage {
+    /// During the search, on the search's random numbers.
+    Search,
+    /// Again as a finalist, on fresh random numbers.
+    Final,
+}
+
+/// One evaluated candidate.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Candidate {
+    /// Grid point number (as in `sweep`); `None` for the plan as written.
+    pub point: Option<usize>,
+    /// The decisions' values, in axis order.
+    pub values: Vec<f64>,
+    /// The stage.
+    pub stage: Stage,
+    /// Iterations it ran.
+    pub iterations: u64,
+    /// Its key figures; `None` when the plan is invalid.
+    pub figures: Option<KeyFigures>,
+    /// Why the plan is invalid, when it is.
+    pub invalid: Option<String>,
+    /// The objective's estimate.
+    pub objective: Option<f64>,
+    /// Each constraint, in order.
+    pub constraints: Vec<Judged>,
+    /// Valid and every constraint holds.
+    pub feasible: bool,
+    /// Σ relative violation of the constraints that fail (0 when feasible).
+    pub violation: f64,
+}
+
+/// A paired comparison of the chosen plan with another on the fresh random
+/// numbers: differences (chosen − other) per iteration.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Paired {
+    /// The other plan's grid point (`None`: the plan as written).
+    pub point: Option<usize>,
+    /// Mean contribution difference.
+    pub contribution: f64,
+    /// Half-width of its 95 % interval.
+    pub contribution_95: f64,
+    /// Mean revenue difference.
+    pub revenue: f64,
+    /// Half-width of its 95 % interval.
+    pub revenue_95: f64,
+    /// Objective difference (chosen − other), in the objective's direction
+    /// positive when the chosen plan is better.
+    pub objective_gain: Option<f64>,
+    /// Share of fresh iterations in which the chosen plan's contribution
+    /// exceeds the other's.
+    pub p_beats: f64,
+}
+
+/// The answer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Outcome {
+    /// The starting plan (the file as written), on the fresh random numbers.
+    pub start: Candidate,
+    /// The chosen plan, on the fresh random numbers; `None` if no finalist is
+    /// feasible.
+    pub best: Option<Candidate>,
+    /// The least-violating plan when none is feasible.
+    pub closest: Option<Candidate>,
+    /// The finalists on the fresh random numbers, best first.
+    pub finalists: Vec<Candidate>,
+    /// The chosen plan against the start and against the runner-up.
+    pub versus: Vec<Paired>,
+    /// Distinct plans simulated during the search.
+    pub candidates: usize,
+    /// How many of them were invalid.
+    pub invalid: usize,
+    /// Whether the whole grid was evaluated.
+    pub exhaustive: bool,
+    /// Every search evaluation, in the order the search made them.
+    pub trail: Vec<Candidate>,
+    /// The seed of the fresh random numbers.
+    pub final_seed: u64,
+    /// Iterations of each finalist.
+    pub final_iterations: u64,
+}
+
+/// The metric value named `metric` in `figures`.
+pub fn metric(figures: &KeyFigures, metric: &str) -> Option<f64> {
+    figures.columns().into_iter().find(|(n, _)| n == metric).and_then(|(_, v)| v)
+}
+
+/// The evaluator: the problem with the document and the names it needs.
+struct Eval<'a> {
+    problem: &'a Problem,
+    doc: &'a Document,
+    z: f64,
+}
+
+impl Eval<'_> {
+    /// Runs `scenario` (or records why it is invalid) and judges it.
+    fn judge(
+        &self,
+        point: Option<usize>,
+        values: Vec<f64>,
+        scenario: Result<Scenario, String>,
+        stage: Stage,
+        seed: u64,
+        iterations: u64,
+    ) -> (Candidate, Option<Results>) {
+        let mut c = Candidate {
+            point,
+            values,
+            stage,
+            iterations,
+            figures: None,
+            invalid: None,
+            objective: None,
+            constraints: Vec::new(),
+            feasible: false,
+            violation: f64::INFINITY,
+        };
+        let scenario = match scenario {
+            Ok(s) => s,
+            Err(why) => {
+                c.invalid = Some(why);
+                return (c, None);
+            }
+        };
+        let mut n = iterations;
+        loop {
+            let results = summary::run(&scenario, &RunOptions { iterations: n, seed }, &|_| {});
+            let figures = KeyFigures::of(&results);
+            let (judged, ambiguous) = self.constraints(&figures, n);
+            // Near a probability limit: more iterations rather than a coin flip.
+            if ambiguous && n < iterations * 16 {
+                n *= 4;
+                continue;
+            }
+            c.iterations = n;
+            c.objective = metric(&figures, &self.problem.objective.metric);
+            c.violation = self
+                .problem
+                .constraints
+                .iter()
+                .zip(&judged)
+                .filter(|(_, j)| !j.holds)
+                .map(|(k, j)| {
+                    let v = j.bound.unwrap_or(f64::INFINITY);
+                    (v - k.limit).abs() / k.limit.abs().max(1e-9)
+                })
+                .sum();
+            c.feasible = judged.iter().all(|j| j.holds) && c.objective.is_some();
+            c.constraints = judged;
+            c.figures = Some(figures);
+            return (c, Some(results));
+        }
+    }
+
+    /// Each constraint judged on `figures` of `n` iterations, and whether a
+    /// probability's interval straddles its limit.
+    fn constraints(&self, figures: &KeyFigures, n: u64) -> (Vec<Judged>, bool) {
+        let mut ambiguous = false;
+        let judged = self
+            .problem
+            .constraints
+            .iter()
+            .map(|k| {
+                let estimate = metric(figures, &k.metric);
+                let upper = k.relation == Relation::AtMost;
+                let bound =
+                    estimate.map(|p| if is_probability(&k.metric) { wilson(p, n as f64, self.z, upper) } else { p });
+                if let Some(p) = estimate.filter(|_| is_probability(&k.metric)) {
+                    let (lo, hi) = (wilson(p, n as f64, self.z, false), wilson(p, n as f64, self.z, true));
+                    ambiguous |= lo < k.limit && k.limit < hi;
+                }
+                let holds = bound.is_some_and(|b| if upper { b <= k.limit } else { b >= k.limit });
+                Judged { estimate, bound, holds }
+            })
+            .collect();
+        (judged, ambiguous)
+    }
+
+    /// Evaluates grid point `point` during the search.
+    fn point(&self, point: usize, stage: Stage, seed: u64, iterations: u64) -> (Candidate, Option<Results>) {
+        let scenario = self.problem.grid.scenario(self.doc, point).map_err(|e| e.to_string());
+        self.judge(Some(point), self.problem.grid.point(point), scenario, stage, seed, iterations)
+    }
+
+    /// Evaluates the plan as written.
+    fn start(&self, stage: Stage, seed: u64, iterations: u64) -> Result<(Candidate, Results), OptimiseError> {
+        let values = self.problem.grid.axes.iter().map(|a| self.doc.get(&a.path).unwrap_or(f64::NAN)).collect();
+        let scenario = self.doc.scenario().map_err(|d| OptimiseError::Start(d.to_string()))?;
+        let (c, r) = self.judge(None, values, Ok(scenario), stage, seed, iterations);
+        Ok((c, r.expect("a valid plan runs")))
+    }
+}
+
+/// `a` ranks before `b`: feasible first, then by objective, then by violation,
+/// then by grid point.
+fn better(a: &Candidate, b: &Candidate, sense: Sense) -> bool {
+    rank_key(a, sense).partial_cmp(&rank_key(b, sense)) == Some(std::cmp::Ordering::Less)
+}
+
+fn rank_key(c: &Candidate, sense: Sense) -> (u8, f64, f64, usize) {
+    let objective = c.objective.unwrap_or(f64::NAN);
+    let oriented = match sense {
+        Sense::Maximise => -objective,
+        Sense::Minimise => objective,
+    };
+    let oriented = if oriented.is_nan() { f64::INFINITY } else { oriented };
+    if c.feasible {
+        (0, oriented, 0.0, c.point.unwrap_or(usize::MAX))
+    } else if c.invalid.is_none() {
+        (1, c.violation, oriented, c.point.unwrap_or(usize::MAX))
+    } else {
+        (2, 0.0, 0.0, c.point.unwrap_or(usize::MAX))
+    }
+}
+
+/// The grid indices of point `p` (non-zipped grid: last axis fastest).
+fn indices(grid: &Sweep, mut p: usize) -> Vec<usize> {
+    let mut out = vec![0; grid.axes.len()];
+    for (k, axis) in grid.axes.iter().enumerate().rev() {
+        out[k] = p % axis.values.len();
+        p /= axis.values.len();
+    }
+    out
+}
+
+fn point_of(grid: &Sweep, idx: &[usize]) -> usize {
+    grid.axes.iter().zip(idx).fold(0, |p, (a, i)| p * a.values.len() + i)
+}
+
+/// The grid point nearest to `values` (axis by axis).
+fn nearest_point(grid: &Sweep, values: &[f64]) -> usize {
+    let idx: Vec<usize> = grid
+        .axes
+        .iter()
+        .zip(values)
+        .map(|(a, v)| {
+            (0..a.values.len())
+                .min_by(|&i, &j| (a.values[i] - v).abs().total_cmp(&(a.values[j] - v).abs()))
+                .unwrap_or(0)
+        })
+        .collect();
+    point_of(grid, &idx)
+}
+
+/// The search's memory: every distinct point evaluated, in order.
+struct Memory {
+    seen: BTreeMap<usize, Candidate>,
+    trail: Vec<Candidate>,
+}
+
+impl Memory {
+    /// Evaluates the points not yet seen (in parallel, at most what the budget
+    /// leaves), in the order given.
+    fn evaluate(&mut self, eval: &Eval<'_>, points: &[usize], budget: usize, progress: &(dyn Fn(u64) + Sync)) {
+        let mut fresh: Vec<usize> = Vec::new();
+        for &p in points {
+            if !self.seen.contains_key(&p) && !fresh.contains(&p) && self.seen.len() + fresh.len() < budget {
+                fresh.push(p);
+            }
+        }
+        let problem = eval.problem;
+        let done: Vec<Candidate> = fresh
+            .par_iter()
+            .map(|&p| {
+                let c = eval.point(p, Stage::Search, problem.seed, problem.iterations).0;
+                progress(c.iterations);
+                c
+            })
+            .collect();
+        for c in done {
+            self.trail.push(c.clone());
+            self.seen.insert(c.point.expect("a grid point"), c);
+        }
+    }
+}
+
+/// Searches the grid (see the module documentation) and returns the seen
+/// candidates' memory.
+fn search(eval: &Eval<'_>, start: usize, progress: &(dyn Fn(u64) + Sync)) -> (Memory, bool) {
+    let problem = eval.problem;
+    let grid = &problem.grid;
+    let size = grid.len();
+    let mut memory = Memory { seen: BTreeMap::new(), trail: Vec::new() };
+    if size <= problem.budget {
+        let all: Vec<usize> = (0..size).collect();
+        memory.evaluate(eval, &all, problem.budget, progress);
+        return (memory, true);
+    }
+    let sense = problem.objective.sense;
+    let lens: Vec<usize> = grid.axes.iter().map(|a| a.values.len()).collect();
+    let initial_steps = || lens.iter().map(|&n| (n / 4).max(1)).collect::<Vec<usize>>();
+    let mut rng_state = problem.seed ^ 0x6f70_7469_6d69_7365; // "optimise"
+    let mut x = start;
+    let mut steps = initial_steps();
+    memory.evaluate(eval, &[x], problem.budget, progress);
+    while memory.seen.len() < problem.budget {
+        let here = indices(grid, x);
+        let mut polls = Vec::new();
+        for (j, &step) in steps.iter().enumerate() {
+            for up in [false, true] {
+                let mut y = here.clone();
+                y[j] = if up { (here[j] + step).min(lens[j] - 1) } else { here[j].saturating_sub(step) };
+                if y != here {
+                    polls.push(point_of(grid, &y));
+                }
+            }
+        }
+        memory.evaluate(eval, &polls, problem.budget, progress);
+        let best = polls
+            .iter()
+            .filter_map(|p| memory.seen.get(p))
+            .fold(&memory.seen[&x], |b, c| if better(c, b, sense) { c } else { b });
+        let best = best.point.expect("a grid point");
+        if best != x {
+            x = best;
+        } else if steps.iter().any(|&s| s > 1) {
+            steps.iter_mut().for_each(|s| *s = (*s / 2).max(1));
+        } else {
+            // A local optimum on the lattice: restart from a random unseen point.
+            let mut tries = 0;
+            loop {
+                rng_state = crate::random::rng::stream_key(rng_state, tries, 1);
+                let p = (rng_state % size as u64) as usize;
+                tries += 1;
+                if !memory.seen.contains_key(&p) || tries > 1000 {
+                    x = p;
+                    break;
+                }
+            }
+            steps = initial_steps();
+            memory.evaluate(eval, &[x], problem.budget, progress);
+            if !memory.seen.contains_key(&x) {
+                break;
+            }
+        }
+    }
+    (memory, false)
+}
+
+fn paired(chosen: (&Candidate, &Results), other: (&Candidate, &Results), sense: Sense) -> Paired {
+    let diff = |a: &[f64], b: &[f64]| {
+        let mut d: Vec<f64> = a.iter().zip(b).map(|(x, y)| x - y).collect();
+        Stat::from_values(&mut d).map_or((0.0, 0.0), |s| (s.mean, 1.96 * s.se))
+    };
+    let (a, b) = (&chosen.1.distributions, &other.1.distributions);
+    let (contribution, contribution_95) = diff(&a.contribution_values, &b.contribution_values);
+    let (revenue, revenue_95) = diff(&a.revenue_values, &b.revenue_values);
+    let wins = a.contribution_values.iter().zip(&b.contribution_values).filter(|(x, y)| x > y).count();
+    let objective_gain = chosen.0.objective.zip(other.0.objective).map(|(x, y)| match sense {
+        Sense::Maximise => x - y,
+        Sense::Minimise => y - x,
+    });
+    Paired {
+        point: other.0.point,
+        contribution,
+        contribution_95,
+        revenue,
+        revenue_95,
+        objective_gain,
+        p_beats: wins as f64 / a.contribution_values.len().max(1) as f64,
+    }
+}
+
+/// Runs the optimisation: the search, then the finalists on fresh random
+/// numbers with `final_iterations` each.
+pub fn optimise(
+    problem: &Problem,
+    doc: &Document,
+    final_iterations: u64,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<Outcome, OptimiseError> {
+    let z = crate::model::dist::normal_quantile(problem.confidence);
+    let eval = Eval { problem, doc, z };
+    let sense = problem.objective.sense;
+    let (start_search, _) = eval.start(Stage::Search, problem.seed, problem.iterations)?;
+    let start_point = nearest_point(&problem.grid, &start_search.values);
+    let (memory, exhaustive) = search(&eval, start_point, progress);
+
+    let mut ranked: Vec<&Candidate> = memory.seen.values().collect();
+    ranked.sort_by(|a, b| rank_key(a, sense).partial_cmp(&rank_key(b, sense)).unwrap_or(std::cmp::Ordering::Equal));
+    let finalists: Vec<usize> = ranked.iter().filter(|c| c.feasible).take(FINALISTS).filter_map(|c| c.point).collect();
+    let final_seed = crate::random::rng::stream_key(problem.seed, 0, crate::random::rng::stream_id("optimise final"));
+    let fresh: Vec<(Candidate, Results)> = finalists
+        .par_iter()
+        .filter_map(|&p| {
+            let (c, r) = eval.point(p, Stage::Final, final_seed, final_iterations);
+            r.map(|r| (c, r))
+        })
+        .collect();
+    let (start, start_results) = eval.start(Stage::Final, final_seed, final_iterations)?;
+    let mut order: Vec<usize> = (0..fresh.len()).collect();
+    order.sort_by(|&i, &j| {
+        rank_key(&fresh[i].0, sense).partial_cmp(&rank_key(&fresh[j].0, sense)).unwrap_or(std::cmp::Ordering::Equal)
+    });
+    let chosen = order.first().copied().filter(|&i| fresh[i].0.feasible);
+    let mut versus = Vec::new();
+    if let Some(i) = chosen {
+        let c = (&fresh[i].0, &fresh[i].1);
+        versus.push(paired(c, (&start, &start_results), sense));
+        if let Some(&j) = order.get(1) {
+            versus.push(paired(c, (&fresh[j].0, &fresh[j].1), sense));
+        }
+    }
+    let closest = if chosen.is_none() { ranked.first().map(|c| (*c).clone()) } else { None };
+    Ok(Outcome {
+        best: chosen.map(|i| fresh[i].0.clone()),
+        closest,
+        finalists: order.iter().map(|&i| fresh[i].0.clone()).collect(),
+        start,
+        versus,
+        candidates: memory.seen.len(),
+        invalid: memory.seen.values().filter(|c| c.invalid.is_some()).count(),
+        exhaustive,
+        trail: memory.trail,
+        final_seed,
+        final_iterations,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn constraints_parse_and_refuse() {
+        assert_eq!(
+            parse_constraint("telesales_p_shortfall <= 0.05").unwrap(),
+            Constraint { metric: "telesales_p_shortfall".into(), relation: Relation::AtMost, limit: 0.05 }
+        );
+        assert_eq!(parse_constraint(" p_target_revenue>=0.5 ").unwrap().relation, Relation::AtLeast);
+        for bad in ["x < 3", "x <= ", "<= 3", "x <= nan", "x = 3"] {
+            assert!(parse_constraint(bad).is_err(), "{bad}");
+        }
+        let names = vec!["contribution_mean".to_string(), "telesales_p_shortfall".to_string()];
+        let e = check_metric("contribution_men", &names).unwrap_err().to_string();
+        assert!(e.contains("did you mean `contribution_mean`"), "{e}");
+    }
+
+    /// The Wilson bound: for p̂ = 0.5 of 100 at z = 1.645, 0.5 ± 0.0805 (from
+    /// its formula by hand); at p̂ = 0 the upper bound is z²/(n + z²).
+    #[test]
+    fn wilson_bounds() {
+        let (lo, hi) = (wilson(0.5, 100.0, 1.645, false), wilson(0.5, 100.0, 1.645, true));
+        let half = 1.645 * (0.25 / 100.0 + 1.645f64.powi(2) / 40_000.0).sqrt() / (1.0 + 1.645f64.powi(2) / 100.0);
+        assert!((hi - 0.5 - half).abs() < 1e-12 && (0.5 - lo - half).abs() < 1e-12);
+        assert!((wilson(0.0, 1000.0, 1.645, true) - 1.645f64.powi(2) / (1000.0 + 1.645f64.powi(2))).abs() < 1e-12);
+        assert_eq!(wilson(0.0, 1000.0, 1.645, false), 0.0);
+    }
+
+    /// One month of a field force: 1,200 accounts with one opportunity a year
+    /// each give demand D ~ Poisson(100) a month; every person sells 10 (100
+    /// hours at 10 hours each) for 10,000 a month; every served opportunity is
+    /// won for 2,000. Served S ~ Binomial(D, min(1, 10q / D)), so
+    /// E[contribution(q)] = 2,000 · E[min(D, 10q)] − 10,000 · q, the
+    /// newsvendor's, and E[min(D, m)] = Σ_{k<m} P(D > k).
+    const STAFFING: &str = r#"
+[scenario]
+name = "staffing"
+periods = 1
+
+[[segments]]
+name = "all"
+accounts = 1200
+opportunities_per_account = 1
+deal_size = 2000
+gross_margin = 1
+
+[channels.field]
+kind = "direct"
+headcount = 6
+hours_per_fte = 1200
+cost_per_fte = 120000
+
+[[coverage]]
+segment = "all"
+channel = "field"
+share = 1
+hit_rate = 1
+hours_per_opportunity = 10
+"#;
+
+    /// P(D > k) for D ~ Poisson(λ), k = 0, 1, …, up to `n` terms.
+    fn poisson_tail(lambda: f64, n: usize) -> Vec<f64> {
+        let mut pmf = (-lambda).exp();
+        let mut cdf = 0.0;
+        (0..n)
+            .map(|k| {
+                if k > 0 {
+                    pmf *= lambda / k as f64;
+                }
+                cdf += pmf;
+                1.0 - cdf
+            })
+            .collect()
+    }
+
+    fn staffing(constraints: Vec<Constraint>, seed: u64) -> Outcome {
+        let doc = Document::parse(STAFFING, "staffing.toml").unwrap();
+        let grid = Sweep::new(&doc, &[("channels.field.headcount".into(), "5..15:1".into())], false, 100).unwrap();
+        let problem = Problem {
+            grid,
+            objective: Objective { metric: "contribution_mean".into(), sense: Sense::Maximise },
+            constraints,
+            iterations: 2_000,
+            seed,
+            budget: 100,
+            confidence: 0.95,
+        };
+        optimise(&problem, &doc, 4_000, &|_| {}).unwrap()
+    }
+
+    /// The closed-form optimum is found across seeds, with and without a chance
+    /// constraint on the shortfall.
+    #[test]
+    fn the_newsvendor_staffing_optimum_is_found() {
+        let tail = poisson_tail(100.0, 400);
+        let value = |q: usize| 2_000.0 * tail[..10 * q].iter().sum::<f64>() - 10_000.0 * q as f64;
+        let best = (5..=15).max_by(|&a, &b| value(a).total_cmp(&value(b))).unwrap();
+        // P(shortfall) = P(D > 10q) ≤ 0.2: the best of the staffing levels that
+        // meet it (none lies near 0.2, so the confidence bound agrees).
+        let allowed = |q: usize| tail[10 * q] <= 0.2;
+        assert!((5..=15).all(|q| (tail[10 * q] - 0.2).abs() > 0.03));
+        let constrained = (5..=15).filter(|&q| allowed(q)).max_by(|&a, &b| value(a).total_cmp(&value(b))).unwrap();
+        assert_ne!(best, constrained, "the constraint binds");
+        let shortfall = Constraint { metric: "field_p_shortfall".into(), relation: Relation::AtMost, limit: 0.2 };
+        for seed in [1, 2, 3] {
+            let out = staffing(Vec::new(), seed);
+            assert!(out.exhaustive && out.candidates == 11);
+            assert_eq!(out.best.as_ref().unwrap().values, [best as f64], "seed {seed}");
+            let out = staffing(vec![shortfall.clone()], seed);
+            let chosen = out.best.as_ref().unwrap();
+            assert_eq!(chosen.values, [constrained as f64], "seed {seed}");
+            assert!(
+                chosen.constraints[0].holds
+                    && chosen.constraints[0].bound.unwrap() >= chosen.constraints[0].estimate.unwrap()
+            );
+            // Against the plan as written (6 people): a paired gain, with its interval.
+            let v = &out.versus[0];
+            assert_eq!(v.point, None);
+            let exact = value(constrained) - value(6);
+            assert!(
+                (v.contribution - exact).abs() <= 4.0 * v.contribution_95 / 1.96 + 1.0,
+                "{} vs {exact}",
+                v.contribution
+            );
+        }
+        // Nothing meets an impossible constraint: no best, the closest named.
+        let impossible = Constraint { metric: "field_p_shortfall".into(), relation: Relation::AtMost, limit: 0.0 };
+        let out = staffing(vec![impossible], 1);
+        assert!(out.best.is_none());
+        // The least violating: no shortfall seen (at 14 and 15 people alike),
+        // then the better objective.
+        let closest = out.closest.as_ref().unwrap();
+        assert_eq!(closest.values, [14.0]);
+        assert_eq!(closest.constraints[0].estimate, Some(0.0));
+    }
+
+    /// A grid larger than the budget is searched, not enumerated, and the
+    /// search finds the optimum of a smooth problem within the budget; the
+    /// same seed gives the same trail.
+    #[test]
+    fn a_large_grid_is_searched_within_the_budget() {
+        let doc = Document::parse(STAFFING, "staffing.toml").unwrap();
+        let sets = [
+            ("channels.field.headcount".to_string(), "1..40:1".to_string()),
+            ("channels.field.cost_per_fte".to_string(), "100000..140000:1000".to_string()),
+        ];
+        let grid = Sweep::new(&doc, &sets, false, 100_000).unwrap();
+        let problem = Problem {
+            grid,
+            objective: Objective { metric: "contribution_mean".into(), sense: Sense::Maximise },
+            constraints: Vec::new(),
+            iterations: 500,
+            seed: 7,
+            budget: 60,
+            confidence: 0.95,
+        };
+        let a = optimise(&problem, &doc, 1_000, &|_| {}).unwrap();
+        assert!(!a.exhaustive && a.candidates == 60);
+        // The cheapest people; at 100,000 a year the newsvendor's best is 10.
+        assert_eq!(a.best.as_ref().unwrap().values, [10.0, 100_000.0]);
+        let b = optimise(&problem, &doc, 1_000, &|_| {}).unwrap();
+        assert_eq!(a, b);
+    }
+}
