@@ -6,6 +6,7 @@ mod charts;
 mod cli;
 mod compare;
 mod correlations;
+mod fuzz;
 mod model;
 mod precision;
 mod report;
