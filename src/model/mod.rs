@@ -591,7 +591,7 @@ impl fmt::Display for Scenario {
             self.channels.len(),
             plural(self.channels.len()),
             kinds.join(", "),
-            people,
+            crate::model::text::count(people as f64),
             self.coverage.len(),
             plural(self.coverage.len()),
             self.campaigns.len(),

@@ -422,7 +422,9 @@ impl Reader {
         }
         if reach.is_nan() || reach > scale.max() {
             let value = if dist.as_fixed().is_some() {
-                format!("found {}", sci(reach))
+                // Exactly: a value just past the limit must not read as the limit.
+                let exact = if (1e-3..1e6).contains(&reach.abs()) { format!("{reach}") } else { format!("{reach:e}") };
+                format!("found {exact}")
             } else if !reach.is_finite() {
                 "this distribution's 1-in-10¹² upper value is beyond floating point".to_string()
             } else {
