@@ -8,6 +8,7 @@ mod compare;
 mod correlations;
 mod fuzz;
 mod model;
+mod optimise;
 mod precision;
 mod report;
 mod sensitivity;

@@ -104,6 +104,12 @@ pub enum OptimiseError {
     /// The grid definition is wrong.
     #[error(transparent)]
     Grid(#[from] SweepError),
+    /// The `[optimise]` table of the file is malformed.
+    #[error("[optimise] in the file: {0}")]
+    Table(String),
+    /// Neither --maximise nor --minimise, nor a goal in the file.
+    #[error("no goal: give --maximise METRIC or --minimise METRIC (or maximise = \"…\" in [optimise])")]
+    NoGoal,
     /// The file as written is invalid.
     #[error("the starting plan (the file as written) is invalid: {0}")]
     Start(String),
@@ -125,6 +131,63 @@ pub fn parse_constraint(text: &str) -> Result<Constraint, OptimiseError> {
         return Err(fail());
     }
     Ok(Constraint { metric: metric.to_string(), relation, limit })
+}
+
+/// The `[optimise]` table of a scenario file.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FileDefinition {
+    /// `[optimise.vary]`: `PATH = VALUES` pairs.
+    pub vary: Vec<(String, String)>,
+    /// `maximise = "METRIC"` (or `maximize`).
+    pub maximise: Option<String>,
+    /// `minimise = "METRIC"` (or `minimize`).
+    pub minimise: Option<String>,
+    /// `constraints = ["METRIC <= X", …]`.
+    pub constraints: Vec<String>,
+    /// `budget = K`.
+    pub budget: Option<usize>,
+}
+
+/// Reads the `[optimise]` table of a scenario file (all empty without one).
+pub fn from_file(doc_text: &str) -> Result<FileDefinition, OptimiseError> {
+    let bad = |m: String| OptimiseError::Table(m);
+    let root: toml::Table = doc_text.parse().map_err(|e: toml::de::Error| bad(e.message().to_string()))?;
+    let Some(table) = root.get("optimise") else { return Ok(FileDefinition::default()) };
+    let table = table.as_table().ok_or_else(|| bad("`optimise` must be a table".into()))?;
+    let mut out = FileDefinition::default();
+    let text = |key: &str, v: &toml::Value| {
+        v.as_str().map(str::to_string).ok_or_else(|| bad(format!("`{key}` must be a metric name in quotes")))
+    };
+    for (key, v) in table {
+        match key.as_str() {
+            "maximise" | "maximize" => out.maximise = Some(text(key, v)?),
+            "minimise" | "minimize" => out.minimise = Some(text(key, v)?),
+            "constraints" => {
+                let items = v.as_array().ok_or_else(|| bad("`constraints` must be a list of strings".into()))?;
+                for item in items {
+                    out.constraints.push(text("constraints", item)?);
+                }
+            }
+            "budget" => {
+                let k = v
+                    .as_integer()
+                    .filter(|k| *k >= 1)
+                    .ok_or_else(|| bad("`budget` must be a whole number ≥ 1".into()))?;
+                out.budget = Some(k as usize);
+            }
+            "vary" => {
+                let vary = v.as_table().ok_or_else(|| bad("`vary` must be a table of PATH = VALUES".into()))?;
+                out.vary = crate::analysis::sweep::sets_of(vary.iter()).map_err(bad)?;
+            }
+            other => {
+                let keys = ["maximise", "minimise", "constraints", "budget", "vary"];
+                let hint = crate::model::diag::nearest(other, keys)
+                    .map_or(String::new(), |n| format!("; did you mean `{n}`?"));
+                return Err(bad(format!("unknown key `{other}`{hint}")));
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// Checks that `metric` is one of `names`, suggesting the nearest.

@@ -94,6 +94,19 @@ pub(crate) enum Command {
         after_help = "Examples:\n  chancap merge shards/0 shards/1 shards/2 shards/3 --out sweep/\n  chancap merge shards/* --out sweep/"
     )]
     Merge(MergeArgs),
+    /// Find the plan that maximises (or minimises) a key figure under constraints, on common random numbers.
+    #[command(
+        visible_alias = "optimize",
+        after_help = "Examples:\n  \
+chancap optimise scenarios/reference.toml --vary channels.telesales.headcount=4..16:1 \\\n    \
+--vary coverage.medium.direct.share=0..0.6:0.1 --maximise contribution_mean \\\n    \
+--constraint \"telesales_p_shortfall <= 0.05\"\n  \
+chancap optimise FILE                 # uses the file's [optimise] table\n\n\
+METRIC is any column of sweep.csv: contribution_mean, revenue_p10, p_target_revenue,\n\
+telesales_p_shortfall, direct_required_fte_p90, … Probabilities are judged on their\n\
+one-sided Wilson bound at --confidence; the finalists run again on a fresh seed."
+    )]
+    Optimise(OptimiseArgs),
 }
 
 /// How a command simulates: iterations, seed and worker threads.
@@ -251,6 +264,47 @@ pub(crate) struct SweepArgs {
     pub(crate) run: RunFlags,
     #[command(flatten)]
     pub(crate) output: OutputFlags,
+}
+
+/// `chancap optimise`.
+#[derive(Args)]
+#[command(group(clap::ArgGroup::new("goal").args(["maximise", "minimise"])))]
+pub(crate) struct OptimiseArgs {
+    /// Scenario file (TOML).
+    #[arg(value_name = "FILE")]
+    pub(crate) file: PathBuf,
+    /// A decision and its values, PATH=VALUES (the sweep's syntax); repeat for more. Overrides the file's [optimise].
+    #[arg(long = "vary", value_name = "PATH=VALUES")]
+    pub(crate) vary: Vec<String>,
+    /// The metric to maximise.
+    #[arg(long, visible_alias = "maximize", value_name = "METRIC")]
+    pub(crate) maximise: Option<String>,
+    /// The metric to minimise.
+    #[arg(long, visible_alias = "minimize", value_name = "METRIC")]
+    pub(crate) minimise: Option<String>,
+    /// A constraint, "METRIC <= X" or "METRIC >= X"; repeat for more.
+    #[arg(long = "constraint", value_name = "\"METRIC <= X\"")]
+    pub(crate) constraints: Vec<String>,
+    /// Distinct plans the search may simulate [default: the file's, else 300].
+    #[arg(long, value_name = "K", value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    pub(crate) budget: Option<u64>,
+    /// One-sided confidence of the bounds probability constraints are judged on.
+    #[arg(long, value_name = "C", default_value_t = 0.95, value_parser = parse_confidence)]
+    pub(crate) confidence: f64,
+    /// Print optimise.json to standard output instead of the summary.
+    #[arg(long)]
+    pub(crate) json: bool,
+    #[command(flatten)]
+    pub(crate) run: RunFlags,
+    #[command(flatten)]
+    pub(crate) output: OutputFlags,
+}
+
+fn parse_confidence(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(c) if (0.5..1.0).contains(&c) => Ok(c),
+        _ => Err(format!("expected a confidence in [0.5, 1), e.g. 0.95; found {text}")),
+    }
 }
 
 /// `chancap merge`: its output directory is required, so it has its own.

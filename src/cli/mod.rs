@@ -9,6 +9,7 @@ mod common;
 mod compare;
 mod error;
 mod merge;
+mod optimise;
 mod report;
 mod run;
 mod sensitivity;
@@ -29,6 +30,7 @@ pub fn main() -> ExitCode {
         Command::Sensitivity(args) => sensitivity::sensitivity(&ctx, args),
         Command::Sweep(args) => sweep::sweep(&ctx, args),
         Command::Merge(args) => merge::merge(args),
+        Command::Optimise(args) => optimise::optimise(&ctx, args),
     };
     error::exit_status(result)
 }

@@ -330,6 +330,66 @@ impl Document {
     }
 }
 
+/// The text of a scenario file with the numbers at `values` set, and every
+/// other byte as the person wrote it (comments, order, layout): what `chancap
+/// optimise` writes as `best.toml`.
+pub fn with_values(text: &str, values: &[(FieldPath, f64)]) -> Result<String, String> {
+    use toml_edit::{ArrayOfTables, DocumentMut, Item, value};
+    let mut doc: DocumentMut = text.parse().map_err(|e: toml_edit::TomlError| e.to_string())?;
+    // The position of the `[[key]]` table whose fields match `want`.
+    let position = |tables: &ArrayOfTables, want: &[(&str, &str)]| {
+        tables.iter().position(|t| want.iter().all(|(k, v)| t.get(k).and_then(Item::as_str) == Some(*v)))
+    };
+    for (path, x) in values {
+        let number = if x.fract() == 0.0 && x.abs() < 9.0e15 { value(*x as i64) } else { value(*x) };
+        let missing = || format!("{} is not in the file", path.text);
+        let (array, want): (&str, Vec<(&str, &str)>) = match &path.place {
+            Place::Segment(n) => ("segments", vec![("name", n)]),
+            Place::Coverage(seg, ch) => ("coverage", vec![("segment", seg), ("channel", ch)]),
+            Place::Campaign(n) => ("campaigns", vec![("name", n)]),
+            Place::Scenario | Place::Targets | Place::Channel(_) => ("", Vec::new()),
+        };
+        let table: &mut toml_edit::Table = if array.is_empty() {
+            let item = match &path.place {
+                Place::Scenario => doc.get_mut("scenario"),
+                Place::Targets => doc.get_mut("targets"),
+                Place::Channel(n) => doc.get_mut("channels").and_then(|c| c.get_mut(n)),
+                _ => None,
+            };
+            item.and_then(Item::as_table_mut).ok_or_else(missing)?
+        } else {
+            let tables = doc.get_mut(array).and_then(Item::as_array_of_tables_mut).ok_or_else(missing)?;
+            let k = position(tables, &want).ok_or_else(missing)?;
+            tables.get_mut(k).ok_or_else(missing)?
+        };
+        match &path.param {
+            None => {
+                // Keep the decoration (a trailing comment) of the value replaced.
+                let decor = table.get(&path.key).and_then(Item::as_value).map(|v| v.decor().clone());
+                let mut new = number;
+                if let (Some(decor), Some(v)) = (decor, new.as_value_mut()) {
+                    *v.decor_mut() = decor;
+                }
+                table.insert(&path.key, new);
+            }
+            Some(p) => match table.get_mut(&path.key).and_then(Item::as_inline_table_mut) {
+                Some(t) => {
+                    let mut v = number.into_value().map_err(|_| missing())?;
+                    if let Some(old) = t.get(p) {
+                        *v.decor_mut() = old.decor().clone();
+                    }
+                    t.insert(p, v);
+                }
+                None => {
+                    let t = table.get_mut(&path.key).and_then(Item::as_table_like_mut).ok_or_else(missing)?;
+                    t.insert(p, number);
+                }
+            },
+        }
+    }
+    Ok(doc.to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -204,6 +204,13 @@ pub const ROOT: Section = Section {
         field("campaigns", Table, Any, Some("none"), "time-boxed outbound calling"),
         field("correlations", Table, Any, Some("none"), "uncertain inputs that move together"),
         field("sweep", Table, Any, Some("none"), "the parameters `chancap sweep` varies when no --set is given"),
+        field(
+            "optimise",
+            Table,
+            Any,
+            Some("none"),
+            "the decisions, goal and constraints of `chancap optimise` when no --vary is given",
+        ),
     ],
 };
 

@@ -160,34 +160,41 @@ pub fn from_file(doc_text: &str) -> Result<(Vec<(String, String)>, bool), SweepE
         doc_text.parse().map_err(|e: toml::de::Error| SweepError::Table(e.message().to_string()))?;
     let Some(table) = root.get("sweep") else { return Ok((Vec::new(), false)) };
     let table = table.as_table().ok_or_else(|| SweepError::Table("`sweep` must be a table".into()))?;
+    let zip = match table.get("zip") {
+        None => false,
+        Some(toml::Value::Boolean(b)) => *b,
+        Some(_) => return Err(SweepError::Table("`zip` must be true or false".into())),
+    };
+    let sets = sets_of(table.iter().filter(|(k, _)| *k != "zip")).map_err(SweepError::Table)?;
+    Ok((sets, zip))
+}
+
+/// `PATH = VALUES` pairs of a TOML table (a string range, a list of numbers or
+/// one number each), as `--set` takes them.
+pub fn sets_of<'a>(
+    entries: impl Iterator<Item = (&'a String, &'a toml::Value)>,
+) -> Result<Vec<(String, String)>, String> {
     let mut sets = Vec::new();
-    let mut zip = false;
-    for (key, value) in table {
-        match (key.as_str(), value) {
-            ("zip", toml::Value::Boolean(b)) => zip = *b,
-            ("zip", _) => return Err(SweepError::Table("`zip` must be true or false".into())),
-            (path, toml::Value::String(s)) => sets.push((path.to_string(), s.clone())),
-            (path, toml::Value::Array(items)) => {
+    for (path, value) in entries {
+        match value {
+            toml::Value::String(s) => sets.push((path.to_string(), s.clone())),
+            toml::Value::Array(items) => {
                 let mut parts = Vec::new();
                 for item in items {
                     match item {
                         toml::Value::Integer(i) => parts.push(i.to_string()),
                         toml::Value::Float(f) => parts.push(f.to_string()),
-                        _ => return Err(SweepError::Table(format!("`{path}`: the list must hold numbers only"))),
+                        _ => return Err(format!("`{path}`: the list must hold numbers only")),
                     }
                 }
                 sets.push((path.to_string(), parts.join(",")));
             }
-            (path, toml::Value::Integer(i)) => sets.push((path.to_string(), i.to_string())),
-            (path, toml::Value::Float(f)) => sets.push((path.to_string(), f.to_string())),
-            (path, _) => {
-                return Err(SweepError::Table(format!(
-                    "`{path}`: expected a list of numbers or a range string like \"6..14:2\""
-                )));
-            }
+            toml::Value::Integer(i) => sets.push((path.to_string(), i.to_string())),
+            toml::Value::Float(f) => sets.push((path.to_string(), f.to_string())),
+            _ => return Err(format!("`{path}`: expected a list of numbers or a range string like \"6..14:2\"")),
         }
     }
-    Ok((sets, zip))
+    Ok(sets)
 }
 
 impl Sweep {

@@ -1,0 +1,134 @@
+//! `chancap optimise`: the best plan on a grid of decisions under constraints,
+//! around the library's optimiser; this side reads the definition (flags or the
+//! file's `[optimise]` table) and writes `optimise.json`, `optimise.csv` and
+//! `best.toml`.
+
+use crate::cli::args::OptimiseArgs;
+use crate::cli::common::{Context, default_out, output_dir, print_warnings, progress_bar, stdout, thread_pool, wrote};
+use crate::cli::error::{Failure, input, runtime};
+use chancap::analysis::optimise::{
+    self, Constraint, DEFAULT_BUDGET, Objective, OptimiseError, Problem, Sense, check_metric, parse_constraint,
+};
+use chancap::analysis::sweep::Sweep;
+use chancap::model::paths::{Document, with_values};
+use chancap::model::{MAX_FILE_BYTES, read_bounded};
+use chancap::report;
+use chancap::results::KeyFigures;
+use chancap::sim::RunOptions;
+use std::io::IsTerminal;
+use std::time::Instant;
+
+/// Iterations per candidate during the search when `-n` is not given.
+const SEARCH_ITERATIONS: u64 = 1_000;
+
+/// The problem the flags and the file define, checked before anything runs.
+fn problem(opts: &OptimiseArgs, text: &str, doc: &Document, names: &[String]) -> Result<Problem, OptimiseError> {
+    let file = optimise::from_file(text)?;
+    let vary = if opts.vary.is_empty() {
+        file.vary.clone()
+    } else {
+        opts.vary.iter().map(|s| chancap::analysis::sweep::parse_set(s)).collect::<Result<Vec<_>, _>>()?
+    };
+    let (maximise, minimise) = if opts.maximise.is_some() || opts.minimise.is_some() {
+        (opts.maximise.clone(), opts.minimise.clone())
+    } else {
+        (file.maximise.clone(), file.minimise.clone())
+    };
+    let objective = match (maximise, minimise) {
+        (Some(metric), None) => Objective { metric, sense: Sense::Maximise },
+        (None, Some(metric)) => Objective { metric, sense: Sense::Minimise },
+        (Some(_), Some(_)) => return Err(OptimiseError::Table("give maximise or minimise, not both".into())),
+        (None, None) => return Err(OptimiseError::NoGoal),
+    };
+    check_metric(&objective.metric, names)?;
+    let texts = if opts.constraints.is_empty() { &file.constraints } else { &opts.constraints };
+    let constraints: Vec<Constraint> = texts.iter().map(|t| parse_constraint(t)).collect::<Result<_, _>>()?;
+    for k in &constraints {
+        check_metric(&k.metric, names)?;
+    }
+    let grid = Sweep::new(doc, &vary, false, usize::MAX)?;
+    Ok(Problem {
+        grid,
+        objective,
+        constraints,
+        iterations: opts.run.iterations.unwrap_or(SEARCH_ITERATIONS),
+        seed: 0,
+        budget: opts.budget.map(|b| b as usize).or(file.budget).unwrap_or(DEFAULT_BUDGET),
+        confidence: opts.confidence,
+    })
+}
+
+/// `chancap optimise FILE`
+pub(crate) fn optimise(ctx: &Context, opts: &OptimiseArgs) -> Result<(), Failure> {
+    let scenario = ctx.load(&opts.file)?;
+    let talk = !opts.output.quiet && !opts.json;
+    if talk {
+        print_warnings(&scenario);
+    }
+    let text = read_bounded(&opts.file, MAX_FILE_BYTES)
+        .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
+        .map_err(|e| input(format!("reading {}: {e}", opts.file.display())))?;
+    let doc = Document::parse(&text, &scenario.origin).map_err(input)?.with_load_options(ctx.load);
+    // The metric names: the key figures' columns of this scenario.
+    let names: Vec<String> = KeyFigures::of(&chancap::run(&scenario, &RunOptions { iterations: 1, seed: 1 }, &|_| {}))
+        .columns()
+        .into_iter()
+        .map(|(n, _)| n)
+        .collect();
+    let mut problem = problem(opts, &text, &doc, &names).map_err(input)?;
+    problem.seed = opts.run.seed.unwrap_or(scenario.seed);
+    // The finalists get ten times the search's iterations (10,000 by default).
+    let final_iterations = problem.iterations.saturating_mul(10);
+    let out_path = opts.output.out.clone().unwrap_or_else(|| default_out(&opts.file, "-optimise"));
+    let out_dir = output_dir(&out_path)?;
+
+    let pool = thread_pool(opts.run.threads)?;
+    let budget = problem.budget.min(problem.grid.len()) as u64;
+    let bar = progress_bar(budget * problem.iterations, talk && std::io::stderr().is_terminal());
+    let start = Instant::now();
+    let outcome =
+        pool.install(|| optimise::optimise(&problem, &doc, final_iterations, &|n| bar.tick(n))).map_err(input)?;
+    bar.finish();
+    let elapsed = start.elapsed();
+
+    let parameters: Vec<String> = problem.grid.axes.iter().map(|a| a.path.to_string()).collect();
+    let setting = report::optimise::Setting {
+        scenario: &scenario.name,
+        parameters: &parameters,
+        objective: &problem.objective,
+        constraints: &problem.constraints,
+        iterations: problem.iterations,
+        seed: problem.seed,
+        budget: problem.budget,
+        confidence: problem.confidence,
+        grid: problem.grid.len(),
+        currency: &scenario.currency,
+    };
+    let json = report::optimise::json(&outcome, &setting);
+    let mut files = vec![
+        ("optimise.json".to_string(), json.clone()),
+        ("optimise.csv".to_string(), report::optimise::csv(&outcome, &setting)),
+    ];
+    if let Some(best) = &outcome.best {
+        let values: Vec<_> =
+            problem.grid.axes.iter().map(|a| a.path.clone()).zip(best.values.iter().copied()).collect();
+        let toml = with_values(&text, &values).map_err(|e| runtime(anyhow::anyhow!("writing best.toml: {e}")))?;
+        files.push(("best.toml".to_string(), toml.into_bytes()));
+    }
+    out_dir.write_set("optimise", &files).map_err(runtime)?;
+    if opts.json {
+        return stdout(&json);
+    }
+    if talk {
+        let mut t = report::optimise::text(&outcome, &setting);
+        t.push_str(&format!(
+            "\n{} plans in {:.1} s on {} threads. {}\n",
+            outcome.candidates,
+            elapsed.as_secs_f64(),
+            pool.current_num_threads(),
+            wrote(out_dir.path(), &files.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>())
+        ));
+        stdout(t.as_bytes())?;
+    }
+    Ok(())
+}

@@ -1,0 +1,237 @@
+//! What `chancap optimise` writes and prints: `optimise.json`, `optimise.csv`
+//! and the terminal summary.
+
+use crate::analysis::optimise::{Candidate, Constraint, Objective, Outcome, Paired, Relation, Sense};
+use crate::report::format::{money_compact, pct, plain};
+use serde_json::{Map, Value, json};
+
+/// What the files say about the problem besides the outcome.
+pub struct Setting<'a> {
+    /// Scenario name.
+    pub scenario: &'a str,
+    /// The varied paths, in axis order.
+    pub parameters: &'a [String],
+    /// The goal.
+    pub objective: &'a Objective,
+    /// The constraints.
+    pub constraints: &'a [Constraint],
+    /// Iterations per candidate in the search.
+    pub iterations: u64,
+    /// Seed of the search.
+    pub seed: u64,
+    /// The budget.
+    pub budget: usize,
+    /// Confidence of the probability bounds.
+    pub confidence: f64,
+    /// Grid points.
+    pub grid: usize,
+    /// Currency label.
+    pub currency: &'a str,
+}
+
+fn candidate(c: &Candidate, parameters: &[String]) -> Value {
+    let mut v = serde_json::to_value(c).expect("a candidate serialises");
+    let values: Map<String, Value> = parameters
+        .iter()
+        .zip(&c.values)
+        .map(|(p, x)| (p.clone(), serde_json::to_value(x).expect("a number")))
+        .collect();
+    v["values"] = Value::Object(values);
+    v
+}
+
+/// `optimise.json`, pretty-printed, ending in a newline.
+pub fn json(out: &Outcome, s: &Setting<'_>) -> Vec<u8> {
+    let c = |c: &Candidate| candidate(c, s.parameters);
+    let doc = json!({
+        "scenario": s.scenario,
+        "objective": s.objective,
+        "constraints": s.constraints,
+        "confidence": s.confidence,
+        "parameters": s.parameters,
+        "grid_points": s.grid,
+        "iterations": s.iterations,
+        "seed": s.seed,
+        "budget": s.budget,
+        "final_iterations": out.final_iterations,
+        "final_seed": out.final_seed,
+        "candidates": out.candidates,
+        "invalid": out.invalid,
+        "exhaustive": out.exhaustive,
+        "start": c(&out.start),
+        "best": out.best.as_ref().map(c),
+        "closest": out.closest.as_ref().map(c),
+        "finalists": out.finalists.iter().map(c).collect::<Vec<_>>(),
+        "versus": out.versus,
+        "trail": out.trail.iter().map(c).collect::<Vec<_>>(),
+    });
+    let mut bytes = serde_json::to_vec_pretty(&doc).expect("optimise output serialises");
+    bytes.push(b'\n');
+    bytes
+}
+
+/// `optimise.csv`: one row per evaluated candidate (the search's, then the
+/// finalists' and the start's on fresh random numbers).
+pub fn csv(out: &Outcome, s: &Setting<'_>) -> Vec<u8> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let columns = out.trail.iter().chain(&out.finalists).find_map(|c| c.figures.as_ref()).map(|f| f.columns());
+    let mut header = vec!["stage".to_string(), "point".to_string()];
+    header.extend(s.parameters.iter().cloned());
+    header.extend(["iterations", "feasible", "invalid"].map(String::from));
+    header.extend(columns.iter().flatten().map(|(n, _)| n.clone()));
+    w.write_record(&header).expect("in memory");
+    let start = std::iter::once(&out.start);
+    for c in out.trail.iter().chain(&out.finalists).chain(start) {
+        let stage = if c.stage == crate::analysis::optimise::Stage::Search { "search" } else { "final" };
+        let mut row = vec![stage.to_string(), c.point.map_or("start".into(), |p| p.to_string())];
+        row.extend(c.values.iter().map(|v| v.to_string()));
+        row.push(c.iterations.to_string());
+        row.push(c.feasible.to_string());
+        row.push(c.invalid.clone().unwrap_or_default().replace('\n', " "));
+        match &c.figures {
+            Some(f) => row.extend(f.columns().into_iter().map(|(_, v)| v.map_or(String::new(), |x| x.to_string()))),
+            None => row.extend(columns.iter().flatten().map(|_| String::new())),
+        }
+        w.write_record(&row).expect("in memory");
+    }
+    w.into_inner().expect("writing to memory cannot fail")
+}
+
+fn metric_text(metric: &str, x: Option<f64>, currency: &str) -> String {
+    match x {
+        None => "–".into(),
+        Some(x) if crate::analysis::optimise::is_probability(metric) || metric.contains("utilization") => pct(x),
+        Some(x) if metric.starts_with("revenue") || metric.starts_with("contribution") => {
+            format!("{} {currency}", money_compact(x))
+        }
+        Some(x) => plain(x),
+    }
+}
+
+fn signed(x: f64) -> String {
+    let s = money_compact(x.abs());
+    if x < 0.0 { format!("−{s}") } else { format!("+{s}") }
+}
+
+/// The changes from the start to `c`, path by path: `PATH 8 → 11`.
+fn changes(c: &Candidate, start: &Candidate, parameters: &[String]) -> Vec<String> {
+    parameters
+        .iter()
+        .zip(c.values.iter().zip(&start.values))
+        .filter(|(_, (a, b))| a != b)
+        .map(|(p, (a, b))| {
+            let was = if b.is_nan() { "(a distribution)".to_string() } else { plain(*b) };
+            format!("{p} {was} → {}", plain(*a))
+        })
+        .collect()
+}
+
+/// The terminal summary.
+pub fn text(out: &Outcome, s: &Setting<'_>) -> String {
+    let mut t = String::new();
+    let goal = match s.objective.sense {
+        Sense::Maximise => "maximise",
+        Sense::Minimise => "minimise",
+    };
+    t.push_str(&format!(
+        "Optimising \"{}\": {goal} {} over {} plan{} ({}){}.\n",
+        s.scenario,
+        s.objective.metric,
+        s.grid,
+        if s.grid == 1 { "" } else { "s" },
+        s.parameters.join(", "),
+        if s.constraints.is_empty() {
+            String::new()
+        } else {
+            format!(", subject to {}", constraint_list(s.constraints))
+        }
+    ));
+    t.push_str(&format!(
+        "{} plan{} simulated ({}), {} iterations each on common random numbers; {} invalid.\n\n",
+        out.candidates,
+        if out.candidates == 1 { "" } else { "s" },
+        if out.exhaustive { "the whole grid".to_string() } else { format!("compass search, budget {}", s.budget) },
+        s.iterations,
+        out.invalid
+    ));
+    let Some(best) = &out.best else {
+        t.push_str("No plan meets every constraint.");
+        if let Some(c) = &out.closest {
+            t.push_str(" The closest (the least violation):\n");
+            for line in changes(c, &out.start, s.parameters) {
+                t.push_str(&format!("  {line}\n"));
+            }
+            t.push_str(&constraint_lines(c, s));
+        } else {
+            t.push('\n');
+        }
+        return t;
+    };
+    t.push_str(&format!(
+        "Chosen plan, checked again on a fresh seed with {} iterations against the plan as written:\n",
+        out.final_iterations
+    ));
+    let moves = changes(best, &out.start, s.parameters);
+    if moves.is_empty() {
+        t.push_str("  the plan as written is already the best on this grid\n");
+    }
+    for line in &moves {
+        t.push_str(&format!("  {line}\n"));
+    }
+    t.push_str(&format!(
+        "  {}: {} (plan as written {})\n",
+        s.objective.metric,
+        metric_text(&s.objective.metric, best.objective, s.currency),
+        metric_text(&s.objective.metric, out.start.objective, s.currency)
+    ));
+    t.push_str(&constraint_lines(best, s));
+    if !out.start.feasible && !s.constraints.is_empty() {
+        t.push_str("  The plan as written does not meet the constraints:\n");
+        t.push_str(&constraint_lines(&out.start, s).replace("\n  ", "\n    ").replacen("  ", "    ", 1));
+    }
+    for v in &out.versus {
+        t.push_str(&versus_line(v, s.currency));
+    }
+    t
+}
+
+fn constraint_list(constraints: &[Constraint]) -> String {
+    constraints
+        .iter()
+        .map(|k| format!("{} {} {}", k.metric, if k.relation == Relation::AtMost { "≤" } else { "≥" }, plain(k.limit)))
+        .collect::<Vec<_>>()
+        .join(" and ")
+}
+
+fn constraint_lines(c: &Candidate, s: &Setting<'_>) -> String {
+    let mut t = String::new();
+    for (k, j) in s.constraints.iter().zip(&c.constraints) {
+        let bound = if crate::analysis::optimise::is_probability(&k.metric) {
+            format!(", {} % bound {}", plain(s.confidence * 100.0), metric_text(&k.metric, j.bound, s.currency))
+        } else {
+            String::new()
+        };
+        t.push_str(&format!(
+            "  {} {} {}: {}{bound} — {}\n",
+            k.metric,
+            if k.relation == Relation::AtMost { "≤" } else { "≥" },
+            metric_text(&k.metric, Some(k.limit), s.currency),
+            metric_text(&k.metric, j.estimate, s.currency),
+            if j.holds { "holds" } else { "fails" }
+        ));
+    }
+    t
+}
+
+fn versus_line(v: &Paired, currency: &str) -> String {
+    let other = v.point.map_or("the plan as written".to_string(), |p| format!("the runner-up (point {p})"));
+    format!(
+        "  vs {other}: contribution {} {currency} (95 % ± {}), revenue {} (± {}); higher contribution in {} of the \
+         fresh iterations\n",
+        signed(v.contribution),
+        money_compact(v.contribution_95),
+        signed(v.revenue),
+        money_compact(v.revenue_95),
+        pct(v.p_beats)
+    )
+}
