@@ -90,3 +90,40 @@ fn an_impossible_constraint_names_the_closest_plan() {
     assert!(json["best"].is_null() && json["closest"].is_object());
     assert!(!dir.path().join("best.toml").exists());
 }
+
+/// A killed optimisation resumed with `--resume` reuses what it saved and ends
+/// with the very same optimise.json.
+#[test]
+fn a_resumed_optimisation_ends_as_an_uninterrupted_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let run = |resume: bool| {
+        let mut cmd = chancap();
+        cmd.args(["optimise", "-n", "100", "--maximise", "contribution_p10", "--budget", "8"])
+            .args(["--vary", "channels.telesales.headcount=2..30:1", "--vary", "channels.direct.headcount=10..20:1"])
+            .arg("--out")
+            .arg(&out)
+            .arg(reference_path());
+        if resume {
+            cmd.arg("--resume");
+        }
+        let assert = cmd.assert().success();
+        (
+            std::fs::read(out.join("optimise.json")).unwrap(),
+            String::from_utf8_lossy(&assert.get_output().stderr).into_owned(),
+        )
+    };
+    let (whole, _) = run(false);
+    let json: serde_json::Value = serde_json::from_slice(&whole).unwrap();
+    assert_eq!((json["candidates"].as_u64(), json["exhaustive"].as_bool()), (Some(8), Some(false)));
+    // As a kill leaves it: some candidates saved, no finished set.
+    let saved: Vec<_> = std::fs::read_dir(out.join("candidates")).unwrap().map(|e| e.unwrap().path()).collect();
+    assert_eq!(saved.iter().filter(|p| p.extension().is_some_and(|x| x == "json")).count(), 8);
+    for p in saved.iter().filter(|p| p.extension().is_some_and(|x| x == "json")).take(3) {
+        std::fs::remove_file(p).unwrap();
+    }
+    std::fs::remove_file(out.join("optimise.json")).unwrap();
+    let (resumed, stderr) = run(true);
+    assert!(stderr.contains("resuming: 5 candidates"), "{stderr}");
+    assert_eq!(whole, resumed);
+}

@@ -495,15 +495,26 @@ fn nearest_point(grid: &Sweep, values: &[f64]) -> usize {
     point_of(grid, &idx)
 }
 
-/// The search's memory: every distinct point evaluated, in order.
-struct Memory {
-    seen: BTreeMap<usize, Candidate>,
-    trail: Vec<Candidate>,
+/// What an earlier, interrupted run of the same problem evaluated (`--resume`),
+/// and who hears of each new evaluation (to save it).
+pub struct Resume<'a> {
+    /// Search evaluations by grid point.
+    pub known: &'a BTreeMap<usize, Candidate>,
+    /// Called with each new search evaluation, from any thread.
+    pub done: &'a (dyn Fn(&Candidate) + Sync),
 }
 
-impl Memory {
+/// The search's memory: every distinct point evaluated, in order.
+struct Memory<'r> {
+    seen: BTreeMap<usize, Candidate>,
+    trail: Vec<Candidate>,
+    resume: &'r Resume<'r>,
+}
+
+impl Memory<'_> {
     /// Evaluates the points not yet seen (in parallel, at most what the budget
-    /// leaves), in the order given.
+    /// leaves), in the order given; an evaluation an interrupted run saved is
+    /// taken as it is (the same seed gives the same figures).
     fn evaluate(&mut self, eval: &Eval<'_>, points: &[usize], budget: usize, progress: &(dyn Fn(u64) + Sync)) {
         let mut fresh: Vec<usize> = Vec::new();
         for &p in points {
@@ -515,7 +526,11 @@ impl Memory {
         let done: Vec<Candidate> = fresh
             .par_iter()
             .map(|&p| {
+                if let Some(c) = self.resume.known.get(&p) {
+                    return c.clone();
+                }
                 let c = eval.point(p, Stage::Search, problem.seed, problem.iterations).0;
+                (self.resume.done)(&c);
                 progress(c.iterations);
                 c
             })
@@ -529,11 +544,16 @@ impl Memory {
 
 /// Searches the grid (see the module documentation) and returns the seen
 /// candidates' memory.
-fn search(eval: &Eval<'_>, start: usize, progress: &(dyn Fn(u64) + Sync)) -> (Memory, bool) {
+fn search<'r>(
+    eval: &Eval<'_>,
+    start: usize,
+    resume: &'r Resume<'r>,
+    progress: &(dyn Fn(u64) + Sync),
+) -> (Memory<'r>, bool) {
     let problem = eval.problem;
     let grid = &problem.grid;
     let size = grid.len();
-    let mut memory = Memory { seen: BTreeMap::new(), trail: Vec::new() };
+    let mut memory = Memory { seen: BTreeMap::new(), trail: Vec::new(), resume };
     if size <= problem.budget {
         let all: Vec<usize> = (0..size).collect();
         memory.evaluate(eval, &all, problem.budget, progress);
@@ -620,6 +640,7 @@ pub fn optimise(
     problem: &Problem,
     doc: &Document,
     final_iterations: u64,
+    resume: &Resume<'_>,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<Outcome, OptimiseError> {
     let z = crate::model::dist::normal_quantile(problem.confidence);
@@ -627,7 +648,7 @@ pub fn optimise(
     let sense = problem.objective.sense;
     let (start_search, _) = eval.start(Stage::Search, problem.seed, problem.iterations)?;
     let start_point = nearest_point(&problem.grid, &start_search.values);
-    let (memory, exhaustive) = search(&eval, start_point, progress);
+    let (memory, exhaustive) = search(&eval, start_point, resume, progress);
 
     let mut ranked: Vec<&Candidate> = memory.seen.values().collect();
     ranked.sort_by(|a, b| rank_key(a, sense).partial_cmp(&rank_key(b, sense)).unwrap_or(std::cmp::Ordering::Equal));
@@ -747,6 +768,12 @@ hours_per_opportunity = 10
             .collect()
     }
 
+    /// No earlier run.
+    fn fresh() -> Resume<'static> {
+        static NONE: BTreeMap<usize, Candidate> = BTreeMap::new();
+        Resume { known: &NONE, done: &|_| {} }
+    }
+
     fn staffing(constraints: Vec<Constraint>, seed: u64) -> Outcome {
         let doc = Document::parse(STAFFING, "staffing.toml").unwrap();
         let grid = Sweep::new(&doc, &[("channels.field.headcount".into(), "5..15:1".into())], false, 100).unwrap();
@@ -759,7 +786,7 @@ hours_per_opportunity = 10
             budget: 100,
             confidence: 0.95,
         };
-        optimise(&problem, &doc, 4_000, &|_| {}).unwrap()
+        optimise(&problem, &doc, 4_000, &fresh(), &|_| {}).unwrap()
     }
 
     /// The closed-form optimum is found across seeds, with and without a chance
@@ -828,11 +855,28 @@ hours_per_opportunity = 10
             budget: 60,
             confidence: 0.95,
         };
-        let a = optimise(&problem, &doc, 1_000, &|_| {}).unwrap();
+        let saved = std::sync::Mutex::new(BTreeMap::new());
+        let save = |c: &Candidate| {
+            saved.lock().unwrap().insert(c.point.unwrap(), c.clone());
+        };
+        let a = optimise(&problem, &doc, 1_000, &Resume { known: &BTreeMap::new(), done: &save }, &|_| {}).unwrap();
         assert!(!a.exhaustive && a.candidates == 60);
         // The cheapest people; at 100,000 a year the newsvendor's best is 10.
         assert_eq!(a.best.as_ref().unwrap().values, [10.0, 100_000.0]);
-        let b = optimise(&problem, &doc, 1_000, &|_| {}).unwrap();
+        let b = optimise(&problem, &doc, 1_000, &fresh(), &|_| {}).unwrap();
         assert_eq!(a, b);
+        // Resumed from the first 25 evaluations an interrupted run saved: the
+        // same answer and trail, with only the rest simulated.
+        let mut known = saved.into_inner().unwrap();
+        assert_eq!(known.len(), 60);
+        let first: Vec<usize> = a.trail.iter().take(25).map(|c| c.point.unwrap()).collect();
+        known.retain(|p, _| first.contains(p));
+        let ran = std::sync::atomic::AtomicUsize::new(0);
+        let count = |_: &Candidate| {
+            ran.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        };
+        let c = optimise(&problem, &doc, 1_000, &Resume { known: &known, done: &count }, &|_| {}).unwrap();
+        assert_eq!(a, c);
+        assert_eq!(ran.into_inner(), 35);
     }
 }

@@ -294,6 +294,9 @@ pub(crate) struct OptimiseArgs {
     /// Print optimise.json to standard output instead of the summary.
     #[arg(long)]
     pub(crate) json: bool,
+    /// Reuse the candidates an interrupted run of the same optimisation saved in the output directory.
+    #[arg(long)]
+    pub(crate) resume: bool,
     #[command(flatten)]
     pub(crate) run: RunFlags,
     #[command(flatten)]

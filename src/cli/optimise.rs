@@ -18,6 +18,39 @@ use chancap::sim::RunOptions;
 use std::io::IsTerminal;
 use std::time::Instant;
 
+/// Where the search saves each candidate, for `--resume`.
+const CANDIDATES_DIR: &str = "candidates";
+
+/// A saved search candidate: the problem it belongs to and the candidate.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Saved {
+    problem_hash: String,
+    candidate: optimise::Candidate,
+}
+
+/// The candidates an interrupted run of the same problem saved in `dir`, each
+/// checked against the grid (unreadable or foreign files are run again).
+fn saved(
+    dir: &std::path::Path,
+    hash: &str,
+    problem: &Problem,
+) -> std::collections::BTreeMap<usize, optimise::Candidate> {
+    let Ok(entries) = std::fs::read_dir(dir) else { return Default::default() };
+    entries
+        .flatten()
+        .filter_map(|e| read_bounded(&e.path(), chancap::model::MAX_DATA_BYTES).ok())
+        .filter_map(|bytes| serde_json::from_slice::<Saved>(&bytes).ok())
+        .filter(|s| s.problem_hash == hash)
+        .map(|s| s.candidate)
+        .filter(|c| {
+            c.point.is_some_and(|p| p < problem.grid.len() && problem.grid.point(p) == c.values)
+                && c.stage == optimise::Stage::Search
+                && c.constraints.len() == if c.invalid.is_some() { 0 } else { problem.constraints.len() }
+        })
+        .map(|c| (c.point.expect("checked"), c))
+        .collect()
+}
+
 /// Iterations per candidate during the search when `-n` is not given.
 const SEARCH_ITERATIONS: u64 = 1_000;
 
@@ -82,13 +115,41 @@ pub(crate) fn optimise(ctx: &Context, opts: &OptimiseArgs) -> Result<(), Failure
     let out_path = opts.output.out.clone().unwrap_or_else(|| default_out(&opts.file, "-optimise"));
     let out_dir = output_dir(&out_path)?;
 
+    // Everything the figures of a search candidate depend on.
+    let hash = chancap::analysis::sweep::hash(&format!(
+        "{};{};{:?};{:?};{}",
+        chancap::analysis::sweep::hash(&text),
+        problem.grid.canonical(&RunOptions { iterations: problem.iterations, seed: problem.seed }),
+        problem.objective,
+        problem.constraints,
+        problem.confidence
+    ));
+    let known = if opts.resume { saved(&out_path.join(CANDIDATES_DIR), &hash, &problem) } else { Default::default() };
+    let candidates_dir = output_dir(&out_path.join(CANDIDATES_DIR))?;
+    let write_error = std::sync::Mutex::new(None);
+    let save = |c: &optimise::Candidate| {
+        let saved = Saved { problem_hash: hash.clone(), candidate: c.clone() };
+        let bytes = serde_json::to_vec(&saved).expect("a candidate serialises");
+        let name = format!("{}.json", c.point.unwrap_or(usize::MAX));
+        if let Err(e) = candidates_dir.write_all(&[(name, bytes)]) {
+            write_error.lock().expect("no panic while holding it").get_or_insert(e);
+        }
+    };
+    if talk && !known.is_empty() {
+        eprintln!("resuming: {} candidates already evaluated", known.len());
+    }
     let pool = thread_pool(opts.run.threads)?;
     let budget = problem.budget.min(problem.grid.len()) as u64;
     let bar = progress_bar(budget * problem.iterations, talk && std::io::stderr().is_terminal());
     let start = Instant::now();
-    let outcome =
-        pool.install(|| optimise::optimise(&problem, &doc, final_iterations, &|n| bar.tick(n))).map_err(input)?;
+    let resume = optimise::Resume { known: &known, done: &save };
+    let outcome = pool
+        .install(|| optimise::optimise(&problem, &doc, final_iterations, &resume, &|n| bar.tick(n)))
+        .map_err(input)?;
     bar.finish();
+    if let Some(e) = write_error.into_inner().expect("no panic while holding it") {
+        return Err(runtime(e));
+    }
     let elapsed = start.elapsed();
 
     let parameters: Vec<String> = problem.grid.axes.iter().map(|a| a.path.to_string()).collect();
