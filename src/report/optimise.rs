@@ -134,20 +134,22 @@ pub fn text(out: &Outcome, s: &Setting<'_>) -> String {
         Sense::Minimise => "minimise",
     };
     t.push_str(&format!(
-        "Optimising \"{}\": {goal} {} over {} plan{} ({}){}.\n",
+        "Optimising \"{}\": {goal} {}{}\nover {} plan{} of\n",
         s.scenario,
         s.objective.metric,
-        s.grid,
-        if s.grid == 1 { "" } else { "s" },
-        s.parameters.join(", "),
         if s.constraints.is_empty() {
             String::new()
         } else {
-            format!(", subject to {}", constraint_list(s.constraints))
-        }
+            format!("\nsubject to {}", constraint_list(s.constraints))
+        },
+        s.grid,
+        if s.grid == 1 { "" } else { "s" },
     ));
+    for p in s.parameters {
+        t.push_str(&format!("  {p}\n"));
+    }
     t.push_str(&format!(
-        "{} plan{} simulated ({}), {} iterations each on common random numbers; {} invalid.\n\n",
+        "{} plan{} simulated ({}),\n{} iterations each on common random numbers; {} invalid.\n\n",
         out.candidates,
         if out.candidates == 1 { "" } else { "s" },
         if out.exhaustive { "the whole grid".to_string() } else { format!("compass search, budget {}", s.budget) },
@@ -168,7 +170,7 @@ pub fn text(out: &Outcome, s: &Setting<'_>) -> String {
         return t;
     };
     t.push_str(&format!(
-        "Chosen plan, checked again on a fresh seed with {} iterations against the plan as written:\n",
+        "Chosen plan, checked again on a fresh seed with {} iterations\nagainst the plan as written:\n",
         out.final_iterations
     ));
     let moves = changes(best, &out.start, s.parameters);
@@ -225,9 +227,10 @@ fn constraint_lines(c: &Candidate, s: &Setting<'_>) -> String {
 
 fn versus_line(v: &Paired, currency: &str) -> String {
     let other = v.point.map_or("the plan as written".to_string(), |p| format!("the runner-up (point {p})"));
+    let unclear = if v.contribution.abs() <= v.contribution_95 { " — not distinguishable at 95 %" } else { "" };
     format!(
-        "  vs {other}: contribution {} {currency} (95 % ± {}), revenue {} (± {}); higher contribution in {} of the \
-         fresh iterations\n",
+        "  vs {other}:\n    contribution {} {currency} (95 % ± {}){unclear}\n    revenue {} {currency} (± {}); \
+         higher contribution in {} of the\n    fresh iterations\n",
         signed(v.contribution),
         money_compact(v.contribution_95),
         signed(v.revenue),
