@@ -55,6 +55,9 @@ fn the_answer_is_the_same_on_any_thread_count_and_best_toml_keeps_the_file() {
         std::fs::read(dir.path().join(out).join("optimise.json")).unwrap()
     };
     let one = run("1", "a");
+    for chart in ["optimise-tradeoff.png", "optimise-progress.svg"] {
+        assert!(dir.path().join("a").join(chart).exists(), "{chart}");
+    }
     assert_eq!(one, run("2", "b"), "optimise.json differs between 1 and 2 threads");
     let json: serde_json::Value = serde_json::from_slice(&one).unwrap();
     assert_eq!(json["candidates"], 12);

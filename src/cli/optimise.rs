@@ -4,7 +4,9 @@
 //! `best.toml`.
 
 use crate::cli::args::OptimiseArgs;
-use crate::cli::common::{Context, default_out, output_dir, print_warnings, progress_bar, stdout, thread_pool, wrote};
+use crate::cli::common::{
+    Context, chart_files, default_out, output_dir, print_warnings, progress_bar, stdout, thread_pool, wrote,
+};
 use crate::cli::error::{Failure, input, runtime};
 use chancap::analysis::optimise::{
     self, Constraint, DEFAULT_BUDGET, Objective, OptimiseError, Problem, Sense, check_metric, parse_constraint,
@@ -170,6 +172,9 @@ pub(crate) fn optimise(ctx: &Context, opts: &OptimiseArgs) -> Result<(), Failure
         ("optimise.json".to_string(), json.clone()),
         ("optimise.csv".to_string(), report::optimise::csv(&outcome, &setting)),
     ];
+    if !opts.output.no_plots {
+        files.extend(chart_files(report::charts::optimise(&outcome, &setting))?);
+    }
     if let Some(best) = &outcome.best {
         let values: Vec<_> =
             problem.grid.axes.iter().map(|a| a.path.clone()).zip(best.values.iter().copied()).collect();

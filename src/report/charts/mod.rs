@@ -18,6 +18,7 @@
 mod capacity;
 mod compare;
 mod economics;
+mod optimise;
 mod run;
 mod style;
 mod sweep;
@@ -28,6 +29,7 @@ use plotters::prelude::*;
 use std::error::Error;
 
 pub use compare::compare;
+pub use optimise::optimise;
 pub use run::all;
 pub use style::{HEIGHT, WIDTH, channel_colour, hex};
 pub use sweep::sweep;
