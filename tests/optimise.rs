@@ -130,3 +130,46 @@ fn a_resumed_optimisation_ends_as_an_uninterrupted_one() {
     assert!(stderr.contains("resuming: 5 candidates"), "{stderr}");
     assert_eq!(whole, resumed);
 }
+
+/// Issue 13's check: on the reference with three decisions (1,001 plans), the
+/// plan the search finds within a budget of 200 is as good, on fresh random
+/// numbers, as the best point of the whole grid (every plan evaluated, as
+/// `sweep` would).
+#[test]
+#[ignore = "heavy tier: 1,200 plans of the reference"]
+fn the_search_is_as_good_as_the_whole_grid_on_the_reference() {
+    use chancap::analysis::optimise::{Objective, Problem, Resume, Sense, optimise};
+    use chancap::analysis::sweep::Sweep;
+    use chancap::model::paths::Document;
+    let text = std::fs::read_to_string(reference_path()).unwrap();
+    let doc = Document::parse(&text, "reference.toml").unwrap();
+    let sets = [
+        ("channels.telesales.headcount".to_string(), "4..16:1".to_string()),
+        ("channels.direct.headcount".to_string(), "12..22:1".to_string()),
+        ("coverage.medium.telesales.share".to_string(), "0.4..1:0.1".to_string()),
+    ];
+    let problem = |budget: usize| Problem {
+        grid: Sweep::new(&doc, &sets, false, 10_000).unwrap(),
+        objective: Objective { metric: "contribution_mean".into(), sense: Sense::Maximise },
+        constraints: Vec::new(),
+        iterations: 300,
+        seed: 11,
+        budget,
+        confidence: 0.95,
+    };
+    let none = std::collections::BTreeMap::new();
+    let resume = Resume { known: &none, done: &|_| {} };
+    let searched = optimise(&problem(200), &doc, 3_000, &resume, &|_| {}).unwrap();
+    let whole = optimise(&problem(2_000), &doc, 3_000, &resume, &|_| {}).unwrap();
+    assert!(!searched.exhaustive && searched.candidates == 200);
+    assert!(whole.exhaustive && whole.candidates == 1_001);
+    let (a, b) = (searched.best.unwrap(), whole.best.unwrap());
+    // Both on the same fresh random numbers (common seed and iterations): the
+    // searched plan's mean contribution within 3 standard errors of the grid's
+    // best (the standard error from the P10–P90 spread, unpaired: cautious).
+    let figures = b.figures.as_ref().unwrap();
+    let sd = (figures.contribution.p90 - figures.contribution.p10) / 2.563;
+    let se = sd * (2.0f64 / 3_000.0).sqrt();
+    let (x, y) = (a.objective.unwrap(), b.objective.unwrap());
+    assert!(x >= y - 3.0 * se, "searched {:?}: {x}; whole grid {:?}: {y}; se {se}", a.values, b.values);
+}
