@@ -173,3 +173,35 @@ fn the_search_is_as_good_as_the_whole_grid_on_the_reference() {
     let (x, y) = (a.objective.unwrap(), b.objective.unwrap());
     assert!(x >= y - 3.0 * se, "searched {:?}: {x}; whole grid {:?}: {y}; se {se}", a.values, b.values);
 }
+
+/// The definition can live in the file's `[optimise]` table; `optimise.json`
+/// names the key figures `metrics` and the values by path.
+#[test]
+fn the_files_optimise_table_is_used_without_vary() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("with-table.toml");
+    let table = "\n[optimise]\nminimize = \"telesales_utilization_p50\"\nconstraints = [\"p_target_revenue >= 0.0\"]\n\
+                 budget = 50\n\n[optimise.vary]\n\"channels.telesales.headcount\" = [6, 8, 10]\n";
+    std::fs::write(&file, std::fs::read_to_string(reference_path()).unwrap() + table).unwrap();
+    chancap().args(["check", "-q"]).arg(&file).assert().success();
+    let out = dir.path().join("out");
+    chancap().args(["optimise", "-q", "-n", "60", "--no-plots", "--out"]).arg(&out).arg(&file).assert().success();
+    let json: serde_json::Value = serde_json::from_slice(&std::fs::read(out.join("optimise.json")).unwrap()).unwrap();
+    assert_eq!(json["objective"]["metric"], "telesales_utilization_p50");
+    assert_eq!(json["objective"]["sense"], "minimise");
+    assert_eq!(json["candidates"], 3);
+    // More people, lower utilisation: the most people is best.
+    assert_eq!(json["best"]["values"]["channels.telesales.headcount"], 10.0);
+    assert!(json["best"]["metrics"]["contribution"]["mean"].is_number());
+    assert!(json["best"]["constraints"][0]["holds"].as_bool().unwrap());
+    // A misspelt key in the table is refused with the nearest.
+    std::fs::write(&file, std::fs::read_to_string(reference_path()).unwrap() + &table.replace("budget", "budgett"))
+        .unwrap();
+    chancap()
+        .args(["optimise", "-q", "--out"])
+        .arg(dir.path().join("bad"))
+        .arg(&file)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("did you mean `budget`"));
+}

@@ -269,7 +269,8 @@ pub struct Candidate {
     pub stage: Stage,
     /// Iterations it ran.
     pub iterations: u64,
-    /// Its key figures; `None` when the plan is invalid.
+    /// Its key figures (`metrics` in the file); `None` when the plan is invalid.
+    #[serde(rename = "metrics")]
     pub figures: Option<KeyFigures>,
     /// Why the plan is invalid, when it is.
     pub invalid: Option<String>,
@@ -317,7 +318,8 @@ pub struct Outcome {
     pub closest: Option<Candidate>,
     /// The finalists on the fresh random numbers, best first.
     pub finalists: Vec<Candidate>,
-    /// The chosen plan against the start and against the runner-up.
+    /// The chosen plan against the start, then against each other finalist
+    /// (the runner-up first).
     pub versus: Vec<Paired>,
     /// Distinct plans simulated during the search.
     pub candidates: usize,
@@ -671,7 +673,8 @@ pub fn optimise(
     if let Some(i) = chosen {
         let c = (&fresh[i].0, &fresh[i].1);
         versus.push(paired(c, (&start, &start_results), sense));
-        if let Some(&j) = order.get(1) {
+        // Against every other finalist, the runner-up first.
+        for &j in &order[1..] {
             versus.push(paired(c, (&fresh[j].0, &fresh[j].1), sense));
         }
     }

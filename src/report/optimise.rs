@@ -187,14 +187,102 @@ pub fn text(out: &Outcome, s: &Setting<'_>) -> String {
         metric_text(&s.objective.metric, out.start.objective, s.currency)
     ));
     t.push_str(&constraint_lines(best, s));
+    let binding = binding(out, best, s);
+    if !binding.is_empty() {
+        t.push_str(&format!("  Binding (a better plan evaluated fails it): {}\n", binding.join(", ")));
+    }
     if !out.start.feasible && !s.constraints.is_empty() {
         t.push_str("  The plan as written does not meet the constraints:\n");
         t.push_str(&constraint_lines(&out.start, s).replace("\n  ", "\n    ").replacen("  ", "    ", 1));
     }
-    for v in &out.versus {
+    // The paired comparisons: the start, the runner-up, and a line per other
+    // finalist.
+    for v in out.versus.iter().take(2) {
         t.push_str(&versus_line(v, s.currency));
     }
+    if out.finalists.len() > 2 {
+        t.push_str("  The other finalists (fresh random numbers):\n");
+        for (c, v) in out.finalists.iter().skip(2).zip(out.versus.iter().skip(2)) {
+            t.push_str(&format!(
+                "    point {}: {}; chosen {} {currency} (± {}), ahead in {}\n",
+                c.point.map_or("–".into(), |p| p.to_string()),
+                metric_text(&s.objective.metric, c.objective, s.currency),
+                signed(v.contribution),
+                money_compact(v.contribution_95),
+                pct(v.p_beats),
+                currency = s.currency
+            ));
+        }
+    }
+    t.push_str(&format!("\n{}\n", textwrap::fill(&format!("Answer: {}", answer(out, best, s)), 80)));
     t
+}
+
+/// The constraints that cut off a plan the search found better.
+fn binding(out: &Outcome, best: &Candidate, s: &Setting<'_>) -> Vec<String> {
+    let Some(point) = best.point else { return Vec::new() };
+    let Some(searched) = out.trail.iter().find(|c| c.point == Some(point)).and_then(|c| c.objective) else {
+        return Vec::new();
+    };
+    let better = |c: &Candidate| {
+        c.objective.is_some_and(|v| match s.objective.sense {
+            Sense::Maximise => v > searched,
+            Sense::Minimise => v < searched,
+        })
+    };
+    s.constraints
+        .iter()
+        .enumerate()
+        .filter(|(k, _)| out.trail.iter().any(|c| better(c) && c.constraints.get(*k).is_some_and(|j| !j.holds)))
+        .map(|(_, c)| c.metric.clone())
+        .collect()
+}
+
+/// One sentence: what to change and what it buys.
+fn answer(out: &Outcome, best: &Candidate, s: &Setting<'_>) -> String {
+    let mut moves: Vec<String> = s
+        .parameters
+        .iter()
+        .zip(best.values.iter().zip(&out.start.values))
+        .filter(|(_, (a, b))| a != b)
+        .map(|(p, (a, b))| describe(p, *a, *b))
+        .collect();
+    if moves.is_empty() {
+        moves.push("keep the plan as written".into());
+    }
+    let mut text = moves.join(", ");
+    if let Some(v) = out.versus.first() {
+        text.push_str(&format!(
+            ": contribution {} {} (± {}) against the plan as written",
+            signed(v.contribution),
+            s.currency,
+            money_compact(v.contribution_95)
+        ));
+    }
+    for (k, j) in s.constraints.iter().zip(&best.constraints) {
+        text.push_str(&format!(", {} {}", k.metric, metric_text(&k.metric, j.estimate, s.currency)));
+    }
+    text.push('.');
+    let mut chars = text.chars();
+    chars.next().map_or(String::new(), |c| c.to_uppercase().chain(chars).collect())
+}
+
+/// A change of one decision in words: `add 3 telesales people`.
+fn describe(path: &str, new: f64, old: f64) -> String {
+    let parts: Vec<&str> = path.split('.').collect();
+    let delta = new - old;
+    let more = |what: &str| {
+        if delta > 0.0 { format!("add {} {what}", plain(delta)) } else { format!("remove {} {what}", plain(-delta)) }
+    };
+    match parts.as_slice() {
+        _ if old.is_nan() => format!("set {path} to {}", plain(new)),
+        ["channels", c, "headcount"] => more(&format!("{c} people")),
+        ["channels", c, "partners"] => more(&format!("{c} partners")),
+        ["coverage", seg, ch, "share"] => {
+            format!("route {} % of {seg} opportunities to {ch} (was {} %)", plain(new * 100.0), plain(old * 100.0))
+        }
+        _ => format!("set {path} to {} (was {})", plain(new), plain(old)),
+    }
 }
 
 fn constraint_list(constraints: &[Constraint]) -> String {
