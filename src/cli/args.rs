@@ -104,7 +104,10 @@ chancap optimise scenarios/reference.toml --vary channels.telesales.headcount=4.
 chancap optimise FILE                 # uses the file's [optimise] table\n\n\
 METRIC is any column of sweep.csv: contribution_mean, revenue_p10, p_target_revenue,\n\
 telesales_p_shortfall, direct_required_fte_p90, … Probabilities are judged on their\n\
-one-sided Wilson bound at --confidence; the finalists run again on a fresh seed."
+one-sided Wilson bound at --confidence. -n is the iterations per plan in the search\n\
+(default 1,000); the five best and the plan as written run again on a fresh seed\n\
+with ten times as many. Writes optimise.json, optimise.csv, best.toml and two charts\n\
+to output/<file stem>-optimise/."
     )]
     Optimise(OptimiseArgs),
 }
