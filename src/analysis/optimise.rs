@@ -110,6 +110,14 @@ pub enum OptimiseError {
     /// Neither --maximise nor --minimise, nor a goal in the file.
     #[error("no goal: give --maximise METRIC or --minimise METRIC (or maximise = \"…\" in [optimise])")]
     NoGoal,
+    /// The grid has more plans than the optimiser searches.
+    #[error("the decisions make {points} plans; chancap optimise searches at most {limit}: coarsen a step")]
+    TooLarge {
+        /// Plans in the grid.
+        points: usize,
+        /// The limit.
+        limit: usize,
+    },
     /// The file as written is invalid.
     #[error("the starting plan (the file as written) is invalid: {0}")]
     Start(String),
@@ -591,17 +599,22 @@ fn search<'r>(
         } else if steps.iter().any(|&s| s > 1) {
             steps.iter_mut().for_each(|s| *s = (*s / 2).max(1));
         } else {
-            // A local optimum on the lattice: restart from a random unseen point.
-            let mut tries = 0;
-            loop {
+            // A local optimum on the lattice: restart from a random unseen
+            // point (after 64 draws that all hit seen ones, the first unseen
+            // one after the last draw: the budget is below the grid size, so
+            // one exists).
+            let mut p = 0;
+            for tries in 0..64 {
                 rng_state = crate::random::rng::stream_key(rng_state, tries, 1);
-                let p = (rng_state % size as u64) as usize;
-                tries += 1;
-                if !memory.seen.contains_key(&p) || tries > 1000 {
-                    x = p;
+                p = (rng_state % size as u64) as usize;
+                if !memory.seen.contains_key(&p) {
                     break;
                 }
             }
+            while memory.seen.contains_key(&p) {
+                p = (p + 1) % size;
+            }
+            x = p;
             steps = initial_steps();
             memory.evaluate(eval, &[x], problem.budget, progress);
             if !memory.seen.contains_key(&x) {

@@ -53,6 +53,9 @@ fn saved(
         .collect()
 }
 
+/// Largest grid searched: 10¹² plans (index arithmetic stays far inside u64).
+const MAX_GRID: usize = 1_000_000_000_000;
+
 /// Iterations per candidate during the search when `-n` is not given.
 const SEARCH_ITERATIONS: u64 = 1_000;
 
@@ -81,7 +84,10 @@ fn problem(opts: &OptimiseArgs, text: &str, doc: &Document, names: &[String]) ->
     for k in &constraints {
         check_metric(&k.metric, names)?;
     }
-    let grid = Sweep::new(doc, &vary, false, usize::MAX)?;
+    let grid = Sweep::new(doc, &vary, false, MAX_GRID).map_err(|e| match e {
+        chancap::analysis::sweep::SweepError::TooMany { points, limit } => OptimiseError::TooLarge { points, limit },
+        other => other.into(),
+    })?;
     Ok(Problem {
         grid,
         objective,
