@@ -162,7 +162,7 @@ fn the_search_is_as_good_as_the_whole_grid_on_the_reference() {
     let searched = optimise(&problem(200), &doc, 3_000, &resume, &|_| {}).unwrap();
     let whole = optimise(&problem(2_000), &doc, 3_000, &resume, &|_| {}).unwrap();
     assert!(!searched.exhaustive && searched.candidates == 200);
-    assert!(whole.exhaustive && whole.candidates == 1_001);
+    assert!(whole.exhaustive && whole.candidates + whole.invalid == 1_001);
     let (a, b) = (searched.best.unwrap(), whole.best.unwrap());
     // Both on the same fresh random numbers (common seed and iterations): the
     // searched plan's mean contribution within 3 standard errors of the grid's
@@ -204,4 +204,52 @@ fn the_files_optimise_table_is_used_without_vary() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("did you mean `budget`"));
+}
+
+/// Found by trying it as a new user: a grid of invalid plans only, a metric the
+/// scenario has no value for, no decisions, and a plan as written (off the
+/// grid) better than every plan on it.
+#[test]
+fn edge_cases_a_new_user_met() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = |name: &str| dir.path().join(name);
+    // Every plan invalid (shares above 1): the plan as written is kept, the
+    // files are written.
+    chancap()
+        .args(["optimise", "-n", "50", "--no-plots", "--maximise", "contribution_mean"])
+        .args(["--vary", "coverage.medium.telesales.share=0.7..1:0.1", "--out"])
+        .arg(out("invalid"))
+        .arg(reference_path())
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Answer: Keep the plan as written"));
+    let csv = std::fs::read_to_string(out("invalid").join("optimise.csv")).unwrap();
+    assert!(csv.lines().count() >= 5, "{csv}");
+    // The plan as written lies off a grid of worse plans.
+    chancap()
+        .args(["optimise", "-n", "50", "--no-plots", "--maximise", "contribution_mean"])
+        .args(["--vary", "channels.telesales.headcount=0..2:1", "--out"])
+        .arg(out("off-grid"))
+        .arg(reference_path())
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("it beats the best plan of the grid"));
+    assert!(!out("off-grid").join("best.toml").exists(), "the file as written is the answer");
+    // No value for this scenario (an online channel without an order limit).
+    for args in [vec!["--maximise", "webshop_utilization_p50"], vec!["--maximise", "contribution_mean", "--vary", ""]] {
+        let mut cmd = chancap();
+        cmd.args(["optimise", "-q"]).args(&args).arg("--out").arg(out("bad")).arg(reference_path());
+        if args.len() == 2 {
+            cmd.args(VARY);
+        }
+        cmd.assert().code(2);
+    }
+    chancap()
+        .args(["optimise", "-q", "--maximise", "contribution_mean", "--out"])
+        .arg(out("bad"))
+        .arg(reference_path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("nothing to vary: give --vary"));
+    assert!(!out("bad").exists());
 }

@@ -86,6 +86,7 @@ fn problem(opts: &OptimiseArgs, text: &str, doc: &Document, names: &[String]) ->
     }
     let grid = Sweep::new(doc, &vary, false, MAX_GRID).map_err(|e| match e {
         chancap::analysis::sweep::SweepError::TooMany { points, limit } => OptimiseError::TooLarge { points, limit },
+        chancap::analysis::sweep::SweepError::Empty => OptimiseError::NoDecisions,
         other => other.into(),
     })?;
     Ok(Problem {
@@ -110,10 +111,12 @@ pub(crate) fn optimise(ctx: &Context, opts: &OptimiseArgs) -> Result<(), Failure
         .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
         .map_err(|e| input(format!("reading {}: {e}", opts.file.display())))?;
     let doc = Document::parse(&text, &scenario.origin).map_err(input)?.with_load_options(ctx.load);
-    // The metric names: the key figures' columns of this scenario.
+    // The metric names: the key figures' columns this scenario has a value for
+    // (an online channel without an order limit has no utilisation).
     let names: Vec<String> = KeyFigures::of(&chancap::run(&scenario, &RunOptions { iterations: 1, seed: 1 }, &|_| {}))
         .columns()
         .into_iter()
+        .filter(|(_, v)| v.is_some())
         .map(|(n, _)| n)
         .collect();
     let mut problem = problem(opts, &text, &doc, &names).map_err(input)?;
@@ -181,11 +184,14 @@ pub(crate) fn optimise(ctx: &Context, opts: &OptimiseArgs) -> Result<(), Failure
     if !opts.output.no_plots {
         files.extend(chart_files(report::charts::optimise(&outcome, &setting))?);
     }
-    if let Some(best) = &outcome.best {
+    if let Some(best) = outcome.best.as_ref().filter(|b| b.point.is_some()) {
         let values: Vec<_> =
             problem.grid.axes.iter().map(|a| a.path.clone()).zip(best.values.iter().copied()).collect();
-        let toml = with_values(&text, &values).map_err(|e| runtime(anyhow::anyhow!("writing best.toml: {e}")))?;
-        files.push(("best.toml".to_string(), toml.into_bytes()));
+        match with_values(&text, &values) {
+            Ok(toml) => files.push(("best.toml".to_string(), toml.into_bytes())),
+            // The other files still say what was chosen.
+            Err(e) => eprintln!("warning: best.toml not written: {e}; optimise.json has the chosen values"),
+        }
     }
     out_dir.write_set("optimise", &files).map_err(runtime)?;
     if opts.json {

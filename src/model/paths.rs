@@ -349,21 +349,29 @@ pub fn with_values(text: &str, values: &[(FieldPath, f64)]) -> Result<String, St
             Place::Campaign(n) => ("campaigns", vec![("name", n)]),
             Place::Scenario | Place::Targets | Place::Channel(_) => ("", Vec::new()),
         };
-        let table: &mut toml_edit::Table = if array.is_empty() {
+        let table: &mut dyn toml_edit::TableLike = if array.is_empty() {
             let item = match &path.place {
                 Place::Scenario => doc.get_mut("scenario"),
                 Place::Targets => doc.get_mut("targets"),
                 Place::Channel(n) => doc.get_mut("channels").and_then(|c| c.get_mut(n)),
                 _ => None,
             };
-            item.and_then(Item::as_table_mut).ok_or_else(missing)?
+            // A table or an inline one (`telesales = { kind = … }` under `[channels]`).
+            item.and_then(Item::as_table_like_mut).ok_or_else(missing)?
         } else {
             let tables = doc.get_mut(array).and_then(Item::as_array_of_tables_mut).ok_or_else(missing)?;
             let k = position(tables, &want).ok_or_else(missing)?;
             tables.get_mut(k).ok_or_else(missing)?
         };
+        let same = |item: Option<&Item>| {
+            item.and_then(|i| i.as_float().or_else(|| i.as_integer().map(|n| n as f64))) == Some(*x)
+        };
         match &path.param {
             None => {
+                // A value the file already has is left as written (`1_800`).
+                if same(table.get(&path.key)) {
+                    continue;
+                }
                 // Keep the decoration (a trailing comment) of the value replaced.
                 let decor = table.get(&path.key).and_then(Item::as_value).map(|v| v.decor().clone());
                 let mut new = number;
@@ -372,19 +380,19 @@ pub fn with_values(text: &str, values: &[(FieldPath, f64)]) -> Result<String, St
                 }
                 table.insert(&path.key, new);
             }
-            Some(p) => match table.get_mut(&path.key).and_then(Item::as_inline_table_mut) {
-                Some(t) => {
-                    let mut v = number.into_value().map_err(|_| missing())?;
-                    if let Some(old) = t.get(p) {
-                        *v.decor_mut() = old.decor().clone();
-                    }
-                    t.insert(p, v);
+            Some(p) => {
+                let t = table.get_mut(&path.key).and_then(Item::as_table_like_mut).ok_or_else(missing)?;
+                if same(t.get(p)) {
+                    continue;
                 }
-                None => {
-                    let t = table.get_mut(&path.key).and_then(Item::as_table_like_mut).ok_or_else(missing)?;
-                    t.insert(p, number);
+                let mut new = number;
+                if let (Some(decor), Some(v)) =
+                    (t.get(p).and_then(Item::as_value).map(|v| v.decor().clone()), new.as_value_mut())
+                {
+                    *v.decor_mut() = decor;
                 }
-            },
+                t.insert(p, new);
+            }
         }
     }
     Ok(doc.to_string())
@@ -496,5 +504,29 @@ hit_rate = { dist = "beta", mean = 0.4, sd = 0.05 }
         let mut d = doc();
         d.set(&d.resolve("channels.direct.headcount").unwrap(), 2.5);
         assert!(d.scenario().is_err(), "a fractional headcount is refused");
+    }
+
+    /// `best.toml`: the numbers set, everything else as written, also for a
+    /// channel written as an inline table and a distribution's parameter; a
+    /// value the file already has keeps its spelling.
+    #[test]
+    fn values_are_written_into_the_text_as_written() {
+        let text = "# plan\n[scenario]\nname = \"t\" # n\n\n[channels]\ntele = { kind = \"telesales\", headcount = 4 }\n\n\
+                    [[segments]]\nname = \"key\"\naccounts = 1_800 # a comment\ndeal_size = { dist = \"lognormal\", median = 40_000, p90 = 9e4 }\n";
+        let doc = Document::parse(text, "t.toml").unwrap();
+        let path = |p: &str| doc.resolve(p).unwrap();
+        let out = with_values(
+            text,
+            &[
+                (path("channels.tele.headcount"), 6.0),
+                (path("segments.key.accounts"), 1800.0),
+                (path("segments.key.deal_size.median"), 45_000.0),
+            ],
+        )
+        .unwrap();
+        assert!(out.contains("tele = { kind = \"telesales\", headcount = 6 }"), "{out}");
+        assert!(out.contains("accounts = 1_800 # a comment"), "{out}");
+        assert!(out.contains("median = 45000"), "{out}");
+        assert!(out.starts_with("# plan\n[scenario]\nname = \"t\" # n\n"), "{out}");
     }
 }

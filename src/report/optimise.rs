@@ -74,7 +74,14 @@ pub fn json(out: &Outcome, s: &Setting<'_>) -> Vec<u8> {
 /// finalists' and the start's on fresh random numbers).
 pub fn csv(out: &Outcome, s: &Setting<'_>) -> Vec<u8> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    let columns = out.trail.iter().chain(&out.finalists).find_map(|c| c.figures.as_ref()).map(|f| f.columns());
+    // The plan as written always runs, so some plan has figures.
+    let columns = out
+        .trail
+        .iter()
+        .chain(&out.finalists)
+        .chain(std::iter::once(&out.start))
+        .find_map(|c| c.figures.as_ref())
+        .map(|f| f.columns());
     let mut header = vec!["stage".to_string(), "point".to_string()];
     header.extend(s.parameters.iter().cloned());
     header.extend(["iterations", "feasible", "invalid"].map(String::from));
@@ -120,7 +127,7 @@ fn changes(c: &Candidate, start: &Candidate, parameters: &[String]) -> Vec<Strin
         .zip(c.values.iter().zip(&start.values))
         .filter(|(_, (a, b))| a != b)
         .map(|(p, (a, b))| {
-            let was = if b.is_nan() { "(a distribution)".to_string() } else { plain(*b) };
+            let was = if b.is_nan() { "(not a plain number in the file)".to_string() } else { plain(*b) };
             format!("{p} {was} → {}", plain(*a))
         })
         .collect()
@@ -251,7 +258,17 @@ fn answer(out: &Outcome, best: &Candidate, s: &Setting<'_>) -> String {
         moves.push("keep the plan as written".into());
     }
     let mut text = moves.join(", ");
-    if let Some(v) = out.versus.first() {
+    if best.point.is_none() {
+        // The plan as written, off the grid, beats every plan on it.
+        if let Some(v) = out.versus.first() {
+            text.push_str(&format!(
+                ": it beats the best plan of the grid by {} {} (± {}) of contribution",
+                signed(v.contribution),
+                s.currency,
+                money_compact(v.contribution_95)
+            ));
+        }
+    } else if let Some(v) = out.versus.first() {
         text.push_str(&format!(
             ": contribution {} {} (± {}) against the plan as written",
             signed(v.contribution),

@@ -158,6 +158,9 @@ impl OptimiseChart<'_> {
         for (feasible, colour, label) in
             [(false, INFEASIBLE, "fails a constraint"), (true, FEASIBLE, "meets every constraint")]
         {
+            if !pts.iter().any(|p| p.2 == feasible) {
+                continue;
+            }
             chart
                 .draw_series(
                     pts.iter()
@@ -212,7 +215,7 @@ impl OptimiseChart<'_> {
             .light_line_style(WHITE)
             .x_labels(10)
             .x_label_formatter(&|x| format!("{x:.0}"))
-            .y_label_formatter(&|y| Self::value_label(&metric, *y))
+            .y_label_formatter(&|y| if steps.is_empty() { String::new() } else { Self::value_label(&metric, *y) })
             .x_desc("plans evaluated")
             .y_desc(format!("best feasible {metric}"))
             .label_style(font(18))
