@@ -205,7 +205,7 @@ pub fn text(out: &Outcome, s: &Setting<'_>) -> String {
     // The paired comparisons: the start, the runner-up, and a line per other
     // finalist.
     for v in out.versus.iter().take(2) {
-        t.push_str(&versus_line(v, s.currency));
+        t.push_str(&versus_line(v, s));
     }
     if out.finalists.len() > 2 {
         t.push_str("  The other finalists (fresh random numbers):\n");
@@ -330,12 +330,23 @@ fn constraint_lines(c: &Candidate, s: &Setting<'_>) -> String {
     t
 }
 
-fn versus_line(v: &Paired, currency: &str) -> String {
+fn versus_line(v: &Paired, s: &Setting<'_>) -> String {
+    let currency = s.currency;
     let other = v.point.map_or("the plan as written".to_string(), |p| format!("the runner-up (point {p})"));
     let unclear = if v.contribution.abs() <= v.contribution_95 { " — not distinguishable at 95 %" } else { "" };
+    // The objective's own difference, when it is not mean contribution (whose
+    // paired interval is the first line).
+    let metric = &s.objective.metric;
+    let objective = match v.objective_gain {
+        Some(g) if metric != "contribution_mean" => {
+            let shown = metric_text(metric, Some(g.abs()), currency);
+            format!("    {metric}: {} {shown} (estimate)\n", if g >= 0.0 { "better by" } else { "worse by" })
+        }
+        _ => String::new(),
+    };
     format!(
-        "  vs {other}:\n    contribution {} {currency} (95 % ± {}){unclear}\n    revenue {} {currency} (± {}); \
-         higher contribution in {} of the\n    fresh iterations\n",
+        "  vs {other}:\n{objective}    contribution {} {currency} (95 % ± {}){unclear}\n    revenue {} {currency} (± \
+         {}); higher contribution in {} of the\n    fresh iterations\n",
         signed(v.contribution),
         money_compact(v.contribution_95),
         signed(v.revenue),
