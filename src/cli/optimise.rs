@@ -164,6 +164,12 @@ pub(crate) fn optimise(ctx: &Context, opts: &OptimiseArgs) -> Result<(), Failure
     let elapsed = start.elapsed();
 
     let parameters: Vec<String> = problem.grid.axes.iter().map(|a| a.path.to_string()).collect();
+    let ranges: Vec<(f64, f64)> = problem
+        .grid
+        .axes
+        .iter()
+        .map(|a| a.values.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| (lo.min(*v), hi.max(*v))))
+        .collect();
     let setting = report::optimise::Setting {
         scenario: &scenario.name,
         parameters: &parameters,
@@ -175,6 +181,7 @@ pub(crate) fn optimise(ctx: &Context, opts: &OptimiseArgs) -> Result<(), Failure
         confidence: problem.confidence,
         grid: problem.grid.len(),
         currency: &scenario.currency,
+        ranges: &ranges,
     };
     let json = report::optimise::json(&outcome, &setting);
     let mut files = vec![

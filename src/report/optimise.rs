@@ -2,7 +2,7 @@
 //! and the terminal summary.
 
 use crate::analysis::optimise::{Candidate, Constraint, Objective, Outcome, Paired, Relation, Sense};
-use crate::report::format::{money_compact, pct, plain};
+use crate::report::format::{count, money_compact, pct, plain};
 use serde_json::{Map, Value, json};
 
 /// What the files say about the problem besides the outcome.
@@ -27,6 +27,8 @@ pub struct Setting<'a> {
     pub grid: usize,
     /// Currency label.
     pub currency: &'a str,
+    /// Each decision's smallest and largest value on the grid.
+    pub ranges: &'a [(f64, f64)],
 }
 
 fn candidate(c: &Candidate, parameters: &[String]) -> Value {
@@ -149,7 +151,7 @@ pub fn text(out: &Outcome, s: &Setting<'_>) -> String {
         } else {
             format!("\nsubject to {}", constraint_list(s.constraints))
         },
-        s.grid,
+        count(s.grid as f64),
         if s.grid == 1 { "" } else { "s" },
     ));
     for p in s.parameters {
@@ -157,11 +159,15 @@ pub fn text(out: &Outcome, s: &Setting<'_>) -> String {
     }
     t.push_str(&format!(
         "{} plan{} simulated ({}),\n{} iterations each on common random numbers; {} invalid.\n\n",
-        out.candidates,
+        count(out.candidates as f64),
         if out.candidates == 1 { "" } else { "s" },
-        if out.exhaustive { "the whole grid".to_string() } else { format!("compass search, budget {}", s.budget) },
-        s.iterations,
-        out.invalid
+        if out.exhaustive {
+            "the whole grid".to_string()
+        } else {
+            format!("compass search, budget {}", count(s.budget as f64))
+        },
+        count(s.iterations as f64),
+        count(out.invalid as f64)
     ));
     let Some(best) = &out.best else {
         t.push_str("No plan meets every constraint.");
@@ -178,7 +184,7 @@ pub fn text(out: &Outcome, s: &Setting<'_>) -> String {
     };
     t.push_str(&format!(
         "Chosen plan, checked again on a fresh seed with {} iterations\nagainst the plan as written:\n",
-        out.final_iterations
+        count(out.final_iterations as f64)
     ));
     let moves = changes(best, &out.start, s.parameters);
     if moves.is_empty() {
@@ -186,6 +192,12 @@ pub fn text(out: &Outcome, s: &Setting<'_>) -> String {
     }
     for line in &moves {
         t.push_str(&format!("  {line}\n"));
+    }
+    // A value at the end of its range: the best may lie beyond it.
+    for ((p, v), (lo, hi)) in s.parameters.iter().zip(&best.values).zip(s.ranges) {
+        if best.point.is_some() && lo < hi && (v == lo || v == hi) {
+            t.push_str(&format!("  note: {} ends the range of {p}: widen it\n", plain(*v)));
+        }
     }
     t.push_str(&format!(
         "  {}: {} (plan as written {})\n",
@@ -205,14 +217,14 @@ pub fn text(out: &Outcome, s: &Setting<'_>) -> String {
     // The paired comparisons: the start, the runner-up, and a line per other
     // finalist.
     for v in out.versus.iter().take(2) {
-        t.push_str(&versus_line(v, s));
+        t.push_str(&versus_line(v, out, s));
     }
     if out.finalists.len() > 2 {
         t.push_str("  The other finalists (fresh random numbers):\n");
         for (c, v) in out.finalists.iter().skip(2).zip(out.versus.iter().skip(2)) {
             t.push_str(&format!(
-                "    point {}: {}; chosen {} {currency} (± {}), ahead in {}\n",
-                c.point.map_or("–".into(), |p| p.to_string()),
+                "    {}: {}; chosen {} {currency} (± {}), ahead in {}\n",
+                values_text(&c.values),
                 metric_text(&s.objective.metric, c.objective, s.currency),
                 signed(v.contribution),
                 money_compact(v.contribution_95),
@@ -262,7 +274,7 @@ fn answer(out: &Outcome, best: &Candidate, s: &Setting<'_>) -> String {
         // The plan as written, off the grid, beats every plan on it.
         if let Some(v) = out.versus.first() {
             text.push_str(&format!(
-                ": it beats the best plan of the grid by {} {} (± {}) of contribution",
+                ": it beats the best plan of the grid by {} {} (±\u{a0}{}) of contribution",
                 signed(v.contribution),
                 s.currency,
                 money_compact(v.contribution_95)
@@ -270,7 +282,7 @@ fn answer(out: &Outcome, best: &Candidate, s: &Setting<'_>) -> String {
         }
     } else if let Some(v) = out.versus.first() {
         text.push_str(&format!(
-            ": contribution {} {} (± {}) against the plan as written",
+            ": contribution {} {} (±\u{a0}{}) against the plan as written",
             signed(v.contribution),
             s.currency,
             money_compact(v.contribution_95)
@@ -330,9 +342,18 @@ fn constraint_lines(c: &Candidate, s: &Setting<'_>) -> String {
     t
 }
 
-fn versus_line(v: &Paired, s: &Setting<'_>) -> String {
+/// A plan's values, in axis order: `16, 18, 0.5`.
+fn values_text(values: &[f64]) -> String {
+    values.iter().map(|v| plain(*v)).collect::<Vec<_>>().join(", ")
+}
+
+fn versus_line(v: &Paired, out: &Outcome, s: &Setting<'_>) -> String {
     let currency = s.currency;
-    let other = v.point.map_or("the plan as written".to_string(), |p| format!("the runner-up (point {p})"));
+    let values = |p: usize| out.finalists.iter().find(|c| c.point == Some(p)).map(|c| values_text(&c.values));
+    let other = match v.point {
+        None => "the plan as written".to_string(),
+        Some(p) => format!("the runner-up ({})", values(p).unwrap_or_else(|| format!("point {p}"))),
+    };
     let unclear = if v.contribution.abs() <= v.contribution_95 { " — not distinguishable at 95 %" } else { "" };
     // The objective's own difference, when it is not mean contribution (whose
     // paired interval is the first line).
