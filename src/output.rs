@@ -183,13 +183,23 @@ impl OutputDir {
     pub fn write_all<N: AsRef<str>>(&self, files: &[(N, Vec<u8>)]) -> Result<Vec<PathBuf>, OutputError> {
         let _lock = self.lock()?;
         let stage = self.stage(files)?;
+        let written = self.swap_in(&stage, files)?;
+        sync_dir(&self.path);
+        Ok(written)
+    }
+
+    /// Renames the staged `files` into the directory.
+    fn swap_in<N: AsRef<str>>(
+        &self,
+        stage: &tempfile::TempDir,
+        files: &[(N, Vec<u8>)],
+    ) -> Result<Vec<PathBuf>, OutputError> {
         let mut written = Vec::with_capacity(files.len());
         for (name, _) in files {
             let dest = self.path.join(name.as_ref());
             fs::rename(stage.path().join(name.as_ref()), &dest).map_err(|e| self.error(e))?;
             written.push(dest);
         }
-        sync_dir(&self.path);
         Ok(written)
     }
 
@@ -199,16 +209,11 @@ impl OutputDir {
     pub fn write_set<N: AsRef<str>>(&self, command: &str, files: &[(N, Vec<u8>)]) -> Result<Vec<PathBuf>, OutputError> {
         let _lock = self.lock()?;
         let stage = self.stage(files)?;
-        let mut manifest = self.manifest().unwrap_or_default();
+        let mut manifest = read_manifest(&self.path).unwrap_or_default();
         let previous = manifest.sets.remove(command).unwrap_or_default();
         // The set is incomplete from here until its entry is back.
         self.put_manifest(&stage, &manifest)?;
-        let mut written = Vec::with_capacity(files.len());
-        for (name, _) in files {
-            let dest = self.path.join(name.as_ref());
-            fs::rename(stage.path().join(name.as_ref()), &dest).map_err(|e| self.error(e))?;
-            written.push(dest);
-        }
+        let written = self.swap_in(&stage, files)?;
         // Files of the previous set that this one lacks and no other set claims.
         let claimed = |name: &str| {
             files.iter().any(|(n, _)| n.as_ref() == name) || manifest.sets.values().flatten().any(|e| e.name == name)
@@ -229,12 +234,6 @@ impl OutputDir {
         Ok(written)
     }
 
-    /// The directory's manifest, if it has a readable one.
-    fn manifest(&self) -> Option<Manifest> {
-        let bytes = crate::model::read_bounded(&self.path.join(MANIFEST), MAX_MANIFEST_BYTES).ok()?;
-        serde_json::from_slice(&bytes).ok()
-    }
-
     /// Replaces the manifest (through the stage) and syncs the directory.
     fn put_manifest(&self, stage: &tempfile::TempDir, manifest: &Manifest) -> Result<(), OutputError> {
         let manifest = Manifest { chancap: env!("CARGO_PKG_VERSION").to_string(), sets: manifest.sets.clone() };
@@ -247,6 +246,12 @@ impl OutputDir {
         sync_dir(&self.path);
         Ok(())
     }
+}
+
+/// The manifest of `dir`, if it has a readable one.
+fn read_manifest(dir: &Path) -> Option<Manifest> {
+    let bytes = crate::model::read_bounded(&dir.join(MANIFEST), MAX_MANIFEST_BYTES).ok()?;
+    serde_json::from_slice(&bytes).ok()
 }
 
 /// Makes renames in `dir` durable where the platform allows it.
@@ -289,10 +294,7 @@ pub enum SetError {
 pub fn read_from_set(dir: &Path, command: &str, name: &str, limit: u64) -> Result<Vec<u8>, SetError> {
     let missing =
         || SetError::Missing { dir: dir.display().to_string(), file: name.to_string(), command: command.to_string() };
-    let manifest: Manifest = crate::model::read_bounded(&dir.join(MANIFEST), MAX_MANIFEST_BYTES)
-        .ok()
-        .and_then(|bytes| serde_json::from_slice(&bytes).ok())
-        .ok_or_else(missing)?;
+    let manifest = read_manifest(dir).ok_or_else(missing)?;
     let entry = manifest.sets.get(command).and_then(|set| set.iter().find(|e| e.name == name)).ok_or_else(missing)?;
     let path = dir.join(name);
     let changed = |why: String| SetError::Changed { path: path.display().to_string(), command: command.into(), why };
@@ -388,7 +390,7 @@ mod tests {
             names(out.path()),
             [".chancap.lock", ".mine.tmp", "cells.csv", MANIFEST, "report.html", "summary.json"]
         );
-        let manifest = out.manifest().unwrap();
+        let manifest = read_manifest(out.path()).unwrap();
         assert_eq!(manifest.sets.keys().collect::<Vec<_>>(), ["report", "run"]);
         assert_eq!(manifest.sets["run"][0], Entry { name: "summary.json".into(), bytes: 1, sha256: sha256(b"2") });
         assert_eq!(read_from_set(out.path(), "run", "summary.json", 100).unwrap(), b"2");
@@ -436,7 +438,7 @@ mod tests {
                 });
             }
         });
-        let manifest = out.manifest().unwrap();
+        let manifest = read_manifest(out.path()).unwrap();
         let first = fs::read(out.path().join("f0.csv")).unwrap();
         for entry in &manifest.sets["run"] {
             let bytes = read_from_set(out.path(), "run", &entry.name, 10_000).unwrap();
