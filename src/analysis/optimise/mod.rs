@@ -450,19 +450,28 @@ impl Eval<'_> {
         self.judge(Some(point), self.problem.grid.point(point), scenario, stage, seed, iterations)
     }
 
-    /// Evaluates the plan as written.
-    fn start(&self, stage: Stage, seed: u64, iterations: u64) -> Result<(Candidate, Results), OptimiseError> {
-        let values = self.problem.grid.axes.iter().map(|a| self.doc.get(&a.path).unwrap_or(f64::NAN)).collect();
-        let scenario = self.doc.scenario().map_err(|d| OptimiseError::Start(d.to_string()))?;
-        let (c, r) = self.judge(None, values, Ok(scenario), stage, seed, iterations);
-        Ok((c, r.expect("a valid plan runs")))
+    /// The decisions' values in the plan as written (`NaN` where the file has
+    /// no plain number).
+    fn start_values(&self) -> Vec<f64> {
+        self.problem.grid.axes.iter().map(|a| self.doc.get(&a.path).unwrap_or(f64::NAN)).collect()
+    }
+
+    /// Evaluates the plan as written (`scenario`, validated from the document).
+    fn start(&self, scenario: Scenario, seed: u64, iterations: u64) -> (Candidate, Results) {
+        let (c, r) = self.judge(None, self.start_values(), Ok(scenario), Stage::Final, seed, iterations);
+        (c, r.expect("a valid plan runs"))
     }
 }
 
-/// `a` ranks before `b`: feasible first, then by objective, then by violation,
-/// then by grid point.
+/// How `a` and `b` rank: feasible first, then by objective, then by
+/// violation, then by grid point.
+fn rank_order(a: &Candidate, b: &Candidate, sense: Sense) -> std::cmp::Ordering {
+    rank_key(a, sense).partial_cmp(&rank_key(b, sense)).unwrap_or(std::cmp::Ordering::Equal)
+}
+
+/// `a` ranks before `b`.
 fn better(a: &Candidate, b: &Candidate, sense: Sense) -> bool {
-    rank_key(a, sense).partial_cmp(&rank_key(b, sense)) == Some(std::cmp::Ordering::Less)
+    rank_order(a, b, sense) == std::cmp::Ordering::Less
 }
 
 fn rank_key(c: &Candidate, sense: Sense) -> (u8, f64, f64, usize) {
@@ -682,12 +691,14 @@ pub fn optimise(
     let z = crate::model::dist::normal_quantile(problem.confidence);
     let eval = Eval { problem, doc, z };
     let sense = problem.objective.sense;
-    let (start_search, _) = eval.start(Stage::Search, problem.seed, problem.iterations)?;
-    let start_point = nearest_point(&problem.grid, &start_search.values);
+    // The plan as written must be valid; the search starts at the grid point
+    // nearest to it.
+    let start_scenario = doc.scenario().map_err(|d| OptimiseError::Start(d.to_string()))?;
+    let start_point = nearest_point(&problem.grid, &eval.start_values());
     let (memory, exhaustive) = search(&eval, start_point, resume, progress);
 
     let mut ranked: Vec<&Candidate> = memory.seen.values().collect();
-    ranked.sort_by(|a, b| rank_key(a, sense).partial_cmp(&rank_key(b, sense)).unwrap_or(std::cmp::Ordering::Equal));
+    ranked.sort_by(|a, b| rank_order(a, b, sense));
     let finalists: Vec<usize> = ranked.iter().filter(|c| c.feasible).take(FINALISTS).filter_map(|c| c.point).collect();
     let final_seed = crate::random::rng::stream_key(problem.seed, 0, crate::random::rng::stream_id("optimise final"));
     let fresh: Vec<(Candidate, Results)> = finalists
@@ -697,11 +708,9 @@ pub fn optimise(
             r.map(|r| (c, r))
         })
         .collect();
-    let (start, start_results) = eval.start(Stage::Final, final_seed, final_iterations)?;
+    let (start, start_results) = eval.start(start_scenario, final_seed, final_iterations);
     let mut order: Vec<usize> = (0..fresh.len()).collect();
-    order.sort_by(|&i, &j| {
-        rank_key(&fresh[i].0, sense).partial_cmp(&rank_key(&fresh[j].0, sense)).unwrap_or(std::cmp::Ordering::Equal)
-    });
+    order.sort_by(|&i, &j| rank_order(&fresh[i].0, &fresh[j].0, sense));
     let chosen = order.first().copied().filter(|&i| fresh[i].0.feasible);
     // The plan as written may lie off the grid and beat every plan on it.
     let start_wins = start.feasible && chosen.is_none_or(|i| better(&start, &fresh[i].0, sense));
