@@ -106,14 +106,34 @@ pub fn csv(out: &Outcome, s: &Setting<'_>) -> Vec<u8> {
     w.into_inner().expect("writing to memory cannot fail")
 }
 
+/// What a metric's numbers are, for showing them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Unit {
+    /// A probability or a utilisation: a share, shown in per cent.
+    Share,
+    /// Revenue or contribution, in currency.
+    Money,
+    /// Anything else (FTE, hours, orders).
+    Plain,
+}
+
+/// The unit of a column of `sweep.csv`.
+pub(crate) fn unit(metric: &str) -> Unit {
+    if crate::analysis::optimise::is_probability(metric) || metric.contains("utilization") {
+        Unit::Share
+    } else if metric.starts_with("revenue") || metric.starts_with("contribution") {
+        Unit::Money
+    } else {
+        Unit::Plain
+    }
+}
+
 fn metric_text(metric: &str, x: Option<f64>, currency: &str) -> String {
-    match x {
-        None => "–".into(),
-        Some(x) if crate::analysis::optimise::is_probability(metric) || metric.contains("utilization") => pct(x),
-        Some(x) if metric.starts_with("revenue") || metric.starts_with("contribution") => {
-            format!("{} {currency}", money_compact(x))
-        }
-        Some(x) => plain(x),
+    match (x, unit(metric)) {
+        (None, _) => "–".into(),
+        (Some(x), Unit::Share) => pct(x),
+        (Some(x), Unit::Money) => format!("{} {currency}", money_compact(x)),
+        (Some(x), Unit::Plain) => plain(x),
     }
 }
 

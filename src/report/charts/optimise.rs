@@ -4,9 +4,9 @@
 
 use super::style::{GRID, MUTED, font, fonts, legend, money_label, render};
 use super::{Chart, ChartError, Drawn, Figure, axis};
-use crate::analysis::optimise::{Candidate, Outcome, Relation, is_probability};
+use crate::analysis::optimise::{Candidate, Outcome, Relation};
 use crate::report::format::count;
-use crate::report::optimise::Setting;
+use crate::report::optimise::{Setting, Unit, unit};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -48,12 +48,10 @@ impl OptimiseChart<'_> {
     }
 
     fn value_label(metric: &str, x: f64) -> String {
-        if is_probability(metric) || metric.contains("utilization") {
-            format!("{:.0} %", x * 100.0)
-        } else if metric.starts_with("revenue") || metric.starts_with("contribution") {
-            money_label(x)
-        } else {
-            crate::report::format::plain(x)
+        match unit(metric) {
+            Unit::Share => format!("{:.0} %", x * 100.0),
+            Unit::Money => money_label(x),
+            Unit::Plain => crate::report::format::plain(x),
         }
     }
 }
