@@ -162,3 +162,17 @@ pub(crate) fn wrote(dir: &Path, files: &[String]) -> String {
     }
     text
 }
+
+/// The `.json` files in `dir` that can be read (within the data limit) and
+/// parsed as `T`; none when `dir` cannot be listed. What an interrupted sweep
+/// or optimisation left there.
+pub(crate) fn json_files<T: serde::de::DeserializeOwned>(dir: &Path) -> Vec<T> {
+    let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
+    entries
+        .flatten()
+        .map(|entry| entry.path())
+        .filter(|path| path.extension().is_some_and(|e| e == "json"))
+        .filter_map(|path| chancap::model::read_bounded(&path, chancap::model::MAX_DATA_BYTES).ok())
+        .filter_map(|bytes| serde_json::from_slice(&bytes).ok())
+        .collect()
+}

@@ -4,6 +4,7 @@
 //! `best.toml`.
 
 use crate::cli::args::OptimiseArgs;
+use crate::cli::common::json_files;
 use crate::cli::common::{
     Context, chart_files, default_out, output_dir, print_warnings, progress_bar, stdout, thread_pool, wrote,
 };
@@ -37,11 +38,8 @@ fn saved(
     hash: &str,
     problem: &Problem,
 ) -> std::collections::BTreeMap<usize, optimise::Candidate> {
-    let Ok(entries) = std::fs::read_dir(dir) else { return Default::default() };
-    entries
-        .flatten()
-        .filter_map(|e| read_bounded(&e.path(), chancap::model::MAX_DATA_BYTES).ok())
-        .filter_map(|bytes| serde_json::from_slice::<Saved>(&bytes).ok())
+    json_files::<Saved>(dir)
+        .into_iter()
         .filter(|s| s.problem_hash == hash)
         .map(|s| s.candidate)
         .filter(|c| {

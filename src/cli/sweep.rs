@@ -5,13 +5,13 @@
 use crate::cli::args::SweepArgs;
 use crate::cli::common::output_dir;
 use crate::cli::common::{
-    Context, chart_files, default_out, print_warnings, progress_bar, run_options, stdout, thread_pool,
+    Context, chart_files, default_out, json_files, print_warnings, progress_bar, run_options, stdout, thread_pool,
 };
 use crate::cli::error::{Failure, input, runtime};
 use chancap::analysis::sweep::shard::{self, POINTS_DIR, PointFile, ShardFile};
 use chancap::analysis::sweep::{self, PointResult, Sweep, SweepOutput};
 use chancap::model::paths::Document;
-use chancap::model::{MAX_DATA_BYTES, MAX_FILE_BYTES, read_bounded};
+use chancap::model::{MAX_FILE_BYTES, read_bounded};
 use chancap::output::OutputDir;
 use chancap::report;
 use std::collections::BTreeMap;
@@ -22,13 +22,7 @@ use std::time::Instant;
 /// Points already finished by an earlier run of the same sweep: the point files in
 /// `dir` that can be read.
 fn finished_points(dir: &Path, sweep_hash: &str, sweep: &Sweep) -> BTreeMap<usize, PointResult> {
-    let Ok(entries) = std::fs::read_dir(dir) else { return BTreeMap::new() };
-    let files = entries
-        .flatten()
-        .map(|entry| entry.path())
-        .filter(|path| path.extension().is_some_and(|e| e == "json"))
-        .filter_map(|path| read_bounded(&path, MAX_DATA_BYTES).ok())
-        .filter_map(|bytes| serde_json::from_slice::<PointFile>(&bytes).ok());
+    let files = json_files::<PointFile>(dir);
     shard::finished_points(files, sweep_hash, sweep.axes.len(), sweep.len())
 }
 
