@@ -176,3 +176,32 @@ pub(crate) fn json_files<T: serde::de::DeserializeOwned>(dir: &Path) -> Vec<T> {
         .filter_map(|bytes| serde_json::from_slice(&bytes).ok())
         .collect()
 }
+
+/// Writes single files from worker threads as work finishes (a sweep's point
+/// files, an optimisation's candidates), keeping the first error for after the
+/// run: a failed write does not stop the work, and is reported once.
+pub(crate) struct Saver<'a> {
+    dir: &'a OutputDir,
+    error: std::sync::Mutex<Option<chancap::output::OutputError>>,
+}
+
+impl<'a> Saver<'a> {
+    pub(crate) fn new(dir: &'a OutputDir) -> Saver<'a> {
+        Saver { dir, error: std::sync::Mutex::new(None) }
+    }
+
+    /// Writes one file, whole or not at all.
+    pub(crate) fn save(&self, name: String, bytes: Vec<u8>) {
+        if let Err(e) = self.dir.write_all(&[(name, bytes)]) {
+            self.error.lock().expect("no panic while holding it").get_or_insert(e);
+        }
+    }
+
+    /// The first write that failed, as a failure while running.
+    pub(crate) fn finish(self) -> Result<(), Failure> {
+        match self.error.into_inner().expect("no panic while holding it") {
+            Some(e) => Err(crate::cli::error::runtime(e)),
+            None => Ok(()),
+        }
+    }
+}

@@ -4,10 +4,10 @@
 //! `best.toml`.
 
 use crate::cli::args::OptimiseArgs;
-use crate::cli::common::json_files;
 use crate::cli::common::{
     Context, chart_files, default_out, output_dir, print_warnings, progress_bar, stdout, thread_pool, wrote,
 };
+use crate::cli::common::{Saver, json_files};
 use crate::cli::error::{Failure, input, runtime};
 use chancap::analysis::optimise::{
     self, Constraint, DEFAULT_BUDGET, Objective, OptimiseError, Problem, Sense, check_metric, parse_constraint,
@@ -135,14 +135,11 @@ pub(crate) fn optimise(ctx: &Context, opts: &OptimiseArgs) -> Result<(), Failure
     ));
     let known = if opts.resume { saved(&out_path.join(CANDIDATES_DIR), &hash, &problem) } else { Default::default() };
     let candidates_dir = output_dir(&out_path.join(CANDIDATES_DIR))?;
-    let write_error = std::sync::Mutex::new(None);
+    let saver = Saver::new(&candidates_dir);
     let save = |c: &optimise::Candidate| {
         let saved = Saved { problem_hash: hash.clone(), candidate: c.clone() };
         let bytes = serde_json::to_vec(&saved).expect("a candidate serialises");
-        let name = format!("{}.json", c.point.unwrap_or(usize::MAX));
-        if let Err(e) = candidates_dir.write_all(&[(name, bytes)]) {
-            write_error.lock().expect("no panic while holding it").get_or_insert(e);
-        }
+        saver.save(format!("{}.json", c.point.unwrap_or(usize::MAX)), bytes);
     };
     if talk && !known.is_empty() {
         eprintln!("resuming: {} candidates already evaluated", known.len());
@@ -156,9 +153,7 @@ pub(crate) fn optimise(ctx: &Context, opts: &OptimiseArgs) -> Result<(), Failure
         .install(|| optimise::optimise(&problem, &doc, final_iterations, &resume, &|n| bar.tick(n)))
         .map_err(input)?;
     bar.finish();
-    if let Some(e) = write_error.into_inner().expect("no panic while holding it") {
-        return Err(runtime(e));
-    }
+    saver.finish()?;
     let elapsed = start.elapsed();
 
     let parameters: Vec<String> = problem.grid.axes.iter().map(|a| a.path.to_string()).collect();

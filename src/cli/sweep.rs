@@ -3,10 +3,10 @@
 //! interrupted run and writes the point, shard and output files.
 
 use crate::cli::args::SweepArgs;
-use crate::cli::common::output_dir;
 use crate::cli::common::{
     Context, chart_files, default_out, json_files, print_warnings, progress_bar, run_options, stdout, thread_pool,
 };
+use crate::cli::common::{Saver, output_dir};
 use crate::cli::error::{Failure, input, runtime};
 use chancap::analysis::sweep::shard::{self, POINTS_DIR, PointFile, ShardFile};
 use chancap::analysis::sweep::{self, PointResult, Sweep, SweepOutput};
@@ -159,22 +159,18 @@ pub(crate) fn sweep(ctx: &Context, opts: &SweepArgs) -> Result<(), Failure> {
     let bar =
         progress_bar(todo.len() as u64 * run_opts.iterations, !opts.output.quiet && std::io::stderr().is_terminal());
     let start = Instant::now();
-    let write_error = std::sync::Mutex::new(None);
+    let saver = Saver::new(&points_dir);
     let new_points = pool.install(|| {
         sweep::run_points(&definition, &doc, &todo, &run_opts, &|n| bar.tick(n), &|point| {
             let file = PointFile { sweep_hash: sweep_hash.clone(), point: point.clone() };
             let bytes = serde_json::to_vec(&file).expect("point serialises");
-            if let Err(e) = points_dir.write_all(&[(&PointFile::name(point.index), bytes)]) {
-                write_error.lock().expect("no panic while holding it").get_or_insert(e);
-            }
+            saver.save(PointFile::name(point.index), bytes);
         })
     });
     bar.finish();
     let new_points = new_points.map_err(input)?;
     let elapsed = start.elapsed();
-    if let Some(e) = write_error.into_inner().expect("no panic while holding it") {
-        return Err(runtime(e));
-    }
+    saver.finish()?;
 
     let mut points: Vec<PointResult> = done.into_values().filter(|p| indices.binary_search(&p.index).is_ok()).collect();
     points.extend(new_points);
