@@ -110,3 +110,47 @@ fn the_tornado_is_laid_out_cleanly() {
     let t = analyse(&s, &Metric::Contribution, &RunOptions { iterations: 200, seed: 4 }, &|_| {});
     assert_clean("tornado", &[charts::tornado(&t, &s.name).unwrap()]);
 }
+
+fn svg_of<'a>(charts: &'a [Chart], name: &str) -> &'a str {
+    &charts.iter().find(|c| c.name == name).unwrap_or_else(|| panic!("chart {name}")).svg
+}
+
+#[test]
+fn the_heat_map_shows_values_past_its_scale_and_thins_its_numbers() {
+    let months = run_charts(&file("tests/fixtures/long_labels.toml"), 200);
+    let heat = svg_of(&months, "utilisation");
+    assert!(heat.contains("≥ 125 %") && heat.contains("≤ 50 %"), "the scale's ends say that values go past them");
+    assert!(heat.contains("P 0 %") || heat.contains("P 1"), "18 months leave room for both numbers");
+    let weeks = run_charts(&file("tests/fixtures/weekly_104.toml"), 100);
+    let heat = weeks.iter().find(|c| c.name == "utilisation").unwrap();
+    assert!(heat.svg.contains("too narrow for numbers"), "104 weeks drop the cell numbers and say so");
+    let period_numbers = heat.layout.texts.iter().filter(|t| t.text.parse::<u32>().is_ok()).count();
+    assert!((10..=52).contains(&period_numbers), "104 weeks are numbered every few weeks: {period_numbers}");
+}
+
+#[test]
+fn the_tornado_leaves_out_inputs_with_no_effect_and_says_how_many() {
+    // Gross margins move contribution but not revenue.
+    let s = super::scenario(&super::reference());
+    let t = analyse(&s, &Metric::Revenue, &RunOptions { iterations: 200, seed: 4 }, &|_| {});
+    let idle = t.inputs.iter().filter(|e| e.metric_at_p10 == e.metric_at_p90).count();
+    assert!(idle > 0, "the reference has inputs with no effect on revenue");
+    let chart = charts::tornado(&t, &s.name).unwrap();
+    let note = format!("not shown: {idle} input{} with no effect", if idle == 1 { "" } else { "s" });
+    assert!(chart.svg.contains(&note), "{note}");
+    assert!(!chart.svg.contains("gross_margin"), "a margin does not move revenue: no row");
+}
+
+#[test]
+fn a_multi_parameter_sweep_draws_a_line_per_value_of_the_other_with_a_legend() {
+    let out = sweep_output(
+        &super::reference(),
+        &[("channels.telesales.headcount", "6..10:2"), ("coverage.medium.direct.share", "0,0.1")],
+        100,
+    );
+    let drawn = charts::sweep(&out).unwrap();
+    let lines = svg_of(&drawn, "sweep-channels_telesales_headcount");
+    for value in ["coverage.medium.direct.share = 0", "coverage.medium.direct.share = 0.1"] {
+        assert!(lines.contains(value), "legend names {value}");
+    }
+}
