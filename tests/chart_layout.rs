@@ -49,7 +49,16 @@ fn the_charts_of_the_shipped_scenarios_are_laid_out_cleanly() {
 
 #[test]
 fn forty_character_labels_wrap_or_get_room() {
-    assert_clean("long labels", &run_charts(&file("tests/fixtures/long_labels.toml"), 300));
+    let drawn = run_charts(&file("tests/fixtures/long_labels.toml"), 300);
+    assert_clean("long labels", &drawn);
+    for chart in &drawn {
+        let text: String = chart.layout.texts.iter().map(|t| format!("{} ", t.text)).collect();
+        assert!(
+            !text.contains("partners") || chart.name.contains("partners"),
+            "{}: channel ids do not show",
+            chart.name
+        );
+    }
     assert_clean("one pair", &run_charts(&file("tests/fixtures/one_pair.toml"), 300));
 }
 
@@ -63,13 +72,13 @@ fn a_two_year_weekly_plan_thins_its_labels() {
 fn a_comparison_is_laid_out_cleanly_with_a_panel_per_channel() {
     let base = super::scenario(&file("tests/fixtures/long_labels.toml"));
     let mut doc = Document::parse(&file("tests/fixtures/long_labels.toml"), "variant.toml").unwrap();
-    doc.set(&doc.resolve("channels.inside-sales-and-customer-service-team.headcount").unwrap(), 5.0);
+    doc.set(&doc.resolve("channels.inside.headcount").unwrap(), 5.0);
     let more = doc.scenario().unwrap();
     let c = compare(&[base, more], &RunOptions { iterations: 300, seed: 5 }, &|_| {});
     let drawn = charts::compare(&c).unwrap();
     assert_clean("compare", &drawn);
     let key = drawn.iter().find(|c| c.name == "compare-key-figures").unwrap();
-    for ch in ["regional-field-sales", "inside-sales", "certified-installation"] {
+    for ch in ["Regional field sales", "Inside sales", "Certified installation"] {
         assert!(key.layout.texts.iter().any(|t| t.text.contains(ch)), "compare has a panel for {ch}");
     }
 }
@@ -108,7 +117,11 @@ fn a_two_parameter_sweep_is_laid_out_cleanly() {
 fn the_tornado_is_laid_out_cleanly() {
     let s = super::scenario(&file("tests/fixtures/long_labels.toml"));
     let t = analyse(&s, &Metric::Contribution, &RunOptions { iterations: 200, seed: 4 }, &|_| {});
-    assert_clean("tornado", &[charts::tornado(&t, &s.name).unwrap()]);
+    let chart = charts::tornado(&t, &s).unwrap();
+    assert_clean("tornado", std::slice::from_ref(&chart));
+    // Rows read as labels, not parameter paths.
+    assert!(chart.svg.contains("Enterprise accounts (1,000+ staff) north"), "segment labels in the rows");
+    assert!(!chart.svg.contains("coverage.") && !chart.svg.contains("hit_rate"), "no parameter paths");
 }
 
 fn svg_of<'a>(charts: &'a [Chart], name: &str) -> &'a str {
@@ -135,10 +148,10 @@ fn the_tornado_leaves_out_inputs_with_no_effect_and_says_how_many() {
     let t = analyse(&s, &Metric::Revenue, &RunOptions { iterations: 200, seed: 4 }, &|_| {});
     let idle = t.inputs.iter().filter(|e| e.metric_at_p10 == e.metric_at_p90).count();
     assert!(idle > 0, "the reference has inputs with no effect on revenue");
-    let chart = charts::tornado(&t, &s.name).unwrap();
+    let chart = charts::tornado(&t, &s).unwrap();
     let note = format!("not shown: {idle} input{} with no effect", if idle == 1 { "" } else { "s" });
     assert!(chart.svg.contains(&note), "{note}");
-    assert!(!chart.svg.contains("gross_margin"), "a margin does not move revenue: no row");
+    assert!(!chart.svg.contains("gross margin"), "a margin does not move revenue: no row");
 }
 
 #[test]
@@ -150,7 +163,7 @@ fn a_multi_parameter_sweep_draws_a_line_per_value_of_the_other_with_a_legend() {
     );
     let drawn = charts::sweep(&out).unwrap();
     let lines = svg_of(&drawn, "sweep-channels_telesales_headcount");
-    for value in ["coverage.medium.direct.share = 0", "coverage.medium.direct.share = 0.1"] {
+    for value in ["Medium · direct · share = 0", "Medium · direct · share = 0.1"] {
         assert!(lines.contains(value), "legend names {value}");
     }
 }

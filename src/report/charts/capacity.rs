@@ -10,6 +10,7 @@ use super::style::{
     ink_on, legend_above, ramp, text_width, whole,
 };
 use crate::report::format::count;
+use crate::report::labels::Labels;
 use crate::results::{ChannelResult, Results, Stat};
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -150,7 +151,8 @@ where
     let periods = r.scenario.periods.max(1) as i32;
     let (w, h) = body.dim_in_pixel();
     let (w, h) = (w as i32, h as i32);
-    let label_w = rows.iter().map(|(_, c)| text_width(&c.channel, &bold(22))).max().unwrap_or(0);
+    let labels = Labels::of(r);
+    let label_w = rows.iter().map(|(_, c)| text_width(labels.channel(&c.channel), &bold(22))).max().unwrap_or(0);
     let left = (label_w + 50).clamp(160, w * 3 / 10);
     let (top, bottom) = (64, 130);
     let cell_w = ((w - left - 20) / periods).max(2);
@@ -176,7 +178,8 @@ where
     for (row, (c, ch)) in rows.iter().enumerate() {
         let y = top + row as i32 * cell_h;
         body.draw(&Rectangle::new([(10, y + 8), (22, y + cell_h - 8)], channel_colour(*c).filled()))?;
-        let (style, lines) = fit(&ch.channel, &bold, 22, 14, left - 44, ((cell_h - 8) / 22).max(1) as usize);
+        let (style, lines) =
+            fit(labels.channel(&ch.channel), &bold, 22, 14, left - 44, ((cell_h - 8) / 22).max(1) as usize);
         let style = style.pos(Pos::new(HPos::Left, VPos::Center));
         draw_lines(body, &lines, (32, y + cell_h / 2), &style, style.font.get_size() as i32 + 4)?;
         let Some(cap) = &ch.capacity else { continue };

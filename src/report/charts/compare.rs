@@ -9,6 +9,7 @@ use super::style::{
 use super::{Chart, ChartError, Drawn, Figure};
 use crate::analysis::compare::Comparison;
 use crate::report::format::count;
+use crate::report::labels::Labels;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -154,7 +155,11 @@ where
         }
     }
     for ch in channels {
-        let name = ch.clone();
+        let name = c
+            .results
+            .iter()
+            .find_map(|r| r.channels.iter().find(|x| x.channel == ch).map(|_| Labels::of(r).channel(&ch).to_string()))
+            .unwrap_or_else(|| ch.clone());
         panels.push((
             format!("{name}: utilisation (%)"),
             Box::new(move |k| {

@@ -8,6 +8,7 @@ use super::style::{
     GRID, INK, Key, MUTED, NEUTRAL, SHORT, Swatch, bold, centred, channel_colour, colour_scale, draw_lines, fit, font,
     ink_on, legend_above, money_colour, money_label, text_width,
 };
+use crate::report::labels::Labels;
 use crate::results::Results;
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -19,6 +20,7 @@ where
     DB::ErrorType: 'static,
 {
     let cur = &r.scenario.currency;
+    let labels = Labels::of(r);
     let (w, h) = body.dim_in_pixel();
     let label_w = r.segments.iter().map(|s| text_width(&s.label, &bold(22))).max().unwrap_or(0);
     let (left, top, bottom) = ((label_w + 30).clamp(200, w as i32 * 3 / 10), 84i32, 110i32);
@@ -32,7 +34,7 @@ where
     for (j, ch) in r.channels.iter().enumerate() {
         let x = left + j as i32 * cell_w;
         body.draw(&Rectangle::new([(x + 6, top - 14), (x + cell_w - 6, top - 6)], channel_colour(j).filled()))?;
-        let (style, lines) = fit(&ch.channel, &bold, 22, 13, cell_w - 12, 2);
+        let (style, lines) = fit(labels.channel(&ch.channel), &bold, 22, 13, cell_w - 12, 2);
         let gap = style.font.get_size() as i32 + 4;
         draw_lines(
             body,
@@ -135,6 +137,7 @@ where
     DB::ErrorType: 'static,
 {
     let cur = &r.scenario.currency;
+    let labels = Labels::of(r);
     let revenue = r.totals.revenue.p50;
     let margin = r.totals.gross_margin.p50;
     // (label, start, end, colour): a step from start to end.
@@ -146,7 +149,7 @@ where
     let mut level = margin;
     for (j, ch) in r.channels.iter().enumerate() {
         let cost = ch.metrics.channel_cost.p50;
-        steps.push((format!("{}\ncost", ch.channel), level, level - cost, channel_colour(j)));
+        steps.push((format!("{}\ncost", labels.channel(&ch.channel)), level, level - cost, channel_colour(j)));
         level -= cost;
     }
     let contribution = r.totals.contribution.p50;
@@ -229,6 +232,7 @@ where
     DB::ErrorType: 'static,
 {
     let n = r.segments.len();
+    let labels = Labels::of(r);
     let top = r
         .segments
         .iter()
@@ -244,7 +248,9 @@ where
         .iter()
         .enumerate()
         .filter(|(_, ch)| r.cells.iter().any(|c| c.channel == ch.channel && c.metrics.cost_to_serve.is_some()))
-        .map(|(j, ch)| (Swatch::Dot(channel_colour(j).filled()), format!("{} (P50 of its pairs)", ch.channel)))
+        .map(|(j, ch)| {
+            (Swatch::Dot(channel_colour(j).filled()), format!("{} (P50 of its pairs)", labels.channel(&ch.channel)))
+        })
         .collect();
     keys.push((Swatch::Fill(NEUTRAL.mix(0.75).filled()), "segment: P50 bar, P10–P90 whisker".into()));
     let plot = legend_above(body, &keys, 19, 120)?;

@@ -11,6 +11,7 @@ use super::style::share_mesh;
 use super::style::{GRID, INK, Key, MUTED, NEUTRAL, SHORT, Swatch, font, fonts, legend_above, money_label, render};
 use super::{Chart, ChartError, Drawn, Figure, file_safe};
 use crate::report::format::count;
+use crate::report::labels::Labels;
 use crate::results::{Histogram, Results, Stat};
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -113,7 +114,8 @@ impl Spec {
             Spec::Capacity(c) => {
                 let ch = &r.channels[c];
                 let unit = ch.capacity.as_ref().map_or("", |k| k.unit.as_str());
-                format!("Capacity of {}: required vs available {unit} per {}", ch.channel, period_name(r))
+                let name = Labels::of(r).channel(&ch.channel).to_string();
+                format!("Capacity of {name}: required vs available {unit} per {}", period_name(r))
             }
             Spec::Utilisation => {
                 format!("Utilisation by channel and {} (median; P(shortfall) in each cell)", period_name(r))

@@ -10,6 +10,7 @@ use super::style::{
 use super::{Chart, ChartError, Drawn, Figure, file_safe, unique};
 use crate::analysis::sweep::{PointResult, SweepOutput};
 use crate::report::format::count;
+use crate::report::labels::Labels;
 use crate::results::ChannelFigures;
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -70,10 +71,11 @@ impl Figure for SweepChart<'_> {
     fn title(&self) -> String {
         let p = &self.out.parameters;
         match self.kind {
-            SweepKind::Param(j) => format!("Key figures against {}", p[j]),
-            SweepKind::HeatContribution => format!("Mean contribution by {} and {}", p[0], p[1]),
+            SweepKind::Param(j) => format!("Key figures against {}", words(&p[j])),
+            SweepKind::HeatContribution => format!("Mean contribution by {} and {}", words(&p[0]), words(&p[1])),
             SweepKind::HeatShortfall(c) => {
-                format!("P(shortfall) of {} by {} and {}", self.out.points[0].figures.channels[c].channel, p[0], p[1])
+                let channel = &self.out.points[0].figures.channels[c].channel;
+                format!("P(shortfall) of {channel} by {} and {}", words(&p[0]), words(&p[1]))
             }
         }
     }
@@ -123,6 +125,13 @@ impl Figure for SweepChart<'_> {
     }
 }
 
+/// A parameter path in words ("Medium · direct · share"). A sweep's files
+/// carry no labels, so segments and channels read as their names here: the
+/// charts of a merged sweep are then those of the sweep run in one go.
+fn words(path: &str) -> String {
+    Labels::default().parameter(path)
+}
+
 /// Points grouped by the values of every axis but `j`, each group sorted by axis `j`.
 fn lines_along(out: &SweepOutput, j: usize) -> Vec<Vec<&PointResult>> {
     let mut groups: Vec<(Vec<u64>, Vec<&PointResult>)> = Vec::new();
@@ -156,7 +165,7 @@ fn group_colour(g: usize, n: usize) -> RGBColor {
 fn group_name(out: &SweepOutput, j: usize, p: &PointResult) -> String {
     let parts: Vec<String> = (0..out.parameters.len())
         .filter(|k| *k != j)
-        .map(|k| format!("{} = {}", out.parameters[k], crate::report::format::plain(tidy_tick(p.values[k]))))
+        .map(|k| format!("{} = {}", words(&out.parameters[k]), crate::report::format::plain(tidy_tick(p.values[k]))))
         .collect();
     parts.join(", ")
 }
@@ -208,7 +217,8 @@ where
         .y_label_area_size(95)
         .build_cartesian_2d(axis((x_lo - pad)..(x_hi + pad))?, axis(y0..y1)?)?;
     layout::plot_of(&chart);
-    let (x_desc, _) = fit(&out.parameters[j], &font, 18, 12, area.dim_in_pixel().0 as i32 - 120, 1);
+    let x_name = words(&out.parameters[j]);
+    let (x_desc, _) = fit(&x_name, &font, 18, 12, area.dim_in_pixel().0 as i32 - 120, 1);
     chart
         .configure_mesh()
         .bold_line_style(GRID)
@@ -216,7 +226,7 @@ where
         .x_labels(8)
         .x_label_formatter(&|x| crate::report::format::plain(tidy_tick(*x)))
         .y_label_formatter(y_label)
-        .x_desc(out.parameters[j].as_str())
+        .x_desc(x_name.as_str())
         .label_style(font(17))
         .axis_desc_style(x_desc)
         .draw()?;
@@ -362,10 +372,12 @@ where
     let size = (cell_w as f64 / 6.0).min(cell_h as f64 / 2.2).min(22.0) as u32;
     let plain = |x: f64| crate::report::format::plain(tidy_tick(x));
     let wide = w as i32 - left - 20;
-    let (style, _) = fit(&format!("across: {}", out.parameters[1]), &|s| font(s).color(&MUTED), 20, 12, wide, 1);
-    body.draw(&Text::new(format!("across: {}", out.parameters[1]), (left, 0), style))?;
-    let (style, _) = fit(&format!("down: {}", out.parameters[0]), &|s| font(s).color(&MUTED), 20, 12, w as i32, 1);
-    body.draw(&Text::new(format!("down: {}", out.parameters[0]), (0, 28), style))?;
+    let (across, down) =
+        (format!("across: {}", words(&out.parameters[1])), format!("down: {}", words(&out.parameters[0])));
+    let (style, _) = fit(&across, &|s| font(s).color(&MUTED), 20, 12, wide, 1);
+    body.draw(&Text::new(across, (left, 0), style))?;
+    let (style, _) = fit(&down, &|s| font(s).color(&MUTED), 20, 12, w as i32, 1);
+    body.draw(&Text::new(down, (0, 28), style))?;
     let (bx, by) = body.get_base_pixel();
     let grid_h = rows.len() as i32 * cell_h;
     layout::plot(Rect::new((bx + left, by + top), (bx + left + cols.len() as i32 * cell_w, by + top + grid_h)));

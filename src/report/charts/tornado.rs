@@ -4,7 +4,9 @@ use super::axis;
 use super::layout;
 use super::style::{GRID, INK, Key, MUTED, Swatch, draw_lines, fit, font, fonts, legend_above, money_label, render};
 use super::{Chart, ChartError, Drawn, Figure, file_safe};
+use crate::model::Scenario;
 use crate::report::format::count;
+use crate::report::labels::Labels;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -12,14 +14,15 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 /// The tornado chart of a sensitivity analysis: the 15 inputs with the largest
 /// swing (inputs with none left out and counted in a note), each a bar from the metric's mean with the input at its P10 to its mean
 /// with the input at its P90, around the ordinary run's mean.
-pub fn tornado(s: &crate::analysis::sensitivity::Sensitivity, scenario: &str) -> Result<Chart, ChartError> {
+pub fn tornado(s: &crate::analysis::sensitivity::Sensitivity, scenario: &Scenario) -> Result<Chart, ChartError> {
     fonts()?;
-    render(&Tornado { s, scenario })
+    render(&Tornado { s, scenario: &scenario.name, labels: Labels::of_scenario(scenario) })
 }
 
 struct Tornado<'a> {
     s: &'a crate::analysis::sensitivity::Sensitivity,
     scenario: &'a str,
+    labels: Labels,
 }
 
 impl Figure for Tornado<'_> {
@@ -79,7 +82,7 @@ impl Figure for Tornado<'_> {
             .y_label_area_size(label_area)
             .build_cartesian_2d(axis((lo - pad)..(hi + pad))?, axis(-0.5..(n as f64 - 0.5))?)?;
         layout::plot_of(&chart);
-        let labels: Vec<String> = shown.iter().map(|e| e.input.clone()).collect();
+        let labels: Vec<String> = shown.iter().map(|e| self.labels.parameter(&e.input)).collect();
         chart
             .configure_mesh()
             .disable_y_mesh()
