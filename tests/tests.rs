@@ -11,6 +11,7 @@ mod fuzz;
 mod model;
 mod optimise;
 mod precision;
+mod readme;
 mod report;
 mod sensitivity;
 mod stability;
