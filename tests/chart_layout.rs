@@ -99,6 +99,7 @@ fn sweep_output(text: &str, sets: &[(&str, &str)], iterations: u64) -> SweepOutp
         seed: 8,
         zip: false,
         parameters: sets.iter().map(|(p, _)| p.clone()).collect(),
+        labels: chancap::analysis::sweep::SweepLabels::of(&doc.scenario().unwrap()),
         points,
     }
 }

@@ -185,6 +185,7 @@ pub(crate) fn sweep(ctx: &Context, opts: &SweepArgs) -> Result<(), Failure> {
         seed: run_opts.seed,
         zip: definition.zip,
         parameters: definition.axes.iter().map(|a| a.path.to_string()).collect(),
+        labels: chancap::analysis::sweep::SweepLabels::of(&scenario),
         points,
     };
     let wrote = write_output(opts, &out_dir, &output, total)?;

@@ -37,6 +37,17 @@ impl Labels {
         }
     }
 
+    /// The labels a sweep recorded of its scenario.
+    pub fn of_sweep(sweep: &crate::analysis::sweep::SweepOutput) -> Labels {
+        let pick = |(name, label): (&String, &String)| {
+            (name.clone(), if label.is_empty() { name.clone() } else { label.clone() })
+        };
+        Labels {
+            segments: sweep.labels.segments.iter().map(pick).collect(),
+            channels: sweep.labels.channels.iter().map(pick).collect(),
+        }
+    }
+
     /// A segment's label; an unknown name reads as itself.
     pub fn segment<'a>(&'a self, name: &'a str) -> &'a str {
         self.segments.get(name).map_or(name, String::as_str)

@@ -386,8 +386,32 @@ pub struct SweepOutput {
     pub zip: bool,
     /// The swept paths, in axis order.
     pub parameters: Vec<String>,
+    /// The display labels of the scenario's segments and channels by name, so
+    /// that charts of a merged sweep read as the single run's; empty in files
+    /// written before they were recorded.
+    #[serde(default)]
+    pub labels: SweepLabels,
     /// Every point, in grid order.
     pub points: Vec<PointResult>,
+}
+
+/// Segment and channel labels of a sweep's scenario, by name.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SweepLabels {
+    /// Segment name → label.
+    pub segments: std::collections::BTreeMap<String, String>,
+    /// Channel name → label.
+    pub channels: std::collections::BTreeMap<String, String>,
+}
+
+impl SweepLabels {
+    /// The labels of `s`.
+    pub fn of(s: &crate::model::Scenario) -> SweepLabels {
+        SweepLabels {
+            segments: s.segments.iter().map(|x| (x.name.clone(), x.label.clone())).collect(),
+            channels: s.channels.iter().map(|x| (x.name.clone(), x.label.clone())).collect(),
+        }
+    }
 }
 
 /// A stable hash as 16 hex digits (FNV-1a, as for the random streams).

@@ -278,6 +278,7 @@ mod tests {
             seed: 1,
             zip: false,
             parameters: vec!["channels.telesales.headcount".into()],
+            labels: Default::default(),
             points,
         }
     }

@@ -71,11 +71,14 @@ impl Figure for SweepChart<'_> {
     fn title(&self) -> String {
         let p = &self.out.parameters;
         match self.kind {
-            SweepKind::Param(j) => format!("Key figures against {}", words(&p[j])),
-            SweepKind::HeatContribution => format!("Mean contribution by {} and {}", words(&p[0]), words(&p[1])),
+            SweepKind::Param(j) => format!("Key figures against {}", words(self.out, &p[j])),
+            SweepKind::HeatContribution => {
+                format!("Mean contribution by {} and {}", words(self.out, &p[0]), words(self.out, &p[1]))
+            }
             SweepKind::HeatShortfall(c) => {
-                let channel = &self.out.points[0].figures.channels[c].channel;
-                format!("P(shortfall) of {channel} by {} and {}", words(&p[0]), words(&p[1]))
+                let labels = Labels::of_sweep(self.out);
+                let channel = labels.channel(&self.out.points[0].figures.channels[c].channel);
+                format!("P(shortfall) of {channel} by {} and {}", words(self.out, &p[0]), words(self.out, &p[1]))
             }
         }
     }
@@ -125,11 +128,11 @@ impl Figure for SweepChart<'_> {
     }
 }
 
-/// A parameter path in words ("Medium · direct · share"). A sweep's files
-/// carry no labels, so segments and channels read as their names here: the
-/// charts of a merged sweep are then those of the sweep run in one go.
-fn words(path: &str) -> String {
-    Labels::default().parameter(path)
+/// A parameter path in words with the labels the sweep recorded ("Medium
+/// customers · direct · share"); the shards carry them too, so the charts of a
+/// merged sweep are those of the sweep run in one go.
+fn words(out: &SweepOutput, path: &str) -> String {
+    Labels::of_sweep(out).parameter(path)
 }
 
 /// Points grouped by the values of every axis but `j`, each group sorted by axis `j`.
@@ -165,7 +168,9 @@ fn group_colour(g: usize, n: usize) -> RGBColor {
 fn group_name(out: &SweepOutput, j: usize, p: &PointResult) -> String {
     let parts: Vec<String> = (0..out.parameters.len())
         .filter(|k| *k != j)
-        .map(|k| format!("{} = {}", words(&out.parameters[k]), crate::report::format::plain(tidy_tick(p.values[k]))))
+        .map(|k| {
+            format!("{} = {}", words(out, &out.parameters[k]), crate::report::format::plain(tidy_tick(p.values[k])))
+        })
         .collect();
     parts.join(", ")
 }
@@ -217,7 +222,7 @@ where
         .y_label_area_size(95)
         .build_cartesian_2d(axis((x_lo - pad)..(x_hi + pad))?, axis(y0..y1)?)?;
     layout::plot_of(&chart);
-    let x_name = words(&out.parameters[j]);
+    let x_name = words(out, &out.parameters[j]);
     let (x_desc, _) = fit(&x_name, &font, 18, 12, area.dim_in_pixel().0 as i32 - 120, 1);
     chart
         .configure_mesh()
@@ -273,8 +278,10 @@ where
     let money_axis = |y: &f64| money_label(*y);
     let percent = |y: &f64| format!("{} %", crate::report::format::plain(tidy_tick(*y)));
     let channels = &out.points[0].figures.channels;
-    let utilisation = per_channel(channels, |c| c.utilization.map(|b| (b.p10 * 100.0, b.p50 * 100.0, b.p90 * 100.0)));
-    let shortfall = per_channel(channels, |c| c.p_shortfall.map(|v| (v * 100.0, v * 100.0, v * 100.0)));
+    let labels = Labels::of_sweep(out);
+    let utilisation =
+        per_channel(&labels, channels, |c| c.utilization.map(|b| (b.p10 * 100.0, b.p50 * 100.0, b.p90 * 100.0)));
+    let shortfall = per_channel(&labels, channels, |c| c.p_shortfall.map(|v| (v * 100.0, v * 100.0, v * 100.0)));
     type Panel = (String, Vec<Series>, Option<f64>, bool);
     let mut panels: Vec<Panel> = vec![
         (
@@ -321,14 +328,18 @@ where
 
 /// One series per channel that has the figure `pick` reads (at the first point),
 /// in the channel's colour.
-fn per_channel(channels: &[ChannelFigures], pick: fn(&ChannelFigures) -> Option<(f64, f64, f64)>) -> Vec<Series> {
+fn per_channel(
+    labels: &Labels,
+    channels: &[ChannelFigures],
+    pick: fn(&ChannelFigures) -> Option<(f64, f64, f64)>,
+) -> Vec<Series> {
     channels
         .iter()
         .enumerate()
         .filter(|(_, c)| pick(c).is_some())
         .map(|(i, c)| {
             let series: Box<Pick> = Box::new(move |p: &PointResult| pick(p.figures.channels.get(i)?));
-            (c.channel.clone(), channel_colour(i), series)
+            (labels.channel(&c.channel).to_string(), channel_colour(i), series)
         })
         .collect()
 }
@@ -373,7 +384,7 @@ where
     let plain = |x: f64| crate::report::format::plain(tidy_tick(x));
     let wide = w as i32 - left - 20;
     let (across, down) =
-        (format!("across: {}", words(&out.parameters[1])), format!("down: {}", words(&out.parameters[0])));
+        (format!("across: {}", words(out, &out.parameters[1])), format!("down: {}", words(out, &out.parameters[0])));
     let (style, _) = fit(&across, &|s| font(s).color(&MUTED), 20, 12, wide, 1);
     body.draw(&Text::new(across, (left, 0), style))?;
     let (style, _) = fit(&down, &|s| font(s).color(&MUTED), 20, 12, w as i32, 1);
