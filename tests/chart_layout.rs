@@ -164,7 +164,7 @@ fn a_multi_parameter_sweep_draws_a_line_per_value_of_the_other_with_a_legend() {
     );
     let drawn = charts::sweep(&out).unwrap();
     let lines = svg_of(&drawn, "sweep-channels_telesales_headcount");
-    for value in ["Medium · direct · share = 0", "Medium · direct · share = 0.1"] {
+    for value in ["Medium customers · direct · share = 0", "Medium customers · direct · share = 0.1"] {
         assert!(lines.contains(value), "legend names {value}");
     }
 }
