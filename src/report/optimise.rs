@@ -155,8 +155,9 @@ fn changes(c: &Candidate, start: &Candidate, parameters: &[String]) -> Vec<Strin
         .collect()
 }
 
-/// The terminal summary.
-pub fn text(out: &Outcome, s: &Setting<'_>) -> String {
+/// The terminal summary, its lines wrapped at `width` columns (`None`: only
+/// the closing answer, at 80).
+pub fn text(out: &Outcome, s: &Setting<'_>, width: Option<usize>) -> String {
     let mut t = String::new();
     let goal = match s.objective.sense {
         Sense::Maximise => "maximise",
@@ -200,7 +201,7 @@ pub fn text(out: &Outcome, s: &Setting<'_>) -> String {
         } else {
             t.push('\n');
         }
-        return t;
+        return super::table::wrap(&t, width);
     };
     t.push_str(&format!(
         "Chosen plan, checked again on a fresh seed with {} iterations\nagainst the plan as written:\n",
@@ -253,8 +254,9 @@ pub fn text(out: &Outcome, s: &Setting<'_>) -> String {
             ));
         }
     }
-    t.push_str(&format!("\n{}\n", textwrap::fill(&format!("Answer: {}", answer(out, best, s)), 80)));
-    t
+    let prose = width.map_or(80, |w| w.min(80));
+    t.push_str(&format!("\n{}\n", textwrap::fill(&format!("Answer: {}", answer(out, best, s)), prose)));
+    super::table::wrap(&t, width)
 }
 
 /// The constraints that cut off a plan the search found better.
