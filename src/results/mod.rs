@@ -127,6 +127,13 @@ pub struct Totals {
     pub channel_cost: Stat,
     /// Gross margin − channel cost.
     pub contribution: Stat,
+    /// Expected revenue of the opportunities lost to capacity, in currency;
+    /// absent in files written before it was reported.
+    #[serde(default)]
+    pub lost_revenue: Option<Stat>,
+    /// Expected contribution of the opportunities lost to capacity, in currency.
+    #[serde(default)]
+    pub lost_contribution: Option<Stat>,
 }
 
 /// The probability of reaching a target.
@@ -162,6 +169,14 @@ pub struct Metrics {
     pub channel_cost: Stat,
     /// Gross margin − channel cost, in currency.
     pub contribution: Stat,
+    /// Expected revenue of the opportunities lost to capacity, in currency
+    /// (lost × hit rate × mean deal size); absent in files written before it
+    /// was reported.
+    #[serde(default)]
+    pub lost_revenue: Option<Stat>,
+    /// Expected contribution of the opportunities lost to capacity, in currency.
+    #[serde(default)]
+    pub lost_contribution: Option<Stat>,
     /// Channel cost / revenue, over iterations with revenue > 0.
     #[serde(default)]
     pub cost_to_serve: Option<Stat>,
@@ -198,6 +213,9 @@ pub struct SegmentResult {
 pub struct ChannelResult {
     /// Channel name.
     pub channel: String,
+    /// Display label; empty in files written before channels had labels.
+    #[serde(default)]
+    pub label: String,
     /// direct, telesales, reseller or online.
     pub kind: String,
     /// Its cells' figures summed; `channel_cost` and `contribution` include the

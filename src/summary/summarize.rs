@@ -88,6 +88,8 @@ fn metrics(
         gross_margin: sink.stat(k(F::GrossMargin), gross_margin),
         channel_cost: sink.stat(k(F::ChannelCost), cost),
         contribution: sink.stat(k(F::Contribution), contribution),
+        lost_revenue: Some(sink.stat(k(F::LostRevenue), sum(m::LOST_REVENUE))),
+        lost_contribution: Some(sink.stat(k(F::LostContribution), sum(m::LOST_CONTRIBUTION))),
     }
 }
 
@@ -219,6 +221,7 @@ impl Results {
             .enumerate()
             .map(|(c, ch)| ChannelResult {
                 channel: ch.name.clone(),
+                label: ch.label.clone(),
                 kind: ch.kind.as_str().to_string(),
                 metrics: metrics(
                     sink,
@@ -280,6 +283,8 @@ impl Results {
                 gross_margin: all.gross_margin,
                 channel_cost: all.channel_cost,
                 contribution: all.contribution,
+                lost_revenue: all.lost_revenue,
+                lost_contribution: all.lost_contribution,
             },
             targets,
             cells,
