@@ -136,9 +136,10 @@ fn every_table_fits_60_80_and_120_columns() {
                 width,
                 &name("run"),
             );
-            assert_fits(&report::sensitivity::table(&sens).fit(Some(width)), width, &name("sensitivity"));
+            let labels = report::labels::Labels::of_scenario(&s);
+            assert_fits(&report::sensitivity::table(&sens, &labels).fit(Some(width)), width, &name("sensitivity"));
             assert_fits(&report::compare::table(&c).fit(Some(width)), width, &name("compare"));
-            assert_fits(&report::sweep::table(&sweep, &s.currency).fit(Some(width)), width, &name("sweep"));
+            assert_fits(&report::sweep::table(&sweep, &s.currency, &labels).fit(Some(width)), width, &name("sweep"));
         }
     }
 }

@@ -34,6 +34,12 @@ pub(crate) fn check(ctx: &Context, opts: &CheckArgs) -> Result<(), Failure> {
     }
 }
 
+/// A channel by its label, with its name (which paths use) when they differ:
+/// `Field sales [field]`.
+fn named(c: &chancap::model::Channel) -> String {
+    if c.label == c.name { c.name.clone() } else { format!("{} [{}]", c.label, c.name) }
+}
+
 fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{} {}", count(n as f64), if n == 1 { one } else { many })
 }
@@ -65,14 +71,14 @@ fn describe(s: &Scenario, path: &Path) -> String {
         .iter()
         .map(|c| match &c.model {
             ChannelModel::People(p) => {
-                format!("{} ({}, {})", c.name, c.kind.as_str(), plural(p.headcount as usize, "person", "people"))
+                format!("{} ({}, {})", named(c), c.kind.as_str(), plural(p.headcount as usize, "person", "people"))
             }
             ChannelModel::Reseller(r) => {
-                format!("{} (reseller, {})", c.name, plural(r.partners as usize, "partner", "partners"))
+                format!("{} (reseller, {})", named(c), plural(r.partners as usize, "partner", "partners"))
             }
             ChannelModel::Online(o) => match o.orders_capacity {
-                Some(cap) => format!("{} (online, at most {} orders a year)", c.name, count(cap)),
-                None => format!("{} (online, unlimited)", c.name),
+                Some(cap) => format!("{} (online, at most {} orders a year)", named(c), count(cap)),
+                None => format!("{} (online, unlimited)", named(c)),
             },
         })
         .collect();
@@ -83,7 +89,7 @@ fn describe(s: &Scenario, path: &Path) -> String {
             .coverage
             .iter()
             .filter(|c| c.segment == i)
-            .map(|c| format!("{} {}", s.channels[c.channel].name, pct_plain(c.share)))
+            .map(|c| format!("{} {}", s.channels[c.channel].label, pct_plain(c.share)))
             .collect();
         let routed: f64 = s.coverage.iter().filter(|c| c.segment == i).map(|c| c.share).sum();
         let uncovered =
@@ -107,7 +113,7 @@ fn describe(s: &Scenario, path: &Path) -> String {
                     "{} ({} via {}, {} {})",
                     c.name,
                     s.segments[c.segment].label,
-                    s.channels[c.channel].name,
+                    s.channels[c.channel].label,
                     if c.periods.len() == 1 {
                         s.period.as_str().to_string()
                     } else {

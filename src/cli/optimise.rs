@@ -198,7 +198,8 @@ pub(crate) fn optimise(ctx: &Context, opts: &OptimiseArgs) -> Result<(), Failure
         return stdout(&json);
     }
     if talk {
-        let mut t = report::optimise::text(&outcome, &setting, ctx.width);
+        let mut t =
+            report::optimise::text(&outcome, &setting, ctx.width, &report::labels::Labels::of_scenario(&scenario));
         let done = format!(
             "{} plans in {:.1} s on {} threads. {}",
             outcome.candidates,

@@ -41,7 +41,8 @@ pub(crate) fn sensitivity(ctx: &Context, opts: &SensitivityArgs) -> Result<(), F
     }
     out_dir.write_set("sensitivity", &files).map_err(runtime)?;
     if !opts.output.quiet {
-        let mut text = report::sensitivity::table(&result).fit(ctx.width);
+        let mut text =
+            report::sensitivity::table(&result, &report::labels::Labels::of_scenario(&scenario)).fit(ctx.width);
         if result.correlated_inputs {
             let note = "Note: the file correlates some inputs, so their rank correlations overlap and the variance \
                         shares are only indicative.";

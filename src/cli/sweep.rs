@@ -157,7 +157,9 @@ pub(crate) fn sweep(ctx: &Context, opts: &SweepArgs) -> Result<(), Failure> {
     };
     let wrote = write_output(opts, &out_dir, &output, total)?;
     if !opts.output.quiet {
-        let mut text = report::sweep::table(&output, &scenario.currency).fit(ctx.width);
+        let mut text =
+            report::sweep::table(&output, &scenario.currency, &report::labels::Labels::of_scenario(&scenario))
+                .fit(ctx.width);
         let done = format!(
             "{} point{} × {} iterations in {:.1} s on {} threads. Wrote {wrote} to {}",
             report::format::count(todo.len() as f64),

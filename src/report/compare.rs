@@ -113,15 +113,16 @@ pub fn table(c: &Comparison) -> super::table::Section {
         if c.scenarios.iter().all(|e| find(&e.figures).is_none_or(|x| x.p_shortfall.is_none())) {
             continue;
         }
-        rows.push(row(format!("{ch}: utilisation"), &|k, _| {
+        let label = channel_label(c, &ch);
+        rows.push(row(format!("{label}: utilisation"), &|k, _| {
             find(k).and_then(|x| x.utilization).map_or("–".into(), |b| band(&b, Unit::Percent))
         }));
         if c.scenarios.iter().any(|e| find(&e.figures).is_some_and(|x| x.required_fte.is_some())) {
-            rows.push(row(format!("{ch}: required FTE"), &|k, _| {
+            rows.push(row(format!("{label}: required FTE"), &|k, _| {
                 find(k).and_then(|x| x.required_fte).map_or("–".into(), |b| band(&b, Unit::Quantity))
             }));
         }
-        rows.push(row(format!("{ch}: P(shortfall)"), &|k, _| {
+        rows.push(row(format!("{label}: P(shortfall)"), &|k, _| {
             find(k).and_then(|x| x.p_shortfall).map_or("–".into(), pct)
         }));
     }
@@ -138,6 +139,15 @@ pub fn table(c: &Comparison) -> super::table::Section {
         empty: String::new(),
         optional: Vec::new(),
     }
+}
+
+/// A channel's label in the first scenario that has the channel.
+fn channel_label(c: &Comparison, channel: &str) -> String {
+    c.results
+        .iter()
+        .find_map(|r| r.channels.iter().find(|x| x.channel == channel))
+        .map_or(channel, |x| if x.label.is_empty() { channel } else { x.label.as_str() })
+        .to_string()
 }
 
 /// The names in order of first appearance, each once.

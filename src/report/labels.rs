@@ -3,6 +3,7 @@
 //! `coverage.key.direct.hit_rate`). Every table, chart and the report name
 //! things through here.
 
+use crate::model::Scenario;
 use crate::results::Results;
 use std::collections::HashMap;
 
@@ -24,6 +25,16 @@ impl Labels {
         Labels {
             segments: results.segments.iter().map(|s| (s.segment.clone(), pick(&s.segment, &s.label))).collect(),
             channels: results.channels.iter().map(|c| (c.channel.clone(), pick(&c.channel, &c.label))).collect(),
+        }
+    }
+
+    /// The labels of a scenario's segments and channels: for what has no run
+    /// results to take them from (a sensitivity analysis, a sweep, an
+    /// optimisation).
+    pub fn of_scenario(s: &Scenario) -> Labels {
+        Labels {
+            segments: s.segments.iter().map(|g| (g.name.clone(), g.label.clone())).collect(),
+            channels: s.channels.iter().map(|c| (c.name.clone(), c.label.clone())).collect(),
         }
     }
 

@@ -1,6 +1,7 @@
 //! `sensitivity.csv`, `sensitivity.json` and the terminal tornado table.
 
 use super::format::{count, fixed, money_compact, pct, pct_plain, plain};
+use super::labels::Labels;
 use super::table::Section;
 use crate::analysis::sensitivity::Sensitivity;
 
@@ -60,8 +61,9 @@ fn signed_fixed(x: f64, decimals: usize) -> String {
     }
 }
 
-/// The tornado as a table, largest swing first.
-pub fn table(s: &Sensitivity) -> Section {
+/// The tornado as a table, largest swing first, its inputs in words with
+/// `labels`.
+pub fn table(s: &Sensitivity, labels: &Labels) -> Section {
     let unit = &s.unit;
     let mut t = Section {
         title: format!(
@@ -91,7 +93,7 @@ pub fn table(s: &Sensitivity) -> Section {
     };
     for e in &s.inputs {
         t.rows.push(vec![
-            e.input.clone(),
+            labels.parameter(&e.input),
             e.distribution.clone(),
             format!("{} → {}", input_value(&e.input, e.p10), input_value(&e.input, e.p90)),
             value(s, e.metric_at_p10),

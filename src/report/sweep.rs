@@ -6,6 +6,7 @@
 //! per channel. Empty fields are figures a channel does not have.
 
 use super::format::{Unit, band, money_compact, pct, plain};
+use super::labels::Labels;
 use super::table::Section;
 use crate::analysis::sweep::{PointResult, SweepOutput};
 
@@ -28,9 +29,9 @@ pub fn csv(out: &SweepOutput) -> Vec<u8> {
 }
 
 /// The best points by mean contribution, at most [`SHOWN`], as a table: the
-/// point, its parameter values, contribution's median, P10–P90 and mean, and
-/// the probability of each target.
-pub fn table(out: &SweepOutput, currency: &str) -> Section {
+/// point, its parameter values (headed by the parameters in words), the
+/// contribution's median, P10–P90 and mean, and the probability of each target.
+pub fn table(out: &SweepOutput, currency: &str, labels: &Labels) -> Section {
     let mut points: Vec<&PointResult> = out.points.iter().collect();
     points.sort_by(|a, b| {
         b.figures.contribution.mean.total_cmp(&a.figures.contribution.mean).then(a.index.cmp(&b.index))
@@ -42,7 +43,7 @@ pub fn table(out: &SweepOutput, currency: &str) -> Section {
         format!("{} points, best mean contribution first, money in {currency}", points.len())
     };
     let mut header: Vec<String> = vec!["Point".into()];
-    header.extend(out.parameters.iter().cloned());
+    header.extend(out.parameters.iter().map(|p| labels.parameter(p)));
     header.push("Contribution P50 (P10–P90)".into());
     header.push("Mean".into());
     for t in out.points.first().map(|p| p.figures.targets.clone()).unwrap_or_default() {

@@ -8,6 +8,7 @@
 //! terminal; the HTML report sets the same sections as HTML tables.
 
 use super::format::{Unit, count, money, money_compact, pct, quantity, spread};
+use super::labels::Labels;
 use crate::results::Results;
 use crate::results::Stat;
 use comfy_table::{CellAlignment, ContentArrangement, Table};
@@ -467,6 +468,7 @@ fn totals(results: &Results) -> Vec<Section> {
 
 /// The service concept: one row per segment × channel.
 fn service_concept(results: &Results) -> Section {
+    let labels = Labels::of(results);
     let cur = results.scenario.currency.as_str();
     let mut t = Section::new(
         format!("Service concept: segment × channel — median (P10–P90), money in {cur}"),
@@ -477,7 +479,7 @@ fn service_concept(results: &Results) -> Section {
         let m = &cell.metrics;
         t.rows.push(vec![
             segment_label(results, &cell.segment).to_string(),
-            cell.channel.clone(),
+            labels.channel(&cell.channel).to_string(),
             spread(&m.opportunities, Unit::Count),
             m.hit_rate.as_ref().map_or("–".into(), |s| spread(s, Unit::Percent)),
             spread(&m.wins, Unit::Count),
@@ -512,6 +514,7 @@ fn segments(results: &Results) -> Section {
 
 /// Channels: money.
 fn channels(results: &Results) -> Section {
+    let labels = Labels::of(results);
     let cur = results.scenario.currency.as_str();
     let show_unallocated = results.channels.iter().any(|c| c.unallocated_cost.max > 0.0);
     let mut header = vec!["Channel", "Kind", "Revenue", "Channel cost", "Contribution", "Cost-to-serve"];
@@ -522,7 +525,7 @@ fn channels(results: &Results) -> Section {
     for ch in &results.channels {
         let m = &ch.metrics;
         let mut row = vec![
-            ch.channel.clone(),
+            labels.channel(&ch.channel).to_string(),
             ch.kind.clone(),
             spread(&m.revenue, Unit::Money),
             spread(&m.channel_cost, Unit::Money),
@@ -539,6 +542,7 @@ fn channels(results: &Results) -> Section {
 
 /// Capacity over the horizon per channel, and the periods at risk of a shortfall.
 fn capacity(results: &Results) -> [Section; 2] {
+    let labels = Labels::of(results);
     let mut t = Section::new(
         "Capacity over the horizon — median (P10–P90)",
         &[
@@ -561,11 +565,11 @@ fn capacity(results: &Results) -> [Section; 2] {
     risk.empty = format!("No channel has a period with P(shortfall) ≥ {}.", pct(SHORT_PERIOD_THRESHOLD));
     for ch in &results.channels {
         let Some(cap) = &ch.capacity else {
-            t.rows.push(vec![ch.channel.clone(), "orders".into(), "unlimited".into()]);
+            t.rows.push(vec![labels.channel(&ch.channel).to_string(), "orders".into(), "unlimited".into()]);
             continue;
         };
         t.rows.push(vec![
-            ch.channel.clone(),
+            labels.channel(&ch.channel).to_string(),
             cap.unit.clone(),
             spread(&cap.required, Unit::Quantity),
             spread(&cap.available, Unit::Quantity),
@@ -581,7 +585,7 @@ fn capacity(results: &Results) -> [Section; 2] {
                 None => (&p.shortfall, cap.unit.as_str()),
             };
             risk.rows.push(vec![
-                ch.channel.clone(),
+                labels.channel(&ch.channel).to_string(),
                 p.period.to_string(),
                 pct(p.p_shortfall),
                 p.utilization.as_ref().map_or("–".into(), |s| spread(s, Unit::Percent)),
@@ -591,7 +595,7 @@ fn capacity(results: &Results) -> [Section; 2] {
             let unit = if unit == "FTE" {
                 "extra FTE for people channels".to_string()
             } else {
-                format!("{unit} for {}", ch.channel)
+                format!("{unit} for {}", labels.channel(&ch.channel))
             };
             if !units.contains(&unit) {
                 units.push(unit);
