@@ -115,7 +115,9 @@ pub(crate) fn report(ctx: &Context, opts: &ReportArgs) -> Result<(), Failure> {
         date: &date,
         sensitivity: Some(&sensitivity),
     });
-    let written = out_dir.write_set("report", &[("report.html", html.into_bytes())]).map_err(runtime)?;
+    let hash = scenario.content_hash();
+    let written =
+        out_dir.write_set_of("report", Some(&hash), &[("report.html", html.into_bytes())]).map_err(runtime)?;
     if !opts.quiet {
         let path = written.first().map_or_else(|| out_dir.path().join("report.html"), |p| p.clone());
         stdout(format!("Wrote {}\n", path.display()).as_bytes())?;

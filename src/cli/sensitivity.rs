@@ -39,7 +39,7 @@ pub(crate) fn sensitivity(ctx: &Context, opts: &SensitivityArgs) -> Result<(), F
     if !opts.output.no_plots {
         files.extend(chart_files(report::charts::tornado(&result, &scenario.name).map(|c| vec![c]))?);
     }
-    out_dir.write_set("sensitivity", &files).map_err(runtime)?;
+    out_dir.write_set_of("sensitivity", Some(&scenario.content_hash()), &files).map_err(runtime)?;
     if !opts.output.quiet {
         let mut text =
             report::sensitivity::table(&result, &report::labels::Labels::of_scenario(&scenario)).fit(ctx.width);

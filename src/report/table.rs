@@ -380,7 +380,11 @@ fn run_line_parts(results: &Results, note: &str) -> Vec<String> {
     let info = &results.scenario;
     let mut parts = vec![
         info.file.clone(),
-        format!("{} iterations", count(info.iterations as f64)),
+        format!(
+            "{} iterations{}",
+            count(info.iterations as f64),
+            if info.sampling == "lhs" { " (Latin hypercube)" } else { "" }
+        ),
         format!("seed {}", info.seed),
         format!("{} {}", info.periods, period_word(results)),
         info.currency.clone(),
@@ -404,8 +408,17 @@ pub fn report(results: &Results, engine_note: &str, width: Option<usize>) -> Str
         let text = section.fit(width);
         out.push_str(if i == 0 { text.trim_start_matches('\n') } else { &text });
     }
+    if results.scenario.sampling == "lhs" {
+        out.push_str(&textwrap::fill(LHS_MARGINS, 80));
+        out.push('\n');
+    }
     out
 }
+
+/// What the ± 95 % margins of a Latin hypercube run are.
+pub const LHS_MARGINS: &str = "Latin hypercube sampling: the ± 95 % margins are those of plain Monte Carlo \
+     sampling, an upper bound; the true error of these means is smaller (on the reference scenario about \
+     half).";
 
 /// The tables of the report, in reading order.
 pub fn sections(results: &Results) -> Vec<Section> {

@@ -100,10 +100,18 @@ pub struct RunInfo {
     pub period: String,
     /// Currency label.
     pub currency: String,
+    /// How the uncertain inputs were sampled: `mc` (plain Monte Carlo) or
+    /// `lhs` (Latin hypercube); `mc` in files written before it was recorded.
+    #[serde(default = "plain_sampling")]
+    pub sampling: String,
     /// The scenario's content fingerprint (`Scenario::content_hash`); empty in
     /// files written before it was recorded.
     #[serde(default)]
     pub scenario_hash: String,
+}
+
+fn plain_sampling() -> String {
+    "mc".to_string()
 }
 
 /// Whole-business totals over the horizon.

@@ -271,6 +271,7 @@ impl Results {
                 periods: s.periods,
                 period: s.period.as_str().to_string(),
                 currency: s.currency.clone(),
+                sampling: s.sampling.as_str().to_string(),
                 scenario_hash: s.content_hash(),
             },
             totals: Totals {
