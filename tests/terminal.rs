@@ -136,6 +136,11 @@ fn every_table_fits_60_80_and_120_columns() {
                 width,
                 &name("run"),
             );
+            let mut lhs = results.clone();
+            lhs.scenario.sampling = "lhs".into();
+            let text = report::table::report(&lhs, "", Some(width));
+            assert!(text.contains("plain Monte Carlo"), "{text}");
+            assert_fits(&text, width, &name("Latin hypercube run"));
             let labels = report::labels::Labels::of_scenario(&s);
             assert_fits(&report::sensitivity::table(&sens, &labels).fit(Some(width)), width, &name("sensitivity"));
             assert_fits(&report::compare::table(&c).fit(Some(width)), width, &name("compare"));

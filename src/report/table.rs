@@ -409,7 +409,7 @@ pub fn report(results: &Results, engine_note: &str, width: Option<usize>) -> Str
         out.push_str(if i == 0 { text.trim_start_matches('\n') } else { &text });
     }
     if results.scenario.sampling == "lhs" {
-        out.push_str(&textwrap::fill(LHS_MARGINS, 80));
+        out.push_str(&wrap(LHS_MARGINS, Some(width.map_or(80, |w| w.min(80)))));
         out.push('\n');
     }
     out
