@@ -107,7 +107,7 @@ pub(crate) fn report(ctx: &Context, opts: &ReportArgs) -> Result<(), Failure> {
         RunOptions { iterations: results.scenario.iterations.clamp(100, 1_000), seed: results.scenario.seed };
     let metric = chancap::analysis::sensitivity::Metric::Contribution;
     let sensitivity = chancap::analysis::sensitivity::analyse(&scenario, &metric, &sens_opts, &|_| {});
-    charts.push(report::charts::tornado(&sensitivity, &scenario.name).map_err(runtime)?);
+    charts.push(report::charts::tornado(&sensitivity, &scenario).map_err(runtime)?);
     let html = report::html::html(&report::html::Report {
         scenario: &scenario,
         results: &results,

@@ -37,7 +37,7 @@ pub(crate) fn sensitivity(ctx: &Context, opts: &SensitivityArgs) -> Result<(), F
         ("sensitivity.json".to_string(), report::sensitivity::json(&result)),
     ];
     if !opts.output.no_plots {
-        files.extend(chart_files(report::charts::tornado(&result, &scenario.name).map(|c| vec![c]))?);
+        files.extend(chart_files(report::charts::tornado(&result, &scenario).map(|c| vec![c]))?);
     }
     out_dir.write_set_of("sensitivity", Some(&scenario.content_hash()), &files).map_err(runtime)?;
     if !opts.output.quiet {

@@ -3,7 +3,6 @@
 //! `coverage.key.direct.hit_rate`). Every table, chart and the report name
 //! things through here.
 
-use crate::model::Scenario;
 use crate::results::Results;
 use std::collections::HashMap;
 
@@ -28,13 +27,13 @@ impl Labels {
         }
     }
 
-    /// The labels of a scenario's segments and channels: for what has no run
-    /// results to take them from (a sensitivity analysis, a sweep, an
-    /// optimisation).
-    pub fn of_scenario(s: &Scenario) -> Labels {
+    /// The labels of a scenario's segments and channels, for what is drawn
+    /// without a run of it (a tornado, a sweep).
+    pub fn of_scenario(s: &crate::model::Scenario) -> Labels {
+        let pick = |name: &str, label: &str| if label.is_empty() { name.to_string() } else { label.to_string() };
         Labels {
-            segments: s.segments.iter().map(|g| (g.name.clone(), g.label.clone())).collect(),
-            channels: s.channels.iter().map(|c| (c.name.clone(), c.label.clone())).collect(),
+            segments: s.segments.iter().map(|x| (x.name.clone(), pick(&x.name, &x.label))).collect(),
+            channels: s.channels.iter().map(|x| (x.name.clone(), pick(&x.name, &x.label))).collect(),
         }
     }
 

@@ -137,7 +137,7 @@ pub fn csv(s: &Sensitivity) -> Vec<u8> {
         ])
         .expect("in memory");
     }
-    w.into_inner().expect("writing to memory cannot fail")
+    super::csv::finish(w)
 }
 
 /// `sensitivity.json`, pretty-printed, ending in a newline.
