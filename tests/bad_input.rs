@@ -46,10 +46,81 @@ fn unknown_keys_get_the_nearest_key() {
             "did you mean `accounts`?",
             "coverage[1].hitrate: unknown field `hitrate`",
             "did you mean `hit_rate`?",
-            // The misspelt key also leaves a required field missing.
-            "segments[1].accounts: missing required field `accounts`",
         ],
     );
+    // The misspelt key is one problem: its "did you mean" says it all.
+    assert!(!refused("unknown_key.toml").contains("missing required field"));
+}
+
+/// The valid minimal scenario with `from` replaced by `to`, as its rendered
+/// diagnostics (the file must be refused).
+fn diagnostics_of(from: &str, to: &str) -> String {
+    let text = std::fs::read_to_string(fixture("valid_minimal.toml")).unwrap();
+    assert!(text.contains(from), "{from}");
+    match Scenario::from_toml_str(&text.replacen(from, to, 1), "x.toml") {
+        Ok(_) => panic!("{to} should be refused"),
+        Err(d) => d.to_string(),
+    }
+}
+
+#[test]
+fn a_misspelt_required_key_is_one_message() {
+    assert_eq!(
+        diagnostics_of("hours_per_fte = 1400", "hours_per_ftee = 1400"),
+        "error: x.toml:13:1: channels.direct.hours_per_ftee: unknown field `hours_per_ftee`
+   |
+13 | hours_per_ftee = 1400
+   | ^^^^^^^^^^^^^^
+  = help: did you mean `hours_per_fte`?
+
+x.toml: 1 error, 0 warnings"
+    );
+    // In a distribution table too.
+    assert_eq!(
+        diagnostics_of("median = 40_000", "medain = 40_000"),
+        "error: x.toml:8:35: segments[1].deal_size.medain: unknown field `medain`
+  |
+8 | deal_size = { dist = \"lognormal\", medain = 40_000, p90 = 120_000 }
+  |                                   ^^^^^^
+  = help: did you mean `median`?
+
+x.toml: 1 error, 0 warnings"
+    );
+    // A required key that is simply absent is still reported missing.
+    assert!(diagnostics_of("hours_per_fte = 1400\n", "").contains("missing required field `hours_per_fte`"));
+}
+
+#[test]
+fn an_invalid_name_is_reported_once_not_again_where_it_is_used() {
+    let text = std::fs::read_to_string(fixture("valid_minimal.toml")).unwrap().replace("\"key\"", "\"Key Accounts\"");
+    let d = Scenario::from_toml_str(&text, "x.toml").unwrap_err().to_string();
+    assert_eq!(
+        d,
+        "error: x.toml:5:8: segments[1].name: \"Key Accounts\" is not a valid name: use lowercase letters, digits, `_` \
+         and `-` (at most 64)
+  |
+5 | name = \"Key Accounts\"
+  |        ^^^^^^^^^^^^^^
+  = help: e.g. \"key_accounts\"; put display text in `label`
+
+x.toml: 1 error, 0 warnings"
+    );
+    // The same for a channel.
+    let text = std::fs::read_to_string(fixture("valid_minimal.toml"))
+        .unwrap()
+        .replace("[channels.direct]", "[channels.Direct]")
+        .replace("channel = \"direct\"", "channel = \"Direct\"");
+    let d = Scenario::from_toml_str(&text, "x.toml").unwrap_err().to_string();
+    assert!(!d.contains("unknown channel"), "{d}");
+    assert!(d.ends_with("x.toml: 1 error, 0 warnings"), "{d}");
+    // A name that is declared nowhere is still unknown.
+    assert!(diagnostics_of("segment = \"key\"", "segment = \"kye\"").contains("unknown segment \"kye\""));
+}
+
+#[test]
+fn a_field_of_another_kind_names_the_kind_with_its_article() {
+    let d = diagnostics_of("kind = \"online\"", "kind = \"online\"\nheadcount = 3");
+    assert!(d.contains("= help: an online channel takes: fee, cost_per_order, platform_cost, orders_capacity"), "{d}");
 }
 
 #[test]

@@ -73,7 +73,7 @@ fn the_command_prints_the_tornado_and_writes_its_files() {
     let reference = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/reference.toml");
     assert_cmd::Command::cargo_bin("chancap")
         .unwrap()
-        .args(["sensitivity", reference, "-n", "200", "--metric", "revenue", "--out"])
+        .args(["sensitivity", reference, "-n", "200", "--metric", "revenue", "--wide", "--out"])
         .arg(tmp.path())
         .assert()
         .success()

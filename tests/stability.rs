@@ -116,7 +116,14 @@ fn diagnostics_of_every_bad_fixture() {
 fn terminal_tables_of_a_short_reference_run() {
     let s = super::scenario(&super::reference());
     let results = chancap::run(&s, &RunOptions { iterations: 400, seed: 3 }, &|_| {});
-    insta::assert_snapshot!(chancap::report::table::report(&results, "engine"));
+    insta::assert_snapshot!(chancap::report::table::report(&results, "engine", None));
+}
+
+#[test]
+fn terminal_tables_of_a_short_reference_run_at_80_columns() {
+    let s = super::scenario(&super::reference());
+    let results = chancap::run(&s, &RunOptions { iterations: 400, seed: 3 }, &|_| {});
+    insta::assert_snapshot!(chancap::report::table::report(&results, "engine", Some(80)));
 }
 
 /// The keys of summary.json, one path per line with its JSON type: the file's

@@ -16,6 +16,7 @@ mod report;
 mod sensitivity;
 mod stability;
 mod sweep;
+mod terminal;
 
 use chancap::model::Scenario;
 use chancap::results::Results;

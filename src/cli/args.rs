@@ -33,6 +33,10 @@ pub(crate) struct Cli {
     /// correlation matrix (and say how each pair moved) instead of refusing the file.
     #[arg(long, global = true)]
     pub(crate) repair_correlations: bool,
+    /// Print every table with one line per row however wide, instead of fitting it to the
+    /// terminal (its width, COLUMNS when set, 100 columns when output is not a terminal).
+    #[arg(long, global = true)]
+    pub(crate) wide: bool,
 }
 
 // What the user asked for; each variant's doc comment is its subcommand's about text.
@@ -168,13 +172,13 @@ pub(crate) struct RunArgs {
     /// Add iterations (1,000 at a time) until the 95 % margin of the mean revenue and mean
     /// contribution is below this share of the mean, e.g. 0.5% or 0.005.
     #[arg(long, value_name = "SHARE", value_parser = parse_share, conflicts_with = "iterations")]
-    pub(crate) precision: Option<f64>,
+    pub(crate) precision: Option<Share>,
     /// How the uncertain inputs are sampled: mc (plain Monte Carlo) or lhs (Latin hypercube).
     #[arg(long, value_name = "METHOD", default_value = "mc", value_parser = ["mc", "lhs"], conflicts_with = "precision")]
     pub(crate) sampling: String,
-    /// With --precision: stop here even if the precision is not reached.
-    #[arg(long, value_name = "N", default_value_t = 1_000_000, value_parser = clap::value_parser!(u64).range(1_000..=100_000_000))]
-    pub(crate) max_iterations: u64,
+    /// With --precision: stop here even if the precision is not reached [default: 1,000,000].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1_000..=100_000_000))]
+    pub(crate) max_iterations: Option<u64>,
 }
 
 /// `chancap report`.
@@ -342,16 +346,34 @@ fn parse_shard(text: &str) -> Result<(usize, usize), String> {
     Ok((k, n))
 }
 
-/// `--precision 0.5%` or `0.005`.
-fn parse_share(text: &str) -> Result<f64, String> {
+/// A share as given on the command line: `0.5%` or `0.005`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Share {
+    /// The share: 0.005 for half a per cent.
+    pub(crate) value: f64,
+    /// Whether it was written with `%`.
+    pub(crate) percent: bool,
+}
+
+/// `--precision 0.5%` or `0.005`. A number of 1 or more without `%` is
+/// refused with what it would mean (`5` is 500 %).
+fn parse_share(text: &str) -> Result<Share, String> {
     let t = text.trim();
-    let value = match t.strip_suffix('%') {
-        Some(p) => p.trim().parse::<f64>().map(|v| v / 100.0),
-        None => t.parse::<f64>(),
+    let percent = t.ends_with('%');
+    let number = t.strip_suffix('%').unwrap_or(t).trim();
+    let x = number
+        .parse::<f64>()
+        .ok()
+        .filter(|x| x.is_finite())
+        .ok_or_else(|| format!("expected a share such as 0.5% or 0.005, found `{text}`"))?;
+    let value = if percent { x / 100.0 } else { x };
+    if !percent && x >= 1.0 {
+        let per_cent = chancap::report::format::plain(x * 100.0);
+        let (p, share) = (chancap::report::format::plain(x), chancap::report::format::plain(x / 100.0));
+        return Err(format!("{p} means {per_cent} %: write {p}% or {share}"));
     }
-    .map_err(|_| format!("expected a share such as 0.5% or 0.005, found `{text}`"))?;
     if value > 0.0 && value < 1.0 {
-        Ok(value)
+        Ok(Share { value, percent })
     } else {
         Err(format!("the precision must lie between 0 and 100 %, found `{text}`"))
     }

@@ -19,6 +19,23 @@ use std::time::{Duration, Instant};
 pub(crate) struct Context {
     /// How scenario files are loaded (`--repair-correlations`).
     pub(crate) load: LoadOptions,
+    /// How wide the tables may be, in columns; `None` with `--wide`.
+    pub(crate) width: Option<usize>,
+}
+
+/// Tables are never fitted narrower than this.
+const MIN_WIDTH: usize = 40;
+
+/// The width tables are fitted to: none with `--wide`; else `COLUMNS` when it
+/// is set to a number, else the terminal's width when stdout is one, else 100
+/// columns (a file, a pipe), and never below [`MIN_WIDTH`].
+pub(crate) fn terminal_width(wide: bool) -> Option<usize> {
+    if wide {
+        return None;
+    }
+    let columns = std::env::var("COLUMNS").ok().and_then(|c| c.trim().parse::<usize>().ok()).filter(|c| *c > 0);
+    let terminal = || terminal_size::terminal_size_of(std::io::stdout()).map(|(w, _)| w.0 as usize);
+    Some(columns.or_else(terminal).unwrap_or(100).max(MIN_WIDTH))
 }
 
 impl Context {
@@ -31,12 +48,17 @@ impl Context {
     }
 }
 
-/// Prints the warnings of a valid scenario on stderr.
+/// Prints the warnings of a valid scenario on stderr, each at its place in
+/// the file (`file:line:column` and the line), which is read again for it.
 pub(crate) fn print_warnings(s: &Scenario) {
     if s.warnings.is_empty() {
         return;
     }
-    let diags = Diagnostics { origin: s.origin.clone(), source: String::new(), items: s.warnings.clone() };
+    let source = chancap::model::read_bounded(Path::new(&s.origin), chancap::model::MAX_FILE_BYTES)
+        .ok()
+        .and_then(|bytes| String::from_utf8(bytes).ok())
+        .unwrap_or_default();
+    let diags = Diagnostics { origin: s.origin.clone(), source, items: s.warnings.clone() };
     for d in &s.warnings {
         eprint!("{}", diags.render(d));
     }
@@ -98,7 +120,7 @@ pub(crate) fn simulate(
     progress: bool,
 ) -> Result<Simulated, Failure> {
     let pool = thread_pool(threads)?;
-    let bar = progress_bar(run_opts.iterations, progress && std::io::stderr().is_terminal());
+    let bar = progress_bar(run_opts.iterations, "iterations", progress && std::io::stderr().is_terminal());
     let start = Instant::now();
     let results = pool.install(|| chancap::run(scenario, run_opts, &|n| bar.tick(n)));
     let elapsed = start.elapsed();
@@ -115,13 +137,11 @@ pub(crate) struct Progress {
     start: Instant,
 }
 
-pub(crate) fn progress_bar(total: u64, enabled: bool) -> Progress {
+/// A progress bar of `total` units named `what` (`iterations`, `points`).
+pub(crate) fn progress_bar(total: u64, what: &str, enabled: bool) -> Progress {
     let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::hidden());
-    bar.set_style(
-        ProgressStyle::with_template("{spinner} simulating [{bar:30}] {human_pos}/{human_len} iterations, ETA {eta}")
-            .expect("valid template")
-            .progress_chars("=> "),
-    );
+    let template = format!("{{spinner}} simulating [{{bar:30}}] {{human_pos}}/{{human_len}} {what}, ETA {{eta}}");
+    bar.set_style(ProgressStyle::with_template(&template).expect("valid template").progress_chars("=> "));
     Progress { bar, enabled, shown: AtomicBool::new(false), start: Instant::now() }
 }
 

@@ -44,6 +44,7 @@ pub(crate) fn compare(ctx: &Context, opts: &CompareArgs) -> Result<(), Failure> 
     let pool = thread_pool(opts.run.threads)?;
     let bar = progress_bar(
         run_opts.iterations * scenarios.len() as u64,
+        "iterations",
         !opts.output.quiet && std::io::stderr().is_terminal(),
     );
     let start = Instant::now();
@@ -59,14 +60,15 @@ pub(crate) fn compare(ctx: &Context, opts: &CompareArgs) -> Result<(), Failure> 
     }
     out_dir.write_set("compare", &files).map_err(runtime)?;
     if !opts.output.quiet {
-        let mut text = report::compare::table(&comparison).terminal();
-        text.push_str(&format!(
-            "\n{} scenarios in {:.2} s on {} threads. {}\n",
+        let mut text = report::compare::table(&comparison).fit(ctx.width);
+        let done = format!(
+            "{} scenarios in {:.2} s on {} threads. {}",
             scenarios.len(),
             elapsed.as_secs_f64(),
             pool.current_num_threads(),
             wrote(out_dir.path(), &files.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>())
-        ));
+        );
+        text.push_str(&format!("\n{}\n", report::table::wrap(&done, ctx.width)));
         stdout(text.trim_start_matches('\n').as_bytes())?;
     }
     Ok(())

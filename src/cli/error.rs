@@ -19,7 +19,7 @@ impl Failure {
         match self {
             Failure::Invalid(text) if text.is_empty() => {}
             Failure::Invalid(text) => eprintln!("{text}"),
-            Failure::Input(e) | Failure::Runtime(e) => eprintln!("error: {e:#}"),
+            Failure::Input(e) | Failure::Runtime(e) => eprintln!("error: {}", chain(e)),
         }
     }
 
@@ -30,6 +30,21 @@ impl Failure {
             Failure::Runtime(_) => 1,
         }
     }
+}
+
+/// An error and its causes, `error: cause: cause`, each cause said once: a
+/// cause whose text the message already holds (`cannot write to DIR: Not a
+/// directory` caused by `Not a directory`) is not repeated.
+pub(crate) fn chain(e: &anyhow::Error) -> String {
+    let mut text = e.to_string();
+    for cause in e.chain().skip(1) {
+        let said = cause.to_string();
+        if !text.contains(&said) {
+            text.push_str(": ");
+            text.push_str(&said);
+        }
+    }
+    text
 }
 
 /// An invalid input, by its message alone (exit 2).
@@ -50,5 +65,24 @@ pub(crate) fn exit_status(result: Result<(), Failure>) -> ExitCode {
             failure.report();
             ExitCode::from(failure.exit_code())
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::chain;
+
+    #[test]
+    fn a_cause_is_said_once() {
+        #[derive(Debug, thiserror::Error)]
+        #[error("cannot write to output directory out: {source}")]
+        struct Holds {
+            source: std::io::Error,
+        }
+        let io = || std::io::Error::new(std::io::ErrorKind::NotADirectory, "Not a directory");
+        let e = anyhow::Error::new(Holds { source: io() });
+        assert_eq!(chain(&e), "cannot write to output directory out: Not a directory");
+        let e = anyhow::Error::new(io()).context("reading x.toml");
+        assert_eq!(chain(&e), "reading x.toml: Not a directory");
     }
 }

@@ -21,7 +21,10 @@ use std::process::ExitCode;
 /// Runs the command the arguments name.
 pub fn main() -> ExitCode {
     let cli = args::parse();
-    let ctx = common::Context { load: chancap::model::LoadOptions { repair_correlations: cli.repair_correlations } };
+    let ctx = common::Context {
+        load: chancap::model::LoadOptions { repair_correlations: cli.repair_correlations },
+        width: common::terminal_width(cli.wide),
+    };
     let result = match &cli.command {
         Command::Check(args) => check::check(&ctx, args),
         Command::Run(args) => run::run(&ctx, args),

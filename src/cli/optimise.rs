@@ -146,7 +146,7 @@ pub(crate) fn optimise(ctx: &Context, opts: &OptimiseArgs) -> Result<(), Failure
     }
     let pool = thread_pool(opts.run.threads)?;
     let budget = problem.budget.min(problem.grid.len()) as u64;
-    let bar = progress_bar(budget * problem.iterations, talk && std::io::stderr().is_terminal());
+    let bar = progress_bar(budget * problem.iterations, "iterations", talk && std::io::stderr().is_terminal());
     let start = Instant::now();
     let resume = optimise::Resume { known: &known, done: &save };
     let outcome = pool
@@ -198,14 +198,16 @@ pub(crate) fn optimise(ctx: &Context, opts: &OptimiseArgs) -> Result<(), Failure
         return stdout(&json);
     }
     if talk {
-        let mut t = report::optimise::text(&outcome, &setting);
-        t.push_str(&format!(
-            "\n{} plans in {:.1} s on {} threads. {}\n",
+        let mut t =
+            report::optimise::text(&outcome, &setting, ctx.width, &report::labels::Labels::of_scenario(&scenario));
+        let done = format!(
+            "{} plans in {:.1} s on {} threads. {}",
             outcome.candidates,
             elapsed.as_secs_f64(),
             pool.current_num_threads(),
             wrote(out_dir.path(), &files.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>())
-        ));
+        );
+        t.push_str(&format!("\n{}\n", report::table::wrap(&done, ctx.width)));
         stdout(t.as_bytes())?;
     }
     Ok(())

@@ -23,8 +23,11 @@ pub(crate) fn sensitivity(ctx: &Context, opts: &SensitivityArgs) -> Result<(), F
     let out_path = opts.output.out.clone().unwrap_or_else(|| default_out(&opts.file, "-sensitivity"));
     let out_dir = output_dir(&out_path)?;
     let pool = thread_pool(opts.run.threads)?;
-    let bar =
-        progress_bar(runs(&scenario) * run_opts.iterations, !opts.output.quiet && std::io::stderr().is_terminal());
+    let bar = progress_bar(
+        runs(&scenario) * run_opts.iterations,
+        "iterations",
+        !opts.output.quiet && std::io::stderr().is_terminal(),
+    );
     let start = Instant::now();
     let result = pool.install(|| analyse(&scenario, &metric, &run_opts, &|n| bar.tick(n)));
     bar.finish();
@@ -38,21 +41,22 @@ pub(crate) fn sensitivity(ctx: &Context, opts: &SensitivityArgs) -> Result<(), F
     }
     out_dir.write_set_of("sensitivity", Some(&scenario.content_hash()), &files).map_err(runtime)?;
     if !opts.output.quiet {
-        let mut text = report::sensitivity::table(&result).terminal();
+        let mut text =
+            report::sensitivity::table(&result, &report::labels::Labels::of_scenario(&scenario)).fit(ctx.width);
         if result.correlated_inputs {
-            text.push_str(
-                "Note: the file correlates some inputs, so their rank correlations overlap and the variance \
-                 shares are only indicative.\n",
-            );
+            let note = "Note: the file correlates some inputs, so their rank correlations overlap and the variance \
+                        shares are only indicative.";
+            text.push_str(&format!("{}\n", report::table::wrap(note, ctx.width)));
         }
         let n_runs = runs(&scenario);
-        text.push_str(&format!(
-            "\n{n_runs} run{} in {:.1} s on {} threads. {}\n",
+        let done = format!(
+            "{n_runs} run{} in {:.1} s on {} threads. {}",
             if n_runs == 1 { "" } else { "s" },
             elapsed.as_secs_f64(),
             pool.current_num_threads(),
             wrote(out_dir.path(), &files.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>())
-        ));
+        );
+        text.push_str(&format!("\n{}\n", report::table::wrap(&done, ctx.width)));
         stdout(text.trim_start_matches('\n').as_bytes())?;
     }
     Ok(())

@@ -26,6 +26,16 @@ fn finished_points(dir: &Path, sweep_hash: &str, sweep: &Sweep) -> BTreeMap<usiz
     shard::finished_points(files, sweep_hash, sweep.axes.len(), sweep.len())
 }
 
+/// What `--resume` found: `resumed: 12 of 40 points read from OUT/points/`.
+fn resumed(found: usize, total: usize, dir: &Path) -> String {
+    let dir = format!("{}{}", dir.display(), std::path::MAIN_SEPARATOR);
+    if found == 0 {
+        format!("resumed: no finished point of this sweep in {dir}; running all {total}")
+    } else {
+        format!("resumed: {found} of {total} points read from {dir}")
+    }
+}
+
 /// Sweep output files: `sweep.csv`, `sweep.json` and, unless `no_plots`, charts.
 pub(crate) fn output_files(out: &SweepOutput, no_plots: bool) -> Result<Vec<(String, Vec<u8>)>, Failure> {
     let mut files =
@@ -40,47 +50,6 @@ pub(crate) fn output_files(out: &SweepOutput, no_plots: bool) -> Result<Vec<(Str
 /// `scenario_hash`.
 pub(crate) fn write(dir: &OutputDir, scenario_hash: &str, files: &[(String, Vec<u8>)]) -> Result<(), Failure> {
     dir.write_set_of("sweep", Some(scenario_hash), files).map(|_| ()).map_err(runtime)
-}
-
-/// A short table of the best points by mean contribution.
-fn summary_text(out: &SweepOutput, currency: &str) -> String {
-    let mut points: Vec<&PointResult> = out.points.iter().collect();
-    points.sort_by(|a, b| {
-        b.figures.contribution.mean.total_cmp(&a.figures.contribution.mean).then(a.index.cmp(&b.index))
-    });
-    let mut header: Vec<String> = vec!["Point".into()];
-    header.extend(out.parameters.iter().cloned());
-    header.push(format!("Contribution P50 ({currency})"));
-    header.push("P10–P90".into());
-    header.push("Mean".into());
-    for t in out.points.first().map(|p| p.figures.targets.clone()).unwrap_or_default() {
-        header.push(format!("P({})", t.metric));
-    }
-    let mut t = comfy_table::Table::new();
-    t.load_preset("  ── ──      ──    ").set_header(header);
-    let fmt = report::format::money_compact;
-    let shown = points.len().min(15);
-    for p in &points[..shown] {
-        let f = &p.figures;
-        let mut row = vec![p.index.to_string()];
-        row.extend(p.values.iter().map(|v| report::format::plain(*v)));
-        row.push(fmt(f.contribution.p50));
-        row.push(format!("{}–{}", fmt(f.contribution.p10), fmt(f.contribution.p90)));
-        row.push(fmt(f.contribution.mean));
-        row.extend(f.targets.iter().map(|t| report::format::pct(t.probability)));
-        t.add_row(row);
-    }
-    for i in out.parameters.len() + 1..t.column_count() {
-        if let Some(col) = t.column_mut(i) {
-            col.set_cell_alignment(comfy_table::CellAlignment::Right);
-        }
-    }
-    let title = if shown < points.len() {
-        format!("The {shown} best of {} points by mean contribution", points.len())
-    } else {
-        format!("{} points, best mean contribution first", points.len())
-    };
-    format!("{title}\n{t}\n")
 }
 
 /// The sweep the arguments define: the `--set` parameters, else the file's `[sweep]`
@@ -154,18 +123,18 @@ pub(crate) fn sweep(ctx: &Context, opts: &SweepArgs) -> Result<(), Failure> {
     let points_dir = output_dir(&out_path.join(POINTS_DIR))?;
 
     let pool = thread_pool(opts.run.threads)?;
-    if !opts.output.quiet && !done.is_empty() {
-        eprintln!("resuming: {} of {} points already done", indices.len() - todo.len(), indices.len());
+    if !opts.output.quiet && opts.resume {
+        eprintln!("{}", resumed(indices.len() - todo.len(), indices.len(), &out_path.join(POINTS_DIR)));
     }
-    let bar =
-        progress_bar(todo.len() as u64 * run_opts.iterations, !opts.output.quiet && std::io::stderr().is_terminal());
+    let bar = progress_bar(todo.len() as u64, "points", !opts.output.quiet && std::io::stderr().is_terminal());
     let start = Instant::now();
     let saver = Saver::new(&points_dir);
     let new_points = pool.install(|| {
-        sweep::run_points(&definition, &doc, &todo, &run_opts, &|n| bar.tick(n), &|point| {
+        sweep::run_points(&definition, &doc, &todo, &run_opts, &|_| {}, &|point| {
             let file = PointFile { sweep_hash: sweep_hash.clone(), point: point.clone() };
             let bytes = serde_json::to_vec(&file).expect("point serialises");
             saver.save(PointFile::name(point.index), bytes);
+            bar.tick(1);
         })
     });
     bar.finish();
@@ -190,16 +159,19 @@ pub(crate) fn sweep(ctx: &Context, opts: &SweepArgs) -> Result<(), Failure> {
     };
     let wrote = write_output(opts, &out_dir, &output, total)?;
     if !opts.output.quiet {
-        let mut text = summary_text(&output, &scenario.currency);
-        text.push_str(&format!(
-            "\n{} point{} × {} iterations in {:.1} s on {} threads. Wrote {wrote} to {}\n",
-            todo.len(),
+        let mut text =
+            report::sweep::table(&output, &scenario.currency, &report::labels::Labels::of_scenario(&scenario))
+                .fit(ctx.width);
+        let done = format!(
+            "{} point{} × {} iterations in {:.1} s on {} threads. Wrote {wrote} to {}",
+            report::format::count(todo.len() as f64),
             if todo.len() == 1 { "" } else { "s" },
-            run_opts.iterations,
+            report::format::count(run_opts.iterations as f64),
             elapsed.as_secs_f64(),
             pool.current_num_threads(),
             out_dir.path().display()
-        ));
+        );
+        text.push_str(&format!("\n{}\n", report::table::wrap(&done, ctx.width)));
         stdout(text.as_bytes())?;
     }
     Ok(())

@@ -6,7 +6,7 @@
 //! probability of beating the first are figures of their own
 //! (`contribution_paired_difference_mean`, …, `p_beats_first`).
 
-use super::format::{Unit, money_compact, pct, spread};
+use super::format::{Unit, band, money_compact, money_signed, pct};
 use crate::analysis::compare::Comparison;
 use crate::results::{Band, KeyFigures};
 
@@ -54,26 +54,6 @@ pub fn json(c: &Comparison) -> Vec<u8> {
     bytes
 }
 
-fn band_text(b: &Band, unit: Unit) -> String {
-    let s = crate::results::Stat {
-        mean: b.mean,
-        sd: 0.0,
-        se: 0.0,
-        p5: 0.0,
-        p10: b.p10,
-        p50: b.p50,
-        p90: b.p90,
-        p95: 0.0,
-        min: 0.0,
-        max: 0.0,
-    };
-    spread(&s, unit)
-}
-
-fn signed_money(x: f64) -> String {
-    if x >= 0.0 { format!("+{}", money_compact(x)) } else { format!("−{}", money_compact(-x)) }
-}
-
 /// The side-by-side table: key figures per scenario, the paired difference of
 /// contribution to the first and the probability of beating it.
 pub fn table(c: &Comparison) -> super::table::Section {
@@ -86,32 +66,36 @@ pub fn table(c: &Comparison) -> super::table::Section {
         r.extend(c.scenarios.iter().enumerate().map(|(i, e)| f(&e.figures, i)));
         r
     };
-    rows.push(row(format!("Revenue ({cur})"), &|k, _| band_text(&k.revenue, Unit::Money)));
+    rows.push(row(format!("Revenue ({cur})"), &|k, _| band(&k.revenue, Unit::Money)));
     rows.push(row(
         format!("Revenue vs first, paired, mean ± 95 % ({cur})"),
         &|_, i| match &c.scenarios[i].versus_first {
             None => "(first)".into(),
             Some(v) => format!(
                 "{} ± {}",
-                signed_money(v.revenue_difference.mean),
+                money_signed(v.revenue_difference.mean),
                 money_compact(1.96 * v.revenue_difference_se)
             ),
         },
     ));
-    rows.push(row(format!("Contribution ({cur})"), &|k, _| band_text(&k.contribution, Unit::Money)));
+    rows.push(row(format!("Contribution ({cur})"), &|k, _| band(&k.contribution, Unit::Money)));
     rows.push(row(format!("Contribution vs first, paired, mean ± 95 % ({cur})"), &|_, i| match &c.scenarios[i]
         .versus_first
     {
         None => "(first)".into(),
         Some(v) => format!(
             "{} ± {}",
-            signed_money(v.contribution_difference.mean),
+            money_signed(v.contribution_difference.mean),
             money_compact(1.96 * v.contribution_difference_se)
         ),
     }));
     rows.push(row(format!("Contribution vs first, paired, P10–P90 ({cur})"), &|_, i| {
         c.scenarios[i].versus_first.as_ref().map_or("".into(), |v| {
-            format!("{} – {}", signed_money(v.contribution_difference.p10), signed_money(v.contribution_difference.p90))
+            format!(
+                "{} to {}",
+                money_signed(v.contribution_difference.p10),
+                money_signed(v.contribution_difference.p90)
+            )
         })
     }));
     rows.push(row("P(beats first on contribution)".into(), &|_, i| {
@@ -129,15 +113,16 @@ pub fn table(c: &Comparison) -> super::table::Section {
         if c.scenarios.iter().all(|e| find(&e.figures).is_none_or(|x| x.p_shortfall.is_none())) {
             continue;
         }
-        rows.push(row(format!("{ch}: utilisation"), &|k, _| {
-            find(k).and_then(|x| x.utilization).map_or("–".into(), |b| band_text(&b, Unit::Percent))
+        let label = channel_label(c, &ch);
+        rows.push(row(format!("{label}: utilisation"), &|k, _| {
+            find(k).and_then(|x| x.utilization).map_or("–".into(), |b| band(&b, Unit::Percent))
         }));
         if c.scenarios.iter().any(|e| find(&e.figures).is_some_and(|x| x.required_fte.is_some())) {
-            rows.push(row(format!("{ch}: required FTE"), &|k, _| {
-                find(k).and_then(|x| x.required_fte).map_or("–".into(), |b| band_text(&b, Unit::Quantity))
+            rows.push(row(format!("{label}: required FTE"), &|k, _| {
+                find(k).and_then(|x| x.required_fte).map_or("–".into(), |b| band(&b, Unit::Quantity))
             }));
         }
-        rows.push(row(format!("{ch}: P(shortfall)"), &|k, _| {
+        rows.push(row(format!("{label}: P(shortfall)"), &|k, _| {
             find(k).and_then(|x| x.p_shortfall).map_or("–".into(), pct)
         }));
     }
@@ -152,7 +137,17 @@ pub fn table(c: &Comparison) -> super::table::Section {
         rows,
         numeric_from: 1,
         empty: String::new(),
+        optional: Vec::new(),
     }
+}
+
+/// A channel's label in the first scenario that has the channel.
+fn channel_label(c: &Comparison, channel: &str) -> String {
+    c.results
+        .iter()
+        .find_map(|r| r.channels.iter().find(|x| x.channel == channel))
+        .map_or(channel, |x| if x.label.is_empty() { channel } else { x.label.as_str() })
+        .to_string()
 }
 
 /// The names in order of first appearance, each once.

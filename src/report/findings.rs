@@ -18,7 +18,7 @@ const WORST_PAIRS: usize = 3;
 
 fn money(x: f64, cur: &str) -> String {
     let text = money_compact(x);
-    match text.strip_prefix('-') {
+    match text.strip_prefix(['-', '−']) {
         Some(abs) => format!("−{cur} {abs}"),
         None => format!("{cur} {text}"),
     }

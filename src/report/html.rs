@@ -161,7 +161,7 @@ pub fn html(report: &Report<'_>) -> String {
     findings_html(&mut out, r);
     charts_html(&mut out, report.charts);
     if let Some(sens) = report.sensitivity {
-        sensitivity_html(&mut out, sens);
+        sensitivity_html(&mut out, sens, &super::labels::Labels::of(r));
     }
     tables_html(&mut out, r, s);
     method_html(&mut out, r, s);
@@ -213,7 +213,7 @@ fn charts_html(out: &mut String, charts: &[Chart]) {
 }
 
 /// What matters most: the tornado's leading inputs and its table.
-fn sensitivity_html(out: &mut String, sens: &Sensitivity) {
+fn sensitivity_html(out: &mut String, sens: &Sensitivity, labels: &super::labels::Labels) {
     out.push_str("<section class=\"sensitivity\">\n<h2>What matters most</h2>\n");
     let top: Vec<String> = sens
         .inputs
@@ -230,7 +230,7 @@ fn sensitivity_html(out: &mut String, sens: &Sensitivity) {
         count(sens.iterations as f64),
         sens.seed
     );
-    let mut table = super::sensitivity::table(sens);
+    let mut table = super::sensitivity::table(sens, labels);
     table.title.clear();
     table.rows.truncate(12);
     table_html(out, &table, "results");

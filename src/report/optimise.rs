@@ -3,6 +3,7 @@
 
 use crate::analysis::optimise::{Candidate, Constraint, Objective, Outcome, Paired, Relation, Sense};
 use crate::report::format::{count, money_compact, pct, plain};
+use crate::report::labels::Labels;
 use serde_json::{Map, Value, json};
 
 /// What the files say about the problem besides the outcome.
@@ -142,21 +143,23 @@ fn signed(x: f64) -> String {
     if x < 0.0 { format!("−{s}") } else { format!("+{s}") }
 }
 
-/// The changes from the start to `c`, path by path: `PATH 8 → 11`.
-fn changes(c: &Candidate, start: &Candidate, parameters: &[String]) -> Vec<String> {
+/// The changes from the start to `c`, parameter by parameter in words:
+/// `Telesales · headcount 8 → 11`.
+fn changes(c: &Candidate, start: &Candidate, parameters: &[String], labels: &Labels) -> Vec<String> {
     parameters
         .iter()
         .zip(c.values.iter().zip(&start.values))
         .filter(|(_, (a, b))| a != b)
         .map(|(p, (a, b))| {
             let was = if b.is_nan() { "(not a plain number in the file)".to_string() } else { plain(*b) };
-            format!("{p} {was} → {}", plain(*a))
+            format!("{} {was} → {}", labels.parameter(p), plain(*a))
         })
         .collect()
 }
 
-/// The terminal summary.
-pub fn text(out: &Outcome, s: &Setting<'_>) -> String {
+/// The terminal summary, its lines wrapped at `width` columns (`None`: only
+/// the closing answer, at 80), the decisions in words with `labels`.
+pub fn text(out: &Outcome, s: &Setting<'_>, width: Option<usize>, labels: &Labels) -> String {
     let mut t = String::new();
     let goal = match s.objective.sense {
         Sense::Maximise => "maximise",
@@ -175,7 +178,7 @@ pub fn text(out: &Outcome, s: &Setting<'_>) -> String {
         if s.grid == 1 { "" } else { "s" },
     ));
     for p in s.parameters {
-        t.push_str(&format!("  {p}\n"));
+        t.push_str(&format!("  {} ({p})\n", labels.parameter(p)));
     }
     t.push_str(&format!(
         "{} plan{} simulated ({}),\n{} iterations each on common random numbers; {} invalid.\n\n",
@@ -193,20 +196,20 @@ pub fn text(out: &Outcome, s: &Setting<'_>) -> String {
         t.push_str("No plan meets every constraint.");
         if let Some(c) = &out.closest {
             t.push_str(" The closest (the least violation):\n");
-            for line in changes(c, &out.start, s.parameters) {
+            for line in changes(c, &out.start, s.parameters, labels) {
                 t.push_str(&format!("  {line}\n"));
             }
             t.push_str(&constraint_lines(c, s));
         } else {
             t.push('\n');
         }
-        return t;
+        return super::table::wrap(&t, width);
     };
     t.push_str(&format!(
         "Chosen plan, checked again on a fresh seed with {} iterations\nagainst the plan as written:\n",
         count(out.final_iterations as f64)
     ));
-    let moves = changes(best, &out.start, s.parameters);
+    let moves = changes(best, &out.start, s.parameters, labels);
     if moves.is_empty() {
         t.push_str("  the plan as written is already the best on this grid\n");
     }
@@ -216,7 +219,7 @@ pub fn text(out: &Outcome, s: &Setting<'_>) -> String {
     // A value at the end of its range: the best may lie beyond it.
     for ((p, v), (lo, hi)) in s.parameters.iter().zip(&best.values).zip(s.ranges) {
         if best.point.is_some() && lo < hi && (v == lo || v == hi) {
-            t.push_str(&format!("  note: {} ends the range of {p}: widen it\n", plain(*v)));
+            t.push_str(&format!("  note: {} ends the range of {}: widen it\n", plain(*v), labels.parameter(p)));
         }
     }
     t.push_str(&format!(
@@ -253,8 +256,9 @@ pub fn text(out: &Outcome, s: &Setting<'_>) -> String {
             ));
         }
     }
-    t.push_str(&format!("\n{}\n", textwrap::fill(&format!("Answer: {}", answer(out, best, s)), 80)));
-    t
+    let prose = width.map_or(80, |w| w.min(80));
+    t.push_str(&format!("\n{}\n", textwrap::fill(&format!("Answer: {}", answer(out, best, s, labels)), prose)));
+    super::table::wrap(&t, width)
 }
 
 /// The constraints that cut off a plan the search found better.
@@ -278,13 +282,13 @@ fn binding(out: &Outcome, best: &Candidate, s: &Setting<'_>) -> Vec<String> {
 }
 
 /// One sentence: what to change and what it buys.
-fn answer(out: &Outcome, best: &Candidate, s: &Setting<'_>) -> String {
+fn answer(out: &Outcome, best: &Candidate, s: &Setting<'_>, labels: &Labels) -> String {
     let mut moves: Vec<String> = s
         .parameters
         .iter()
         .zip(best.values.iter().zip(&out.start.values))
         .filter(|(_, (a, b))| a != b)
-        .map(|(p, (a, b))| describe(p, *a, *b))
+        .map(|(p, (a, b))| describe(p, *a, *b, labels))
         .collect();
     if moves.is_empty() {
         moves.push("keep the plan as written".into());
@@ -317,20 +321,24 @@ fn answer(out: &Outcome, best: &Candidate, s: &Setting<'_>) -> String {
 }
 
 /// A change of one decision in words: `add 3 telesales people`.
-fn describe(path: &str, new: f64, old: f64) -> String {
+fn describe(path: &str, new: f64, old: f64, labels: &Labels) -> String {
     let parts: Vec<&str> = path.split('.').collect();
     let delta = new - old;
     let more = |what: &str| {
         if delta > 0.0 { format!("add {} {what}", plain(delta)) } else { format!("remove {} {what}", plain(-delta)) }
     };
     match parts.as_slice() {
-        _ if old.is_nan() => format!("set {path} to {}", plain(new)),
-        ["channels", c, "headcount"] => more(&format!("{c} people")),
-        ["channels", c, "partners"] => more(&format!("{c} partners")),
-        ["coverage", seg, ch, "share"] => {
-            format!("route {} % of {seg} opportunities to {ch} (was {} %)", plain(new * 100.0), plain(old * 100.0))
-        }
-        _ => format!("set {path} to {} (was {})", plain(new), plain(old)),
+        _ if old.is_nan() => format!("set {} to {}", labels.parameter(path), plain(new)),
+        ["channels", c, "headcount"] => more(&format!("{} people", labels.channel(c))),
+        ["channels", c, "partners"] => more(&format!("{} partners", labels.channel(c))),
+        ["coverage", seg, ch, "share"] => format!(
+            "route {} % of {} opportunities to {} (was {} %)",
+            plain(new * 100.0),
+            labels.segment(seg),
+            labels.channel(ch),
+            plain(old * 100.0)
+        ),
+        _ => format!("set {} to {} (was {})", labels.parameter(path), plain(new), plain(old)),
     }
 }
 

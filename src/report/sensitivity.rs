@@ -1,20 +1,47 @@
 //! `sensitivity.csv`, `sensitivity.json` and the terminal tornado table.
 
-use super::format::{count, money_compact, plain};
+use super::format::{count, fixed, money_compact, pct, pct_plain, plain};
+use super::labels::Labels;
 use super::table::Section;
 use crate::analysis::sensitivity::Sensitivity;
 
 /// A metric value in its unit.
 fn value(s: &Sensitivity, x: f64) -> String {
     match s.unit.as_str() {
-        "FTE" => format!("{x:.2}"),
+        "FTE" => fixed(x, 2),
         "hours" | "opportunities" | "orders" => count(x),
         _ => money_compact(x),
     }
 }
 
-/// An input's value as the file would write it (shares as they are).
-fn input_value(x: f64) -> String {
+/// Whether the field a parameter path ends in is a share (a rate or growth),
+/// shown in per cent.
+fn is_share(path: &str) -> bool {
+    use crate::model::schema::{self, Domain};
+    let key = path.rsplit('.').next().unwrap_or(path);
+    [
+        schema::SCENARIO,
+        schema::SEGMENT,
+        schema::PEOPLE,
+        schema::RESELLER,
+        schema::ONLINE,
+        schema::COVERAGE,
+        schema::CAMPAIGN,
+    ]
+    .iter()
+    .filter_map(|s| s.field(key))
+    .any(|f| matches!(f.domain, Domain::Rate | Domain::Growth))
+}
+
+/// An input's value: a share in per cent with three significant digits
+/// (`35 %`, `4.17 %`), any other number with four.
+fn input_value(path: &str, x: f64) -> String {
+    if is_share(path) {
+        // Three significant digits of the share, as a percentage.
+        let digits = if x == 0.0 { 0 } else { (2 - (x * 100.0).abs().log10().floor() as i32).clamp(0, 2) };
+        let scale = 10f64.powi(digits) * 100.0;
+        return pct_plain((x * scale).round() / scale);
+    }
     if x.abs() >= 1000.0 {
         return count(x);
     }
@@ -24,8 +51,19 @@ fn input_value(x: f64) -> String {
     plain((x * scale).round() / scale)
 }
 
-/// The tornado as a table, largest swing first.
-pub fn table(s: &Sensitivity) -> Section {
+/// `+0.45`, `−0.12`, `0.00`.
+fn signed_fixed(x: f64, decimals: usize) -> String {
+    let text = fixed(x, decimals);
+    if text.starts_with(super::format::MINUS) || text.trim_start_matches(['0', '.']).is_empty() {
+        text
+    } else {
+        format!("+{text}")
+    }
+}
+
+/// The tornado as a table, largest swing first, its inputs in words with
+/// `labels`.
+pub fn table(s: &Sensitivity, labels: &Labels) -> Section {
     let unit = &s.unit;
     let mut t = Section {
         title: format!(
@@ -51,17 +89,18 @@ pub fn table(s: &Sensitivity) -> Section {
         rows: Vec::new(),
         numeric_from: 2,
         empty: "The scenario has no uncertain input.".into(),
+        optional: vec![1],
     };
     for e in &s.inputs {
         t.rows.push(vec![
-            e.input.clone(),
+            labels.parameter(&e.input),
             e.distribution.clone(),
-            format!("{} → {}", input_value(e.p10), input_value(e.p90)),
+            format!("{} → {}", input_value(&e.input, e.p10), input_value(&e.input, e.p90)),
             value(s, e.metric_at_p10),
             value(s, e.metric_at_p90),
             value(s, e.swing),
-            format!("{:+.2}", e.rank_correlation),
-            format!("{:.1} %", e.variance_share * 100.0),
+            signed_fixed(e.rank_correlation, 2),
+            pct(e.variance_share),
         ]);
     }
     t

@@ -265,7 +265,8 @@ const TEXT_COLUMNS: [&str; 5] = ["segment", "channel", "metric", "kind", "unit"]
 
 /// The library's renderings of a run's results, every number finite.
 fn outputs_are_finite(results: &Results) -> Result<(), String> {
-    let _ = report::table::report(results, "fuzz");
+    let _ = report::table::report(results, "fuzz", None);
+    let _ = report::table::report(results, "fuzz", Some(40));
     let bad = non_finite(results);
     if !bad.is_empty() {
         return Err(format!("non-finite figures in the results (null in summary.json): {}", bad.join(", ")));

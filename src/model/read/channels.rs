@@ -19,6 +19,12 @@ pub(super) struct ChannelEntry {
     pub(super) channel: Option<Channel>,
 }
 
+/// A word with its indefinite article: `a direct`, `an online`.
+fn with_article(word: &str) -> String {
+    let vowel = word.starts_with(['a', 'e', 'i', 'o', 'u']);
+    format!("{} {word}", if vowel { "an" } else { "a" })
+}
+
 impl Reader {
     /// The channels with their name and kind when those are valid (see `segments`).
     pub(super) fn channels(&mut self, root: &Tbl<'_, '_>) -> Vec<ChannelEntry> {
@@ -90,7 +96,7 @@ impl Reader {
                 .filter(|k| k.section().field(name).is_some())
                 .map(ChannelKind::as_str)
                 .collect();
-            let takes = format!("a {} channel takes: {}", kind.as_str(), allowed[2..].join(", "));
+            let takes = format!("{} channel takes: {}", with_article(kind.as_str()), allowed[2..].join(", "));
             if !owners.is_empty() {
                 let owner = owners.join(" and ");
                 let message = format!(

@@ -20,6 +20,7 @@ impl Reader {
         let uncertain: Vec<String> = uncertain.into_iter().map(String::from).collect();
         let mut out: Vec<Correlation> = Vec::new();
         let mut spans: Vec<Range<usize>> = Vec::new();
+        let mut fields: Vec<String> = Vec::new();
         for t in &tables {
             self.check_keys(t, &["between", "rank"]);
             let ids = self.correlation_fields(t, &paths, &uncertain);
@@ -40,13 +41,15 @@ impl Reader {
                     continue;
                 }
                 out.push(Correlation { a: *a, b: *b, rank });
-                spans.push(t.span.clone());
+                spans.push(t.get("rank").map_or(t.span.clone(), |v| v.span()));
+                fields.push(t.field("rank"));
             }
         }
         if out.is_empty() || self.has_errors() {
             return (out, None);
         }
-        let copula = self.copula(&mut out, spans[0].clone(), &paths);
+        let places: Vec<(Range<usize>, String)> = spans.into_iter().zip(fields).collect();
+        let copula = self.copula(&mut out, &places, &paths);
         (out, copula)
     }
 
@@ -148,11 +151,19 @@ impl Reader {
         }
     }
 
-    /// The Gaussian copula of `out`, pairs each valid on its own. If they cannot
-    /// all hold at once, an error at `span` naming the pairs involved or, with
-    /// `repair_correlations`, the nearest valid matrix: each rank in `out` moves to
-    /// match it, and a warning lists the moves.
-    fn copula(&mut self, out: &mut [Correlation], span: Range<usize>, paths: &[String]) -> Option<Copula> {
+    /// The Gaussian copula of `out`, pairs each valid on its own; `places` are
+    /// the span and path of each pair's `rank` in its `[[correlations]]` table.
+    /// If they cannot all hold at once, an error at the first naming the pairs
+    /// involved or, with `repair_correlations`, the nearest valid matrix: each
+    /// rank in `out` moves to match it, with a warning at each table whose rank
+    /// moved.
+    fn copula(
+        &mut self,
+        out: &mut [Correlation],
+        places: &[(Range<usize>, String)],
+        paths: &[String],
+    ) -> Option<Copula> {
+        let span = places[0].0.clone();
         // The matrix of the fields involved, in order of first mention.
         let members = copula::members(out);
         let at = |id: ParamId| copula::position(&members, id);
@@ -178,17 +189,30 @@ impl Reader {
                 return None;
             }
             m = copula::nearest_valid(&m);
-            let mut moves = Vec::new();
-            for c in out.iter_mut() {
+            let warned = self.diags.len();
+            for (c, (span, field)) in out.iter_mut().zip(places) {
                 let repaired = copula::rank_correlation(m[(at(c.a), at(c.b))]);
-                moves.push(format!("{} – {}: {:.3} → {:.3}", paths[c.a.0], paths[c.b.0], c.rank, repaired));
+                if format!("{:.3}", c.rank) != format!("{repaired:.3}") {
+                    self.warn(
+                        Some(span.clone()),
+                        field.clone(),
+                        format!(
+                            "rank {:.3} → {repaired:.3} for {} – {}: the correlations cannot all hold at once, so \
+                             --repair-correlations uses the nearest valid matrix",
+                            c.rank, paths[c.a.0], paths[c.b.0]
+                        ),
+                    );
+                }
                 c.rank = repaired;
             }
-            self.warn(
-                Some(span),
-                "correlations",
-                format!("the correlations were inconsistent; using the nearest valid matrix: {}", moves.join("; ")),
-            );
+            if self.diags.len() == warned {
+                self.warn(
+                    Some(span),
+                    "correlations",
+                    "the correlations cannot all hold at once; --repair-correlations uses the nearest valid matrix, \
+                     which moves no rank by 0.001 or more",
+                );
+            }
         }
         Some(copula::copula(members, m))
     }

@@ -56,7 +56,7 @@ impl Reader {
         let num = |r: &mut Reader, key: &str, required: bool| -> Option<f64> {
             match t.get(key) {
                 None => {
-                    if required {
+                    if required && !r.misspelt(t, key) {
                         r.error(
                             Some(t.span.clone()),
                             t.field(key),

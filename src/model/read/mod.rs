@@ -128,6 +128,10 @@ struct Reader {
     ppy: usize,
     /// Replace an inconsistent correlation matrix by the nearest valid one.
     repair_correlations: bool,
+    /// Names the file declares but that are not valid identifiers, each
+    /// reported once where it is declared: a reference to one is not
+    /// reported again as unknown.
+    invalid_names: Vec<String>,
 }
 
 /// Parses and validates; returns the scenario if there was no error, and every
@@ -164,6 +168,7 @@ pub(super) fn read(text: &str, _origin: &str, repair_correlations: bool) -> (Opt
         covered_pairs: Vec::new(),
         ppy: 12,
         repair_correlations,
+        invalid_names: Vec::new(),
     };
     let scenario = r.scenario(&root);
     let mut diags = r.diags;
@@ -240,7 +245,21 @@ impl Reader {
         }
     }
 
+    /// Whether `key` of `t` was written misspelt: a key of `t` was reported
+    /// unknown with `key` as its nearest valid one. Its "did you mean" then
+    /// says all, and `key` is not reported missing as well.
+    fn misspelt(&self, t: &Tbl<'_, '_>, key: &str) -> bool {
+        let help = format!("did you mean `{key}`?");
+        t.map.iter().any(|(k, _)| {
+            let path = t.field(k.get_ref());
+            self.diags.iter().any(|d| d.path == path && d.help.as_deref() == Some(help.as_str()))
+        })
+    }
+
     fn missing(&mut self, t: &Tbl<'_, '_>, key: &str, what: &str) {
+        if self.misspelt(t, key) {
+            return;
+        }
         let span = t.span.clone();
         self.error(Some(span), t.field(key), format!("missing required field `{key}` ({what})"));
     }
@@ -545,6 +564,7 @@ impl Reader {
         if valid_name(name.get_ref()) {
             return true;
         }
+        self.invalid_names.push(name.get_ref().clone());
         let suggestion: String = name
             .get_ref()
             .to_lowercase()
@@ -568,6 +588,10 @@ impl Reader {
     fn reference(&mut self, name: &Spanned<String>, path: String, what: &str, names: &[&str]) -> Option<usize> {
         if let Some(i) = names.iter().position(|n| *n == name.get_ref()) {
             return Some(i);
+        }
+        if self.invalid_names.contains(name.get_ref()) {
+            // Its declaration was reported as an invalid name already.
+            return None;
         }
         let help = match nearest(name.get_ref(), names.iter().copied()) {
             Some(n) => format!("did you mean \"{n}\"?"),
