@@ -96,12 +96,13 @@ fn table_html(out: &mut String, section: &Section, class: &str) {
     out.push_str("</tbody></table></div>\n");
 }
 
-/// A caption per chart: what it shows and how to read it.
-fn caption(chart: &Chart) -> &'static str {
-    match chart.name.as_str() {
+/// A caption per chart: what it shows and how to read it; `futures` names the
+/// iterations (`simulated years`, `simulated 18-month plans`).
+fn caption(chart: &Chart, futures: &str) -> String {
+    let text = match chart.name.as_str() {
         n if n.starts_with("capacity-") => {
             "Required capacity (P50 line inside its P10–P90 band) against available capacity per period; \
-             shaded periods are short in at least half of the simulated years."
+             shaded periods are short in at least half of the FUTURES."
         }
         "utilisation" => {
             "Median utilisation (required ÷ available) per channel and period; the number in each cell is the \
@@ -112,7 +113,7 @@ fn caption(chart: &Chart) -> &'static str {
              then the median hit rate and cost-to-serve; blank cells are pairs the plan does not use."
         }
         "outcomes" => {
-            "Distribution of revenue and contribution over the simulated years, with P10, P50, P90 and the \
+            "Distribution of revenue and contribution over the FUTURES, with P10, P50, P90 and the \
              target with its probability of being reached."
         }
         "margin-bridge" => "From revenue to contribution: product cost and each channel's cost, at their medians.",
@@ -129,7 +130,8 @@ fn caption(chart: &Chart) -> &'static str {
              the longer the bar, the more the assumption matters."
         }
         _ => "",
-    }
+    };
+    text.replace("FUTURES", futures)
 }
 
 /// The whole report as HTML text.
@@ -159,7 +161,7 @@ pub fn html(report: &Report<'_>) -> String {
         esc(&info.currency)
     );
     findings_html(&mut out, r);
-    charts_html(&mut out, report.charts);
+    charts_html(&mut out, report.charts, &findings::simulated(r));
     if let Some(sens) = report.sensitivity {
         sensitivity_html(&mut out, sens);
     }
@@ -195,7 +197,7 @@ fn findings_html(out: &mut String, r: &Results) {
 }
 
 /// Every chart as inline SVG with its caption.
-fn charts_html(out: &mut String, charts: &[Chart]) {
+fn charts_html(out: &mut String, charts: &[Chart], futures: &str) {
     if !charts.is_empty() {
         out.push_str("<section class=\"charts\">\n<h2>Charts</h2>\n");
         for chart in charts {
@@ -205,7 +207,7 @@ fn charts_html(out: &mut String, charts: &[Chart]) {
                 esc(&chart.name),
                 html_escape::encode_double_quoted_attribute(&chart.title),
                 chart.svg.trim(),
-                esc(caption(chart))
+                esc(&caption(chart, futures))
             );
         }
         out.push_str("</section>\n");
@@ -250,8 +252,9 @@ fn tables_html(out: &mut String, r: &Results, s: &Scenario) {
     let _ = writeln!(
         out,
         "<p class=\"note\">Every input as <code>{}</code> states it; column headings are the file's keys. \
-         Distributions are drawn once per simulated year, deal sizes once per deal.</p>",
-        esc(&s.origin)
+         Distributions are drawn once per simulated {}, deal sizes once per deal.</p>",
+        esc(&s.origin),
+        esc(&findings::future(r))
     );
     for section in assumptions::sections(s) {
         table_html(out, &section, "assumptions");
@@ -274,7 +277,7 @@ fn method_html(out: &mut String, r: &Results, s: &Scenario) {
          <p>This report rests on {iterations} iterations with seed {seed}; the same scenario, seed and \
          iteration count give the same figures on any machine and thread count. A figure shown as \
          <em>P50 (P10–P90)</em> is the median of the iterations with the range that holds the middle 80 % \
-         of them: one year in ten falls below P10 and one in ten above P90. A probability is the share of \
+         of them: one {future} in ten falls below P10 and one in ten above P90. A probability is the share of \
          iterations in which the event happened. Means are shown with their 95 % margin of simulation error \
          (± 1.96 standard errors); more iterations make that margin smaller, not the P10–P90 range, which \
          is the uncertainty of the plan itself.</p>\n\
@@ -282,6 +285,7 @@ fn method_html(out: &mut String, r: &Results, s: &Scenario) {
          (converted to FTE with each channel's productive hours per FTE), in opportunities for partners and \
          orders for the web shop. Cost-to-serve is channel cost divided by revenue.</p>\n</section>\n",
         horizon = esc(&format!("{} {}", info.periods, period_word(r))),
+        future = esc(&format!("simulated {}", findings::future(r))),
         iterations = count(info.iterations as f64),
         seed = info.seed,
         currency = esc(&info.currency),
