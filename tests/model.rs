@@ -498,3 +498,17 @@ mod batched {
         assert_eq!(chancap::report::json::summary(&run(1)), chancap::report::json::summary(&run(2)));
     }
 }
+
+/// A channel's `label` reaches the results and the words of its parameter
+/// paths; without one the channel reads as its name.
+#[test]
+fn channel_labels_reach_results_and_paths() {
+    use chancap::report::labels::Labels;
+    let r = run(&people_scenario("headcount = 1\nlabel = \"Field sales (north)\""), 20);
+    assert_eq!(r.channels[0].label, "Field sales (north)");
+    let labels = Labels::of(&r);
+    assert_eq!(labels.channel("team"), "Field sales (north)");
+    assert_eq!(labels.parameter("coverage.s.team.hit_rate"), "S · Field sales (north) · hit rate");
+    let plain = run(&people_scenario("headcount = 1"), 20);
+    assert_eq!(plain.channels[0].label, "team");
+}

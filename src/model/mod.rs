@@ -315,6 +315,8 @@ impl ChannelModel {
 pub struct Channel {
     /// Identifier (the `NAME` of `[channels.NAME]`).
     pub name: String,
+    /// Display label (the name when the file gives none).
+    pub label: String,
     /// Its kind.
     pub kind: ChannelKind,
     /// Its capacity and cost model.

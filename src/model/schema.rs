@@ -288,11 +288,15 @@ const KIND_NAMES: [&str; ChannelKind::ALL.len()] = {
 /// The `kind` of a channel: the first field of every kind's section.
 const KIND: Field = field("kind", Choice(&KIND_NAMES), Any, None, "direct, telesales, reseller or online");
 
+/// The display `label` of a channel, shared by every kind's section.
+const CHANNEL_LABEL: Field = field("label", Text, Any, Some("the name"), "for tables and charts");
+
 /// `[channels.NAME]` of kind direct or telesales.
 pub const PEOPLE: Section = Section {
     name: "channels.NAME (direct, telesales)",
     fields: &[
         KIND,
+        CHANNEL_LABEL,
         field("headcount", Whole, NonNegative, None, "people employed from period 1, fully productive"),
         field("hours_per_fte", Number, Positive, None, "productive selling hours per FTE per year").at_most(YearHours),
         field("cost_per_fte", Number, NonNegative, None, "fully loaded cost per FTE per year").at_most(Money),
@@ -311,6 +315,7 @@ pub const RESELLER: Section = Section {
     name: "channels.NAME (reseller)",
     fields: &[
         KIND,
+        CHANNEL_LABEL,
         field("partners", Whole, NonNegative, None, "partners active at period 1"),
         field(
             "opportunities_per_partner",
@@ -336,6 +341,7 @@ pub const ONLINE: Section = Section {
     name: "channels.NAME (online)",
     fields: &[
         KIND,
+        CHANNEL_LABEL,
         field("fee", Uncertain, Rate, Some("0"), "payment and platform fees as a share of revenue"),
         field("cost_per_order", Number, NonNegative, Some("0"), "fulfilment cost per kept order").at_most(Money),
         field("platform_cost", Number, NonNegative, Some("0"), "fixed platform cost per year").at_most(Money),

@@ -85,11 +85,15 @@ fn channels(s: &Scenario) -> Vec<Section> {
     let mut people = section("People channels", Some("channel"), &schema::PEOPLE, &[]);
     let mut resellers = section("Reseller channels", Some("channel"), &schema::RESELLER, &["kind"]);
     let mut online = section("Online channels", Some("channel"), &schema::ONLINE, &["kind"]);
+    people.numeric_from = 3;
+    resellers.numeric_from = 2;
+    online.numeric_from = 2;
     for ch in &s.channels {
         match &ch.model {
             ChannelModel::People(p) => people.rows.push(vec![
                 ch.name.clone(),
                 ch.kind.as_str().into(),
+                ch.label.clone(),
                 plain(p.headcount as f64),
                 plain(p.hours_per_fte),
                 plain(p.cost_per_fte),
@@ -102,6 +106,7 @@ fn channels(s: &Scenario) -> Vec<Section> {
             ]),
             ChannelModel::Reseller(r) => resellers.rows.push(vec![
                 ch.name.clone(),
+                ch.label.clone(),
                 plain(r.partners as f64),
                 dist(s, r.opportunities_per_partner),
                 dist(s, r.partner_margin),
@@ -114,6 +119,7 @@ fn channels(s: &Scenario) -> Vec<Section> {
             ]),
             ChannelModel::Online(o) => online.rows.push(vec![
                 ch.name.clone(),
+                ch.label.clone(),
                 dist(s, o.fee),
                 plain(o.cost_per_order),
                 plain(o.platform_cost),

@@ -9,6 +9,7 @@ pub mod findings;
 pub mod format;
 pub mod html;
 pub mod json;
+pub mod labels;
 pub mod optimise;
 pub mod sensitivity;
 pub mod sweep;

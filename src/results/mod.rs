@@ -198,6 +198,9 @@ pub struct SegmentResult {
 pub struct ChannelResult {
     /// Channel name.
     pub channel: String,
+    /// Display label; empty in files written before channels had labels.
+    #[serde(default)]
+    pub label: String,
     /// direct, telesales, reseller or online.
     pub kind: String,
     /// Its cells' figures summed; `channel_cost` and `contribution` include the

@@ -219,6 +219,7 @@ impl Results {
             .enumerate()
             .map(|(c, ch)| ChannelResult {
                 channel: ch.name.clone(),
+                label: ch.label.clone(),
                 kind: ch.kind.as_str().to_string(),
                 metrics: metrics(
                     sink,

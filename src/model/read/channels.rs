@@ -56,13 +56,17 @@ impl Reader {
                 continue;
             };
             self.channel_keys(&t, kind, &kind.section().keys());
+            let label = self.string(&t, "label", false).map(Spanned::into_inner);
             let model = match kind {
                 ChannelKind::Direct | ChannelKind::Telesales => self.people(&t, &path).map(ChannelModel::People),
                 ChannelKind::Reseller => self.reseller(&t, &path).map(ChannelModel::Reseller),
                 ChannelKind::Online => self.online(&t, &path).map(ChannelModel::Online),
             };
             let channel = match (model, name_ok) {
-                (Some(model), true) => Some(Channel { name: name.into_inner(), kind, model }),
+                (Some(model), true) => {
+                    let name = name.into_inner();
+                    Some(Channel { label: label.unwrap_or_else(|| name.clone()), name, kind, model })
+                }
                 _ => None,
             };
             out.push(ChannelEntry { name: valid_name, kind: Some(kind), channel });
@@ -86,7 +90,7 @@ impl Reader {
                 .filter(|k| k.section().field(name).is_some())
                 .map(ChannelKind::as_str)
                 .collect();
-            let takes = format!("a {} channel takes: {}", kind.as_str(), allowed[1..].join(", "));
+            let takes = format!("a {} channel takes: {}", kind.as_str(), allowed[2..].join(", "));
             if !owners.is_empty() {
                 let owner = owners.join(" and ");
                 let message = format!(
