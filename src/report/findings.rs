@@ -7,7 +7,8 @@
 //! distribution, its spread.
 
 use super::format::{count, money_compact, pct};
-use super::table::{period_word, segment_label};
+use super::labels::Labels;
+use super::table::period_word;
 use crate::results::{ChannelResult, Results};
 
 /// A period counts as short in the findings when P(shortfall) reaches this.
@@ -74,6 +75,7 @@ pub fn simulated(r: &Results) -> String {
 
 /// The findings, one sentence (or two) per entry, in reading order.
 pub fn findings(r: &Results) -> Vec<String> {
+    let labels = Labels::of(r);
     let cur = r.scenario.currency.as_str();
     let t = &r.totals;
     let horizon = format!("{} {}", r.scenario.periods, period_word(r));
@@ -106,9 +108,9 @@ pub fn findings(r: &Results) -> Vec<String> {
 
     let mut comfortable = Vec::new();
     for ch in &r.channels {
-        match capacity_finding(r, ch) {
+        match capacity_finding(r, ch, labels.channel(&ch.channel)) {
             Some(sentence) => out.push(sentence),
-            None if ch.capacity.is_some() => comfortable.push(ch.channel.as_str()),
+            None if ch.capacity.is_some() => comfortable.push(labels.channel(&ch.channel)),
             None => {}
         }
     }
@@ -147,8 +149,8 @@ pub fn findings(r: &Results) -> Vec<String> {
                     .map_or(String::new(), |s| format!(", cost-to-serve {}", pct(s.p50)));
                 format!(
                     "{} via {} ({} contribution{cts})",
-                    segment_label(r, &c.segment),
-                    c.channel,
+                    labels.segment(&c.segment),
+                    labels.channel(&c.channel),
                     money(c.metrics.contribution.p50, cur)
                 )
             })
@@ -204,7 +206,7 @@ fn join_and(items: &[String]) -> String {
 }
 
 /// A sentence on a channel likely to be short in some period; `None` when it is not.
-fn capacity_finding(r: &Results, ch: &ChannelResult) -> Option<String> {
+fn capacity_finding(r: &Results, ch: &ChannelResult, label: &str) -> Option<String> {
     let cap = ch.capacity.as_ref()?;
     let short: Vec<_> = cap.periods.iter().filter(|p| p.p_shortfall >= SHORT_PERIOD).collect();
     if short.is_empty() {
@@ -242,15 +244,13 @@ fn capacity_finding(r: &Results, ch: &ChannelResult) -> Option<String> {
     let largest = format!("the largest gap is {gap} in {} {}", singular(word), worst.period);
     Some(if enough {
         format!(
-            "The {} channel is short {when} ({rule}) although its capacity is enough over the horizon: it needs \
+            "The {label} channel is short {when} ({rule}) although its capacity is enough over the horizon: it needs \
              {needed} against {available} available (P50), but not when the demand comes; {largest}.",
-            ch.channel
         )
     } else {
         format!(
-            "The {} channel is short of capacity {when} ({rule}) and over the horizon: it needs {needed} against \
+            "The {label} channel is short of capacity {when} ({rule}) and over the horizon: it needs {needed} against \
              {available} available (P50); {largest}.",
-            ch.channel
         )
     })
 }
@@ -317,9 +317,10 @@ mod tests {
     }
 
     fn sentence(r: &mut Results, cap: Capacity) -> String {
-        r.channels[0].channel = "partners".into();
+        r.channels[0].label = "Partner network".into();
         r.channels[0].capacity = Some(cap);
-        capacity_finding(r, &r.channels[0]).expect("short")
+        let all = findings(r);
+        all.iter().find(|f| f.contains("channel is short")).unwrap_or_else(|| panic!("{all:#?}")).clone()
     }
 
     /// Issue 16: a channel short in some periods but with enough capacity over
@@ -331,7 +332,7 @@ mod tests {
         let cap = capacity(12, &[3, 4, 5, 9, 10, 11, 12], (4_323.0, 4_386.0), None);
         assert_eq!(
             sentence(&mut r, cap),
-            "The partners channel is short in months 3–5 and 9–12 (P(shortfall) ≥ 50 %) although its capacity is \
+            "The Partner network channel is short in months 3–5 and 9–12 (P(shortfall) ≥ 50 %) although its capacity is \
              enough over the horizon: it needs 4,323 opportunities against 4,386 available (P50), but not when the \
              demand comes; the largest gap is 12 opportunities (P90 24) in month 12."
         );
@@ -339,7 +340,7 @@ mod tests {
         let cap = capacity(8, &[2, 3, 6], (9_000.0, 8_000.0), None);
         assert_eq!(
             sentence(&mut r, cap),
-            "The partners channel is short of capacity in quarters 2–3 and 6 (P(shortfall) ≥ 50 %) and over the \
+            "The Partner network channel is short of capacity in quarters 2–3 and 6 (P(shortfall) ≥ 50 %) and over the \
              horizon: it needs 9,000 opportunities against 8,000 available (P50); the largest gap is 6 \
              opportunities (P90 12) in quarter 6."
         );
@@ -347,7 +348,7 @@ mod tests {
         let cap = capacity(26, &[7], (100.0, 120.0), Some((7.5, 7.7)));
         assert_eq!(
             sentence(&mut r, cap),
-            "The partners channel is short in week 7 (P(shortfall) ≥ 50 %) although its capacity is enough over the \
+            "The Partner network channel is short in week 7 (P(shortfall) ≥ 50 %) although its capacity is enough over the \
              horizon: it needs 7.5 FTE on average against 7.7 available (P50), but not when the demand comes; the \
              largest gap is 0.7 FTE (P90 1.4 FTE) in week 7."
         );
@@ -355,7 +356,7 @@ mod tests {
         let cap = capacity(3, &[1, 2, 3], (100.0, 120.0), Some((17.9, 15.9)));
         assert_eq!(
             sentence(&mut r, cap),
-            "The partners channel is short of capacity in every month (P(shortfall) ≥ 50 %) and over the horizon: \
+            "The Partner network channel is short of capacity in every month (P(shortfall) ≥ 50 %) and over the horizon: \
              it needs 17.9 FTE on average against 15.9 available (P50); the largest gap is 0.3 FTE (P90 0.6 FTE) \
              in month 3."
         );

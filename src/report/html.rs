@@ -7,6 +7,7 @@
 
 use super::charts::{Chart, channel_colour, hex};
 use super::format::count;
+use super::labels::Labels;
 use super::table::{Section, period_word, run_line};
 use super::{assumptions, findings, table};
 use crate::analysis::sensitivity::Sensitivity;
@@ -163,7 +164,7 @@ pub fn html(report: &Report<'_>) -> String {
     findings_html(&mut out, r);
     charts_html(&mut out, report.charts, &findings::simulated(r));
     if let Some(sens) = report.sensitivity {
-        sensitivity_html(&mut out, sens);
+        sensitivity_html(&mut out, sens, &Labels::of(r));
     }
     tables_html(&mut out, r, s);
     method_html(&mut out, r, s);
@@ -179,6 +180,7 @@ pub fn html(report: &Report<'_>) -> String {
 
 /// Key findings and the channels' colours.
 fn findings_html(out: &mut String, r: &Results) {
+    let labels = Labels::of(r);
     out.push_str("<section class=\"findings\">\n<h2>Key findings</h2>\n<ul class=\"findings\">\n");
     for sentence in findings::findings(r) {
         let _ = writeln!(out, "<li>{}</li>", esc(&sentence));
@@ -189,7 +191,7 @@ fn findings_html(out: &mut String, r: &Results) {
             out,
             "<li><span style=\"background:{}\"></span>{} ({})</li>",
             hex(channel_colour(i)),
-            esc(&ch.channel),
+            esc(labels.channel(&ch.channel)),
             esc(&ch.kind)
         );
     }
@@ -215,13 +217,15 @@ fn charts_html(out: &mut String, charts: &[Chart], futures: &str) {
 }
 
 /// What matters most: the tornado's leading inputs and its table.
-fn sensitivity_html(out: &mut String, sens: &Sensitivity) {
+fn sensitivity_html(out: &mut String, sens: &Sensitivity, labels: &Labels) {
     out.push_str("<section class=\"sensitivity\">\n<h2>What matters most</h2>\n");
     let top: Vec<String> = sens
         .inputs
         .iter()
         .take(3)
-        .map(|e| format!("{} ({} swing)", e.input, super::format::money_compact(e.swing)))
+        .map(|e| {
+            format!("{} ({} {} swing)", labels.parameter(&e.input), sens.unit, super::format::money_compact(e.swing))
+        })
         .collect();
     let _ = writeln!(
         out,
@@ -235,6 +239,11 @@ fn sensitivity_html(out: &mut String, sens: &Sensitivity) {
     let mut table = super::sensitivity::table(sens);
     table.title.clear();
     table.rows.truncate(12);
+    for row in &mut table.rows {
+        if let Some(input) = row.first_mut() {
+            *input = labels.parameter(input);
+        }
+    }
     table_html(out, &table, "results");
     out.push_str("</section>\n");
 }
