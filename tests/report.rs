@@ -299,3 +299,127 @@ fn report_from_refuses_another_models_results() {
     let u = super::scenario(&super::reference().replacen("accounts = 40", "accounts = 41", 1));
     assert_ne!(s.content_hash(), u.content_hash());
 }
+
+fn one_pair() -> &'static str {
+    concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/one_pair.toml")
+}
+
+fn bytes(path: PathBuf) -> Vec<u8> {
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// Issue 16: the report's "What matters most" runs the `sensitivity`
+/// command's default iterations with the run's seed, so for the same seed the
+/// two give the same numbers; the report writes them beside report.html.
+#[test]
+fn the_reports_tornado_equals_the_sensitivity_commands() {
+    let tmp = tempfile::tempdir().unwrap();
+    chancap()
+        .args(["sensitivity", one_pair(), "-q", "--seed", "7", "--out"])
+        .arg(tmp.path().join("s"))
+        .assert()
+        .success();
+    chancap()
+        .args(["report", one_pair(), "-q", "-n", "200", "--seed", "7", "--out"])
+        .arg(tmp.path().join("r"))
+        .assert()
+        .success();
+    let command = bytes(tmp.path().join("s/sensitivity-contribution.json"));
+    assert_eq!(command, bytes(tmp.path().join("r/tornado-contribution.json")));
+    let sens = chancap::report::sensitivity::parse(&command).unwrap();
+    assert_eq!((sens.iterations, sens.seed), (chancap::analysis::sensitivity::DEFAULT_ITERATIONS, 7));
+    // The report shows those numbers, inputs in words.
+    let html = std::fs::read_to_string(tmp.path().join("r/report.html")).unwrap();
+    let section = &html[html.find("<h2>What matters most</h2>").unwrap()..html.find("<h2>Results in figures").unwrap()];
+    assert!(section.contains("2,000 iterations per run, seed 7"), "{section}");
+    let top = &sens.inputs[0];
+    assert_eq!(top.input, "coverage.smb.inside.hit_rate");
+    assert!(section.contains("Small businesses · inside · hit rate (USD "), "{section}");
+    for input in &sens.inputs {
+        let swing = chancap::report::format::money_compact(input.swing);
+        assert!(section.contains(&format!("<td class=\"num\">{swing}</td>")), "swing {swing} of {}", input.input);
+    }
+}
+
+/// Issue 16: `report --from DIR` takes the tornado from an analysis of the
+/// same scenario in DIR (the `sensitivity` set, or an earlier report's file)
+/// and says so; without one it says it runs it; another scenario's or an
+/// older file's is not used, and the report says why.
+#[test]
+fn report_from_reads_the_tornado_of_an_earlier_run() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("run");
+    chancap().args(["run", one_pair(), "-q", "-n", "100", "--no-plots", "--out"]).arg(&dir).assert().success();
+    let report = |out: &str| {
+        let out = tmp.path().join(out);
+        let assert =
+            chancap().args(["report", one_pair(), "--from"]).arg(&dir).arg("--out").arg(&out).assert().success();
+        (String::from_utf8(assert.get_output().stdout.clone()).unwrap(), bytes(out.join("tornado-contribution.json")))
+    };
+    // Nothing to read: it says it runs the analysis, with the run's seed.
+    let (said, _) = report("r1");
+    assert!(said.starts_with("What matters most: "), "{said}");
+    assert!(
+        said.contains("holds no analysis of contribution for this scenario") && said.contains("so the report runs it")
+    );
+    // An analysis with another seed, written by `sensitivity` into DIR, is read.
+    chancap().args(["sensitivity", one_pair(), "-q", "-n", "300", "--seed", "3", "--out"]).arg(&dir).assert().success();
+    let (said, tornado) = report("r2");
+    let file = dir.join("sensitivity-contribution.json");
+    assert_eq!(
+        said.lines().next().unwrap(),
+        format!("What matters most: read from {} (300 iterations per run, seed 3).", file.display())
+    );
+    assert_eq!(tornado, bytes(file.clone()));
+    // A file changed after the command wrote it is not used.
+    let mut changed = chancap::report::sensitivity::parse(&bytes(file.clone())).unwrap();
+    changed.inputs[0].swing *= 2.0;
+    std::fs::write(&file, chancap::report::sensitivity::json(&changed)).unwrap();
+    let (said, _) = report("r3");
+    assert!(
+        said.starts_with(&format!(
+            "Note: {} is not the file chancap wrote there (its content differs from the manifest's).\n",
+            file.display()
+        )),
+        "{said}"
+    );
+    assert!(said.contains("so the report runs it"), "{said}");
+    // The tornado file of an earlier report in DIR is read too.
+    chancap().args(["report", one_pair(), "-q", "--from"]).arg(&dir).arg("--out").arg(&dir).assert().success();
+    let (said, tornado) = report("r4");
+    assert!(said.contains(&format!("read from {}", dir.join("tornado-contribution.json").display())), "{said}");
+    assert_eq!(tornado, bytes(dir.join("tornado-contribution.json")));
+}
+
+/// An analysis written by an older chancap (no scenario fingerprint) or of
+/// another scenario is named and not used.
+#[test]
+fn report_from_does_not_use_a_tornado_it_cannot_tie_to_the_scenario() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("run");
+    chancap().args(["run", one_pair(), "-q", "-n", "100", "--no-plots", "--out"]).arg(&dir).assert().success();
+    let s = super::scenario(&std::fs::read_to_string(one_pair()).unwrap());
+    let metric = chancap::analysis::sensitivity::Metric::Contribution;
+    let mut sens =
+        chancap::analysis::sensitivity::analyse(&s, &metric, &RunOptions { iterations: 50, seed: 1 }, &|_| {});
+    let out = chancap::output::OutputDir::prepare(&dir).unwrap();
+    for (hash, why) in [("", "does not record its scenario"), ("0123abcd", "is of another scenario")] {
+        sens.scenario_hash = hash.into();
+        let mut json: serde_json::Value = serde_json::from_slice(&chancap::report::sensitivity::json(&sens)).unwrap();
+        if hash.is_empty() {
+            json.as_object_mut().unwrap().remove("scenario_hash");
+        }
+        // The single file of chancap builds before per-metric names.
+        out.write_set("sensitivity", &[("sensitivity.json", serde_json::to_vec(&json).unwrap())]).unwrap();
+        let assert = chancap()
+            .args(["report", one_pair(), "--from"])
+            .arg(&dir)
+            .arg("--out")
+            .arg(tmp.path().join("r"))
+            .assert()
+            .success();
+        let said = String::from_utf8(assert.get_output().stdout.clone()).unwrap();
+        assert!(said.starts_with(&format!("Note: {} {why}", dir.join("sensitivity.json").display())), "{said}");
+        assert!(said.contains("so the report runs it"), "{said}");
+    }
+}
