@@ -193,6 +193,12 @@ pub fn findings(r: &Results) -> Vec<String> {
     out
 }
 
+/// `label` with its first letter upper-case, to open a sentence.
+fn capitalised(label: &str) -> String {
+    let mut chars = label.chars();
+    chars.next().map_or(String::new(), |first| first.to_uppercase().chain(chars).collect())
+}
+
 fn pct0(p: f64) -> String {
     format!("{:.0} %", p * 100.0)
 }
@@ -242,14 +248,15 @@ fn capacity_finding(r: &Results, ch: &ChannelResult, label: &str) -> Option<Stri
     };
     let rule = format!("P(shortfall) ≥ {}", pct0(SHORT_PERIOD));
     let largest = format!("the largest gap is {gap} in {} {}", singular(word), worst.period);
+    let name = capitalised(label);
     Some(if enough {
         format!(
-            "The {label} channel is short {when} ({rule}) although its capacity is enough over the horizon: it needs \
+            "{name} is short {when} ({rule}) although its capacity is enough over the horizon: it needs \
              {needed} against {available} available (P50), but not when the demand comes; {largest}.",
         )
     } else {
         format!(
-            "The {label} channel is short of capacity {when} ({rule}) and over the horizon: it needs {needed} against \
+            "{name} is short of capacity {when} ({rule}) and over the horizon: it needs {needed} against \
              {available} available (P50); {largest}.",
         )
     })
@@ -317,10 +324,10 @@ mod tests {
     }
 
     fn sentence(r: &mut Results, cap: Capacity) -> String {
-        r.channels[0].label = "Partner network".into();
+        r.channels[0].label = "partner network".into();
         r.channels[0].capacity = Some(cap);
         let all = findings(r);
-        all.iter().find(|f| f.contains("channel is short")).unwrap_or_else(|| panic!("{all:#?}")).clone()
+        all.iter().find(|f| f.starts_with("Partner network is short")).unwrap_or_else(|| panic!("{all:#?}")).clone()
     }
 
     /// Issue 16: a channel short in some periods but with enough capacity over
@@ -332,7 +339,7 @@ mod tests {
         let cap = capacity(12, &[3, 4, 5, 9, 10, 11, 12], (4_323.0, 4_386.0), None);
         assert_eq!(
             sentence(&mut r, cap),
-            "The Partner network channel is short in months 3–5 and 9–12 (P(shortfall) ≥ 50 %) although its capacity is \
+            "Partner network is short in months 3–5 and 9–12 (P(shortfall) ≥ 50 %) although its capacity is \
              enough over the horizon: it needs 4,323 opportunities against 4,386 available (P50), but not when the \
              demand comes; the largest gap is 12 opportunities (P90 24) in month 12."
         );
@@ -340,7 +347,7 @@ mod tests {
         let cap = capacity(8, &[2, 3, 6], (9_000.0, 8_000.0), None);
         assert_eq!(
             sentence(&mut r, cap),
-            "The Partner network channel is short of capacity in quarters 2–3 and 6 (P(shortfall) ≥ 50 %) and over the \
+            "Partner network is short of capacity in quarters 2–3 and 6 (P(shortfall) ≥ 50 %) and over the \
              horizon: it needs 9,000 opportunities against 8,000 available (P50); the largest gap is 6 \
              opportunities (P90 12) in quarter 6."
         );
@@ -348,7 +355,7 @@ mod tests {
         let cap = capacity(26, &[7], (100.0, 120.0), Some((7.5, 7.7)));
         assert_eq!(
             sentence(&mut r, cap),
-            "The Partner network channel is short in week 7 (P(shortfall) ≥ 50 %) although its capacity is enough over the \
+            "Partner network is short in week 7 (P(shortfall) ≥ 50 %) although its capacity is enough over the \
              horizon: it needs 7.5 FTE on average against 7.7 available (P50), but not when the demand comes; the \
              largest gap is 0.7 FTE (P90 1.4 FTE) in week 7."
         );
@@ -356,7 +363,7 @@ mod tests {
         let cap = capacity(3, &[1, 2, 3], (100.0, 120.0), Some((17.9, 15.9)));
         assert_eq!(
             sentence(&mut r, cap),
-            "The Partner network channel is short of capacity in every month (P(shortfall) ≥ 50 %) and over the horizon: \
+            "Partner network is short of capacity in every month (P(shortfall) ≥ 50 %) and over the horizon: \
              it needs 17.9 FTE on average against 15.9 available (P50); the largest gap is 0.3 FTE (P90 0.6 FTE) \
              in month 3."
         );

@@ -22,7 +22,7 @@ const CSS: &str = r#"
 html { font-size: 15px; }
 body { margin: 0; color: var(--ink); background: #f4f5f7;
   font-family: "DejaVu Sans", "Segoe UI", "Helvetica Neue", Arial, sans-serif; line-height: 1.5; }
-main { max-width: 1180px; margin: 0 auto; background: var(--paper); padding: 48px 64px 64px; }
+main { max-width: 1240px; margin: 0 auto; background: var(--paper); padding: 48px 64px 64px; }
 header { border-bottom: 3px solid var(--accent); padding-bottom: 18px; margin-bottom: 28px; }
 header .kicker { text-transform: uppercase; letter-spacing: .08em; font-size: .8rem; color: var(--accent); margin: 0; }
 h1 { font-size: 2.1rem; margin: 4px 0 8px; line-height: 1.2; }
@@ -39,8 +39,11 @@ figcaption { color: var(--muted); font-size: .9rem; margin-top: 6px; }
 .table-wrap { overflow-x: auto; }
 table { border-collapse: collapse; width: 100%; font-size: .82rem; font-variant-numeric: tabular-nums; margin: 6px 0 18px; }
 th, td { padding: 4px 8px; border-bottom: 1px solid var(--rule); text-align: left; vertical-align: top; }
-thead th { border-bottom: 2px solid var(--ink); font-weight: 600; white-space: nowrap; }
-td.num, th.num { text-align: right; white-space: nowrap; }
+thead th { border-bottom: 2px solid var(--ink); font-weight: 600; }
+td.num, th.num { text-align: right; }
+td.num { white-space: nowrap; }
+td.runs { white-space: normal; }
+td.runs span { white-space: nowrap; }
 table.assumptions th { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-weight: normal; font-size: .76rem; }
 p.empty, .note { color: var(--muted); }
 .methods p { max-width: 820px; }
@@ -84,17 +87,65 @@ fn table_html(out: &mut String, section: &Section, class: &str) {
     let _ = writeln!(out, "<div class=\"table-wrap\"><table class=\"{class}\"><thead><tr>");
     let num = |i: usize| if i >= section.numeric_from { " class=\"num\"" } else { "" };
     for (i, h) in section.header.iter().enumerate() {
-        let _ = write!(out, "<th{}>{}</th>", num(i), esc(h));
+        // A key such as `opportunities_per_account` may break after its underscores.
+        let _ = write!(out, "<th{}>{}</th>", num(i), esc(h).replace('_', "_<wbr>"));
     }
     out.push_str("</tr></thead>\n<tbody>\n");
     for row in &section.rows {
         out.push_str("<tr>");
         for (i, cell) in row.iter().enumerate() {
-            let _ = write!(out, "<td{}>{}</td>", num(i), esc(cell));
+            if i >= section.numeric_from {
+                figure_cell(out, cell);
+            } else {
+                let _ = write!(out, "<td>{}</td>", esc(cell));
+            }
         }
         out.push_str("</tr>\n");
     }
     out.push_str("</tbody></table></div>\n");
+}
+
+/// The runs of a figure's text that stay on one line; a wide table may break
+/// its lines between them, so that it fits the page: before a bracketed range
+/// (`1.21 M` above `(0.82–1.73)`), after `→` and commas, between the numbers
+/// of a list (seasonality), after the family of a distribution given by its
+/// range (`triangular` above `10 – 12 – 15`) and before a distribution's second
+/// parameter (`sd`, `P90`, `within`). A number never parts from its unit.
+fn runs(text: &str) -> Vec<String> {
+    let numeric = |t: &str| t.trim_start_matches(['−', '-', '+', '(']).starts_with(|c: char| c.is_ascii_digit());
+    let mut runs: Vec<String> = Vec::new();
+    let mut prev: Option<&str> = None;
+    for token in text.split(' ') {
+        match (prev, runs.last_mut()) {
+            (Some(p), Some(run))
+                if !((token.starts_with('(') && numeric(token))
+                    || matches!(p, "→" | "triangular" | "uniform" | "PERT" | "discrete")
+                    || p.ends_with(',')
+                    || (numeric(p) && numeric(token))
+                    || matches!(token, "sd" | "P90" | "within")) =>
+            {
+                run.push(' ');
+                run.push_str(token);
+            }
+            _ => runs.push(token.to_string()),
+        }
+        prev = Some(token);
+    }
+    runs
+}
+
+/// A figure's cell: one line, or its [`runs`] each kept whole.
+fn figure_cell(out: &mut String, text: &str) {
+    let runs = runs(text);
+    if runs.len() < 2 {
+        let _ = write!(out, "<td class=\"num\">{}</td>", esc(text));
+        return;
+    }
+    out.push_str("<td class=\"num runs\">");
+    for (i, run) in runs.iter().enumerate() {
+        let _ = write!(out, "{}<span>{}</span>", if i == 0 { "" } else { " " }, esc(run));
+    }
+    out.push_str("</td>");
 }
 
 /// A caption per chart: what it shows and how to read it; `futures` names the
@@ -305,4 +356,35 @@ fn method_html(out: &mut String, r: &Results, s: &Scenario) {
              the gap is shown as a shortfall"
         },
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn figures_break_only_between_their_runs() {
+        let cases: [(&str, &[&str]); 10] = [
+            ("triangular 170 – 200 – 230", &["triangular", "170 – 200 – 230"]),
+            ("discrete 0.02 (w 0.3), 0.03 (w 0.7)", &["discrete", "0.02 (w 0.3),", "0.03 (w 0.7)"]),
+            ("1.21 M (0.82–1.73)", &["1.21 M", "(0.82–1.73)"]),
+            ("−154 k (−210 k–−93 k)", &["−154 k", "(−210 k–−93 k)"]),
+            ("38.2 %", &["38.2 %"]),
+            ("0.80 0.90 1.20", &["0.80", "0.90", "1.20"]),
+            ("lognormal median 85,000 P90 220,000", &["lognormal median 85,000", "P90 220,000"]),
+            ("normal mean 0.03 sd 0.04 within -0.2 – 0.3", &["normal mean 0.03", "sd 0.04", "within -0.2 – 0.3"]),
+            ("0.3859 → 0.5145", &["0.3859 →", "0.5145"]),
+            ("6 in month 4, 6 in month 10", &["6 in month 4,", "6 in month 10"]),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(runs(text), expected, "{text}");
+            assert_eq!(runs(text).join(" "), text, "no text lost");
+        }
+        let mut out = String::new();
+        figure_cell(&mut out, "1.21 M (0.82–1.73)");
+        assert_eq!(out, "<td class=\"num runs\"><span>1.21 M</span> <span>(0.82–1.73)</span></td>");
+        out.clear();
+        figure_cell(&mut out, "1 < 2");
+        assert_eq!(out, "<td class=\"num\">1 &lt; 2</td>");
+    }
 }
