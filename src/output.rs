@@ -15,6 +15,11 @@
 //!   complete exactly when its entry is there and the files match it. Readers
 //!   (`report --from`) read only complete sets. Files of the command's previous
 //!   set that the new one lacks are removed, so no stale chart stays behind.
+//! - **One scenario.** The manifest records the scenario fingerprint each set
+//!   was made from. A new set removes the other commands' sets that are not of
+//!   the same scenario (another plan, an edited file, a set written before
+//!   fingerprints were recorded, a comparison): a directory holds the outputs
+//!   of one plan, never a mix. Files chancap did not write are never touched.
 //! - **Cleaned.** Temporaries and stages that a killed run left are removed by
 //!   the next one, under the lock.
 //!
@@ -84,6 +89,11 @@ pub struct Manifest {
     pub chancap: String,
     /// Each command's set (`run`, `report`, `sweep`, …), its files in order.
     pub sets: BTreeMap<String, Vec<Entry>>,
+    /// The scenario fingerprint (`Scenario::content_hash`) each set was made
+    /// from; absent for a set of several scenarios (`compare`) and in
+    /// manifests written before it was recorded.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub scenarios: BTreeMap<String, String>,
 }
 
 /// SHA-256 of `bytes`, lowercase hex.
@@ -207,14 +217,38 @@ impl OutputDir {
     /// replacing its previous set (see the module documentation): after an
     /// error or a kill, the set is absent from the manifest, never mixed.
     pub fn write_set<N: AsRef<str>>(&self, command: &str, files: &[(N, Vec<u8>)]) -> Result<Vec<PathBuf>, OutputError> {
+        self.write_set_of(command, None, files)
+    }
+
+    /// [`write_set`](Self::write_set) for a set made from the scenario with
+    /// fingerprint `scenario` (`None`: several scenarios). Every other set that
+    /// is not of the same scenario is removed with it (see the module
+    /// documentation): the directory then holds one plan's outputs.
+    pub fn write_set_of<N: AsRef<str>>(
+        &self,
+        command: &str,
+        scenario: Option<&str>,
+        files: &[(N, Vec<u8>)],
+    ) -> Result<Vec<PathBuf>, OutputError> {
         let _lock = self.lock()?;
         let stage = self.stage(files)?;
         let mut manifest = read_manifest(&self.path).unwrap_or_default();
-        let previous = manifest.sets.remove(command).unwrap_or_default();
-        // The set is incomplete from here until its entry is back.
+        let mut previous = manifest.sets.remove(command).unwrap_or_default();
+        manifest.scenarios.remove(command);
+        let foreign: Vec<String> = manifest
+            .sets
+            .keys()
+            .filter(|set| scenario.is_none() || manifest.scenarios.get(*set).map(String::as_str) != scenario)
+            .cloned()
+            .collect();
+        for set in foreign {
+            previous.extend(manifest.sets.remove(&set).unwrap_or_default());
+            manifest.scenarios.remove(&set);
+        }
+        // The set is incomplete (and the foreign ones gone) from here until its entry is back.
         self.put_manifest(&stage, &manifest)?;
         let written = self.swap_in(&stage, files)?;
-        // Files of the previous set that this one lacks and no other set claims.
+        // Files of the previous and foreign sets that this one lacks and no other set claims.
         let claimed = |name: &str| {
             files.iter().any(|(n, _)| n.as_ref() == name) || manifest.sets.values().flatten().any(|e| e.name == name)
         };
@@ -230,13 +264,16 @@ impl OutputDir {
             })
             .collect();
         manifest.sets.insert(command.to_string(), entries);
+        if let Some(hash) = scenario {
+            manifest.scenarios.insert(command.to_string(), hash.to_string());
+        }
         self.put_manifest(&stage, &manifest)?;
         Ok(written)
     }
 
     /// Replaces the manifest (through the stage) and syncs the directory.
     fn put_manifest(&self, stage: &tempfile::TempDir, manifest: &Manifest) -> Result<(), OutputError> {
-        let manifest = Manifest { chancap: env!("CARGO_PKG_VERSION").to_string(), sets: manifest.sets.clone() };
+        let manifest = Manifest { chancap: env!("CARGO_PKG_VERSION").to_string(), ..manifest.clone() };
         let mut bytes = serde_json::to_vec_pretty(&manifest).expect("a manifest serialises");
         bytes.push(b'\n');
         let tmp = stage.path().join(MANIFEST);
@@ -378,14 +415,15 @@ mod tests {
     fn sets_replace_sets_and_the_manifest_lists_complete_ones() {
         let dir = tempfile::tempdir().unwrap();
         let out = OutputDir::prepare(dir.path()).unwrap();
-        out.write_set("run", &[("summary.json", b"1".to_vec()), ("old-chart.png", b"c".to_vec())]).unwrap();
-        out.write_set("report", &[("report.html", b"r".to_vec())]).unwrap();
+        out.write_set_of("run", Some("h1"), &[("summary.json", b"1".to_vec()), ("old-chart.png", b"c".to_vec())])
+            .unwrap();
+        out.write_set_of("report", Some("h1"), &[("report.html", b"r".to_vec())]).unwrap();
         // Leftovers of a run killed while writing.
         fs::create_dir(out.path().join(".chancap-stage-a1b2c3")).unwrap();
         fs::write(out.path().join(".chancap-stage-a1b2c3/summary.json"), b"half").unwrap();
         fs::write(out.path().join(".cells.csv.Xy12Zq.tmp"), b"half").unwrap();
         fs::write(out.path().join(".mine.tmp"), b"the user's").unwrap();
-        out.write_set("run", &[("summary.json", b"2".to_vec()), ("cells.csv", b"c".to_vec())]).unwrap();
+        out.write_set_of("run", Some("h1"), &[("summary.json", b"2".to_vec()), ("cells.csv", b"c".to_vec())]).unwrap();
         assert_eq!(
             names(out.path()),
             [".chancap.lock", ".mine.tmp", "cells.csv", MANIFEST, "report.html", "summary.json"]
@@ -400,6 +438,44 @@ mod tests {
         assert!(matches!(read_from_set(out.path(), "sweep", "sweep.json", 100), Err(SetError::Missing { .. })));
         fs::remove_file(out.path().join(MANIFEST)).unwrap();
         assert!(matches!(read_from_set(out.path(), "run", "summary.json", 100), Err(SetError::Missing { .. })));
+    }
+
+    /// Issue 16: a directory holds one plan's outputs. A set of the same
+    /// scenario keeps the other commands' sets; a set of another scenario, or
+    /// of several (compare), removes them, and the files the user put there
+    /// stay.
+    #[test]
+    fn a_set_of_another_scenario_removes_the_earlier_plans_sets() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = OutputDir::prepare(dir.path()).unwrap();
+        out.write_set_of("run", Some("h1"), &[("summary.json", b"1".to_vec()), ("capacity-old.png", b"c".to_vec())])
+            .unwrap();
+        out.write_set_of("sensitivity", Some("h1"), &[("sensitivity.json", b"s".to_vec())]).unwrap();
+        fs::write(out.path().join("notes.txt"), b"the user's").unwrap();
+        // Same plan: both stay.
+        out.write_set_of("report", Some("h1"), &[("report.html", b"r".to_vec())]).unwrap();
+        assert_eq!(
+            names(out.path()),
+            [
+                ".chancap.lock",
+                "capacity-old.png",
+                MANIFEST,
+                "notes.txt",
+                "report.html",
+                "sensitivity.json",
+                "summary.json"
+            ]
+        );
+        // An edited plan: the run's set replaces everything of the old one.
+        out.write_set_of("run", Some("h2"), &[("summary.json", b"2".to_vec())]).unwrap();
+        assert_eq!(names(out.path()), [".chancap.lock", MANIFEST, "notes.txt", "summary.json"]);
+        let manifest = read_manifest(out.path()).unwrap();
+        assert_eq!(manifest.sets.keys().collect::<Vec<_>>(), ["run"]);
+        assert_eq!(manifest.scenarios["run"], "h2");
+        // A set of several scenarios shares the directory with no plan's set.
+        out.write_set_of("compare", None, &[("compare.json", b"c".to_vec())]).unwrap();
+        assert_eq!(names(out.path()), [".chancap.lock", "compare.json", MANIFEST, "notes.txt"]);
+        assert!(read_manifest(out.path()).unwrap().scenarios.is_empty());
     }
 
     /// A set with a name twice or a name that is not a plain file name writes

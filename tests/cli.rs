@@ -341,3 +341,24 @@ fn a_run_replaces_its_output_set_whole_and_report_reads_only_complete_ones() {
     std::fs::write(out.join("manifest.json"), br#"{"chancap": "0.1.0", "sets": {}}"#).unwrap();
     report(2, "holds no complete `chancap run` output with summary.json");
 }
+
+/// An output directory holds one plan's outputs: the report of another
+/// scenario written there removes the earlier plan's run files, and keeps the
+/// user's own.
+#[test]
+fn a_directory_holds_one_plans_outputs() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    chancap().args(["run", &reference_path(), "-n", "200", "-q", "--out"]).arg(&out).assert().success();
+    assert!(out.join("capacity-partners.png").is_file());
+    std::fs::write(out.join("notes.md"), "mine").unwrap();
+    // The report of the same plan keeps the run it could be read from.
+    chancap().args(["report", &reference_path(), "-n", "200", "-q", "--out"]).arg(&out).assert().success();
+    assert!(out.join("summary.json").is_file() && out.join("report.html").is_file());
+    let saas = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/saas-inside-sales.toml");
+    chancap().args(["report", saas, "-n", "200", "-q", "--out"]).arg(&out).assert().success();
+    let mut names: Vec<String> =
+        std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    names.sort();
+    assert_eq!(names, [".chancap.lock", "manifest.json", "notes.md", "report.html", "tornado-contribution.json"]);
+}

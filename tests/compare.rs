@@ -106,3 +106,40 @@ fn compare_prints_side_by_side_and_writes_its_files() {
         .stderr(predicate::str::contains("nothing was run"));
     assert!(!tmp.path().join("none").exists());
 }
+
+/// Plans in different currencies or over different horizons are refused
+/// before anything runs, naming each difference and the files.
+#[test]
+fn compare_refuses_plans_in_other_units() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/");
+    let out = tmp.path().join("cmp");
+    Command::cargo_bin("chancap")
+        .unwrap()
+        .arg("compare")
+        .arg(format!("{dir}reference.toml"))
+        .arg(format!("{dir}saas-inside-sales.toml"))
+        .arg(format!("{dir}dealer-network.toml"))
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .code(2)
+        .stderr(
+            predicate::str::contains("currency: EUR in reference.toml, USD in saas-inside-sales.toml")
+                .and(predicate::str::contains(
+                    "horizon: 12 months in reference.toml, 18 months in saas-inside-sales.toml",
+                ))
+                .and(predicate::str::contains(
+                    "horizon: 12 months in reference.toml, 8 quarters in dealer-network.toml",
+                )),
+        );
+    assert!(!out.exists(), "nothing is written");
+    // The same units with another period count alone is refused too.
+    let b = tmp.path().join("b.toml");
+    std::fs::write(&b, super::reference().replace("periods = 12", "periods = 24")).unwrap();
+    let s = |p: &std::path::Path| chancap::Scenario::from_path(p).unwrap();
+    let a = s(std::path::Path::new(&format!("{dir}reference.toml")));
+    let why = chancap::analysis::compare::incomparable(&[a.clone(), s(&b)]).expect("differs");
+    assert!(why.contains("horizon: 12 months in reference.toml, 24 months in b.toml"), "{why}");
+    assert!(chancap::analysis::compare::incomparable(&[a.clone(), a]).is_none());
+}

@@ -512,3 +512,119 @@ fn channel_labels_reach_results_and_paths() {
     let plain = run(&people_scenario("headcount = 1"), 20);
     assert_eq!(plain.channels[0].label, "team");
 }
+
+/// The value of the opportunities lost to capacity, channel kind by kind, in
+/// every iteration: lost × hit rate × mean deal size is the lost revenue; less
+/// product cost, revenue-based channel cost and the variable cost per lost
+/// opportunity (people) or order (online), the lost contribution. With a
+/// fixed hit rate (0.5), deal size (100) and margin (0.4) both are exact
+/// multiples of the lost count, so their mean, sd and P50 are too.
+#[test]
+fn lost_revenue_and_contribution_price_the_lost_opportunities() {
+    let r = run(
+        r#"
+        [scenario]
+        name = "lost value"
+        [[segments]]
+        name = "s"
+        accounts = 600
+        opportunities_per_account = 1
+        deal_size = 100
+        gross_margin = 0.4
+        [channels.team]
+        kind = "direct"
+        headcount = 1
+        hours_per_fte = 600
+        cost_per_fte = 1
+        cost_per_opportunity = 3
+        [channels.partners]
+        kind = "reseller"
+        partners = 1
+        opportunities_per_partner = 100
+        partner_margin = 0.1
+        incentives = 0.05
+        [channels.web]
+        kind = "online"
+        fee = 0.02
+        cost_per_order = 4
+        orders_capacity = 40
+        [[coverage]]
+        segment = "s"
+        channel = "team"
+        share = 0.3
+        hit_rate = 0.5
+        hours_per_opportunity = 5
+        [[coverage]]
+        segment = "s"
+        channel = "partners"
+        share = 0.3
+        hit_rate = 0.5
+        [[coverage]]
+        segment = "s"
+        channel = "web"
+        share = 0.4
+        hit_rate = 0.5
+        "#,
+        2000,
+    );
+    let close = |what: &str, a: f64, b: f64| assert!((a - b).abs() <= 1e-9 * b.abs().max(1.0), "{what}: {a} vs {b}");
+    // (lost revenue, lost contribution) per lost opportunity or order.
+    for (channel, revenue, contribution) in [("team", 50.0, 17.0), ("partners", 50.0, 12.5), ("web", 100.0, 34.0)] {
+        let ch = r.channels.iter().find(|c| c.channel == channel).unwrap();
+        let m = &ch.metrics;
+        assert!(m.lost_to_capacity.mean > 10.0, "{channel} is short: {}", m.lost_to_capacity.mean);
+        let (lr, lc) = (m.lost_revenue.unwrap(), m.lost_contribution.unwrap());
+        for (stat, per) in [(lr, revenue), (lc, contribution)] {
+            close(channel, stat.mean, per * m.lost_to_capacity.mean);
+            close(channel, stat.sd, per * m.lost_to_capacity.sd);
+            close(channel, stat.p50, per * m.lost_to_capacity.p50);
+        }
+    }
+    let t = &r.totals;
+    let sum: f64 = r.channels.iter().map(|c| c.metrics.lost_revenue.unwrap().mean).sum();
+    close("total", t.lost_revenue.unwrap().mean, sum);
+    let cells: f64 = r.cells.iter().map(|c| c.metrics.lost_contribution.unwrap().mean).sum();
+    close("cells", t.lost_contribution.unwrap().mean, cells);
+}
+
+/// What capacity loses is what serving everyone would add: with uncertain hit
+/// rate, deal size and channel factor, the mean revenue without enforcement
+/// less the mean revenue with it equals the mean lost revenue, within the
+/// standard error of the difference of two independent means.
+#[test]
+fn lost_revenue_is_what_unlimited_capacity_would_add() {
+    let text = |enforce: bool| {
+        format!(
+            r#"
+            [scenario]
+            name = "lost vs unlimited"
+            [capacity]
+            enforce = {enforce}
+            [[segments]]
+            name = "s"
+            accounts = 400
+            opportunities_per_account = {{ dist = "uniform", min = 0.8, max = 1.2 }}
+            deal_size = {{ dist = "lognormal", median = 1000, p90 = 2500 }}
+            [channels.team]
+            kind = "direct"
+            headcount = 1
+            hours_per_fte = 1200
+            cost_per_fte = 1
+            [[coverage]]
+            segment = "s"
+            channel = "team"
+            share = 1
+            hit_rate = {{ dist = "beta", mean = 0.3, sd = 0.05 }}
+            deal_size_factor = {{ dist = "uniform", min = 0.9, max = 1.3 }}
+            hours_per_opportunity = 6
+            "#
+        )
+    };
+    let short = run(&text(true), 4000);
+    let all = run(&text(false), 4000);
+    let lost = short.totals.lost_revenue.unwrap();
+    assert!(lost.mean > 0.3 * all.totals.revenue.mean, "about half the demand is lost: {}", lost.mean);
+    let gap = all.totals.revenue.mean - short.totals.revenue.mean;
+    let se = (all.totals.revenue.se.powi(2) + short.totals.revenue.se.powi(2) + lost.se.powi(2)).sqrt();
+    within_se("lost revenue", lost.mean, gap, se, 4.0);
+}

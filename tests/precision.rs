@@ -91,6 +91,49 @@ mod latin_hypercube {
         assert!(lhs < 0.5 * mc, "variance of the mean: LHS {lhs:.3e} vs MC {mc:.3e}");
     }
 
+    /// A Latin hypercube run says so: `summary.json` records the sampling, and
+    /// the terminal report and report.html state that its ± 95 % margins are
+    /// the plain Monte Carlo bound.
+    #[test]
+    fn latin_hypercube_is_recorded_and_its_margins_explained() {
+        let tmp = tempfile::tempdir().unwrap();
+        let file = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/reference.toml");
+        let run = |sampling: &str| {
+            let out = tmp.path().join(sampling);
+            let text = assert_cmd::Command::cargo_bin("chancap")
+                .unwrap()
+                .args(["run", file, "-n", "300", "--no-plots", "--sampling", sampling, "--out"])
+                .arg(&out)
+                .assert()
+                .success()
+                .get_output()
+                .stdout
+                .clone();
+            let json: serde_json::Value =
+                serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap();
+            (String::from_utf8(text).unwrap(), json["scenario"]["sampling"].as_str().unwrap().to_string(), out)
+        };
+        let (text, sampling, _) = run("mc");
+        assert_eq!(sampling, "mc");
+        assert!(!text.contains("Latin hypercube"));
+        let (text, sampling, dir) = run("lhs");
+        assert_eq!(sampling, "lhs");
+        assert!(text.contains("300 iterations (Latin hypercube)"), "{text}");
+        assert!(text.contains("margins are those of plain Monte Carlo"), "{text}");
+        let report = tmp.path().join("report");
+        assert_cmd::Command::cargo_bin("chancap")
+            .unwrap()
+            .args(["report", file, "-q", "--from"])
+            .arg(&dir)
+            .arg("--out")
+            .arg(&report)
+            .assert()
+            .success();
+        let html = std::fs::read_to_string(report.join("report.html")).unwrap();
+        assert!(html.contains("drawn by Latin hypercube sampling"));
+        assert!(html.contains("These margins are those of plain Monte Carlo sampling, an upper bound"));
+    }
+
     #[test]
     fn latin_hypercube_keeps_the_marginals_and_is_reproducible() {
         let mut s = crate::scenario(&crate::reference());

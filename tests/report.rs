@@ -495,8 +495,8 @@ fn report_from_reads_the_tornado_of_an_earlier_run() {
     assert_eq!(tornado, bytes(dir.join("tornado-contribution.json")));
 }
 
-/// An analysis written by an older chancap (no scenario fingerprint) or of
-/// another scenario is named and not used.
+/// An analysis in DIR that does not record its scenario, or records another,
+/// is named and not used, even in a set the manifest lists for this scenario.
 #[test]
 fn report_from_does_not_use_a_tornado_it_cannot_tie_to_the_scenario() {
     let tmp = tempfile::tempdir().unwrap();
@@ -507,14 +507,15 @@ fn report_from_does_not_use_a_tornado_it_cannot_tie_to_the_scenario() {
     let mut sens =
         chancap::analysis::sensitivity::analyse(&s, &metric, &RunOptions { iterations: 50, seed: 1 }, &|_| {});
     let out = chancap::output::OutputDir::prepare(&dir).unwrap();
+    let name = "sensitivity-contribution.json";
     for (hash, why) in [("", "does not record its scenario"), ("0123abcd", "is of another scenario")] {
         sens.scenario_hash = hash.into();
         let mut json: serde_json::Value = serde_json::from_slice(&chancap::report::sensitivity::json(&sens)).unwrap();
         if hash.is_empty() {
             json.as_object_mut().unwrap().remove("scenario_hash");
         }
-        // The single file of chancap builds before per-metric names.
-        out.write_set("sensitivity", &[("sensitivity.json", serde_json::to_vec(&json).unwrap())]).unwrap();
+        let file = [(name, serde_json::to_vec(&json).unwrap())];
+        out.write_set_of("sensitivity-contribution", Some(&s.content_hash()), &file).unwrap();
         let assert = chancap()
             .args(["report", one_pair(), "--from"])
             .arg(&dir)
@@ -523,7 +524,7 @@ fn report_from_does_not_use_a_tornado_it_cannot_tie_to_the_scenario() {
             .assert()
             .success();
         let said = String::from_utf8(assert.get_output().stdout.clone()).unwrap();
-        assert!(said.starts_with(&format!("Note: {} {why}", dir.join("sensitivity.json").display())), "{said}");
+        assert!(said.starts_with(&format!("Note: {} {why}", dir.join(name).display())), "{said}");
         assert!(said.contains("so the report runs it"), "{said}");
     }
 }

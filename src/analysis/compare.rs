@@ -65,6 +65,47 @@ fn paired(a: &[f64], b: &[f64]) -> Stat {
     Stat::from_values(&mut d).expect("at least one iteration")
 }
 
+/// Why `scenarios` cannot be compared, if they cannot: paired differences and
+/// P(beats) mean something only between plans counted in the same currency over
+/// the same horizon (period length and number of periods). Names each
+/// difference with the files that differ from the first.
+pub fn incomparable(scenarios: &[Scenario]) -> Option<String> {
+    let first = scenarios.first()?;
+    let file = |s: &Scenario| {
+        std::path::Path::new(&s.origin).file_name().map_or(s.origin.clone(), |f| f.to_string_lossy().into_owned())
+    };
+    let horizon = |s: &Scenario| format!("{} {}s", s.periods, s.period.as_str());
+    let mut differences = Vec::new();
+    for other in &scenarios[1..] {
+        if other.currency != first.currency {
+            differences.push(format!(
+                "currency: {} in {}, {} in {}",
+                first.currency,
+                file(first),
+                other.currency,
+                file(other)
+            ));
+        }
+        if other.period != first.period || other.periods != first.periods {
+            differences.push(format!(
+                "horizon: {} in {}, {} in {}",
+                horizon(first),
+                file(first),
+                horizon(other),
+                file(other)
+            ));
+        }
+    }
+    (!differences.is_empty()).then(|| {
+        format!(
+            "these scenarios cannot be compared: their figures are not in the same units\n  {}\n\
+             help: compare plans with the same currency, period length and number of periods\n      \
+             (`currency`, `period` and `periods` in [scenario])",
+            differences.join("\n  ")
+        )
+    })
+}
+
 /// Runs every scenario with `opts` and compares each with the first.
 pub fn compare(scenarios: &[Scenario], opts: &RunOptions, progress: &(dyn Fn(u64) + Sync)) -> Comparison {
     let results: Vec<Results> = scenarios.iter().map(|s| summary::run(s, opts, progress)).collect();

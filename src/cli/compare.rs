@@ -26,6 +26,9 @@ pub(crate) fn compare(ctx: &Context, opts: &CompareArgs) -> Result<(), Failure> 
     if invalid > 0 {
         return Err(Failure::Invalid(format!("{invalid} of {} files are invalid; nothing was run", opts.files.len())));
     }
+    if let Some(why) = chancap::analysis::compare::incomparable(&scenarios) {
+        return Err(Failure::Input(anyhow::anyhow!(why)));
+    }
     if !opts.output.quiet {
         scenarios.iter().for_each(print_warnings);
     }

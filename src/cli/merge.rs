@@ -31,7 +31,7 @@ pub(crate) fn merge(opts: &MergeArgs) -> Result<(), Failure> {
     }
     let output = shard::merge(&shards).map_err(input)?;
     let out_dir = output_dir(&opts.out)?;
-    write(&out_dir, &output_files(&output, opts.no_plots)?)?;
+    write(&out_dir, &output.scenario_hash, &output_files(&output, opts.no_plots)?)?;
     if !opts.quiet {
         stdout(
             format!(

@@ -193,7 +193,7 @@ pub(crate) fn optimise(ctx: &Context, opts: &OptimiseArgs) -> Result<(), Failure
             Err(e) => eprintln!("warning: best.toml not written: {e}; optimise.json has the chosen values"),
         }
     }
-    out_dir.write_set("optimise", &files).map_err(runtime)?;
+    out_dir.write_set_of("optimise", Some(&scenario.content_hash()), &files).map_err(runtime)?;
     if opts.json {
         return stdout(&json);
     }

@@ -22,16 +22,11 @@ const TORNADO: &str = "tornado-contribution.json";
 
 /// An earlier analysis of contribution of `scenario` in `dir`, with the file it
 /// was read from: the `sensitivity` command's set, then an earlier report's
-/// tornado, then the `sensitivity.json` of earlier chancap builds. Else the
-/// reasons the files that are there were not used.
+/// tornado. Else the reasons the files that are there were not used.
 fn earlier_tornado(dir: &Path, scenario: &Scenario) -> Result<(Sensitivity, PathBuf), Vec<String>> {
     let metric = "contribution";
     let json = report::sensitivity::file_name(metric, "json");
-    let sets = [
-        (crate::cli::sensitivity::set_name(metric), json.as_str()),
-        ("report".to_string(), TORNADO),
-        ("sensitivity".to_string(), "sensitivity.json"),
-    ];
+    let sets = [(crate::cli::sensitivity::set_name(metric), json.as_str()), ("report".to_string(), TORNADO)];
     let mut notes = Vec::new();
     for (set, name) in &sets {
         let path = dir.join(name);
@@ -217,8 +212,9 @@ pub(crate) fn report(ctx: &Context, opts: &ReportArgs) -> Result<(), Failure> {
         date: &date,
         sensitivity: Some(&sensitivity),
     });
+    let hash = scenario.content_hash();
     let files = [("report.html", html.into_bytes()), (TORNADO, report::sensitivity::json(&sensitivity))];
-    let written = out_dir.write_set("report", &files).map_err(runtime)?;
+    let written = out_dir.write_set_of("report", Some(&hash), &files).map_err(runtime)?;
     if !opts.quiet {
         let path = written.first().map_or_else(|| out_dir.path().join("report.html"), |p| p.clone());
         stdout(format!("Wrote {}\n", path.display()).as_bytes())?;

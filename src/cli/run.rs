@@ -74,7 +74,7 @@ pub(crate) fn run(ctx: &Context, opts: &RunArgs) -> Result<(), Failure> {
         if !opts.output.no_plots {
             files.extend(chart_files(report::charts::all(&results))?);
         }
-        dir.write_set("run", &files).map_err(runtime)?;
+        dir.write_set_of("run", Some(&results.scenario.scenario_hash), &files).map_err(runtime)?;
         written = files.into_iter().map(|(n, _)| n).collect();
     }
     if opts.json {

@@ -35,8 +35,8 @@ pub(crate) fn sensitivity(ctx: &Context, opts: &SensitivityArgs) -> Result<(), F
     if !opts.output.no_plots {
         files.extend(chart_files(report::charts::tornado(&result, &scenario.name).map(|c| vec![c]))?);
     }
-    // One set per metric, so that the analyses of several metrics share a directory.
-    out_dir.write_set(&set_name(&result.metric), &files).map_err(runtime)?;
+    // One set per metric, so that the analyses of several metrics of the plan share a directory.
+    out_dir.write_set_of(&set_name(&result.metric), Some(&scenario.content_hash()), &files).map_err(runtime)?;
     if !opts.output.quiet {
         let mut text = report::sensitivity::table(&result).terminal();
         if result.correlated_inputs {

@@ -36,9 +36,10 @@ pub(crate) fn output_files(out: &SweepOutput, no_plots: bool) -> Result<Vec<(Str
     Ok(files)
 }
 
-/// Writes a sweep's output files into `dir`, as its `sweep` set.
-pub(crate) fn write(dir: &OutputDir, files: &[(String, Vec<u8>)]) -> Result<(), Failure> {
-    dir.write_set("sweep", files).map(|_| ()).map_err(runtime)
+/// Writes a sweep's output files into `dir`, as its `sweep` set of the scenario
+/// `scenario_hash`.
+pub(crate) fn write(dir: &OutputDir, scenario_hash: &str, files: &[(String, Vec<u8>)]) -> Result<(), Failure> {
+    dir.write_set_of("sweep", Some(scenario_hash), files).map(|_| ()).map_err(runtime)
 }
 
 /// A short table of the best points by mean contribution.
@@ -107,7 +108,7 @@ fn write_output(opts: &SweepArgs, out_dir: &OutputDir, output: &SweepOutput, tot
             Ok(ShardFile::name(k, n))
         }
         None => {
-            write(out_dir, &output_files(output, opts.output.no_plots)?)?;
+            write(out_dir, &output.scenario_hash, &output_files(output, opts.output.no_plots)?)?;
             Ok("sweep.csv, sweep.json".to_string() + if opts.output.no_plots { "" } else { " and charts" })
         }
     }

@@ -402,6 +402,16 @@ pub enum Sampling {
     LatinHypercube,
 }
 
+impl Sampling {
+    /// `mc` or `lhs`, as `--sampling` takes it and `summary.json` records it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Sampling::MonteCarlo => "mc",
+            Sampling::LatinHypercube => "lhs",
+        }
+    }
+}
+
 /// How to load a scenario.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct LoadOptions {

@@ -334,13 +334,13 @@ fn method_html(out: &mut String, r: &Results, s: &Scenario) {
          shares; each channel's capacity follows its headcount, ramp-up, attrition and hiring (or its \
          partners' onboarding and churn); {capacity_rule}; served opportunities are won at the pair's hit rate, and each won deal's size is drawn on its own. \
          Revenue, margins, channel cost, required and available capacity are summed over the horizon.</p>\n\
-         <p>This report rests on {iterations} iterations with seed {seed}; the same scenario, seed and \
+         <p>This report rests on {iterations} iterations with seed {seed}{sampling}; the same scenario, seed and \
          iteration count give the same figures on any machine and thread count. A figure shown as \
          <em>P50 (P10–P90)</em> is the median of the iterations with the range that holds the middle 80 % \
          of them: one {future} in ten falls below P10 and one in ten above P90. A probability is the share of \
          iterations in which the event happened. Means are shown with their 95 % margin of simulation error \
          (± 1.96 standard errors); more iterations make that margin smaller, not the P10–P90 range, which \
-         is the uncertainty of the plan itself.</p>\n\
+         is the uncertainty of the plan itself.{lhs_note}</p>\n\
          <p>Money is in {currency} over the whole horizon. Capacity is in selling hours for people channels \
          (converted to FTE with each channel's productive hours per FTE), in opportunities for partners and \
          orders for the web shop. Cost-to-serve is channel cost divided by revenue.</p>\n</section>\n",
@@ -348,6 +348,18 @@ fn method_html(out: &mut String, r: &Results, s: &Scenario) {
         future = esc(&format!("simulated {}", findings::future(r))),
         iterations = count(info.iterations as f64),
         seed = info.seed,
+        sampling = if info.sampling == "lhs" {
+            ", drawn by Latin hypercube sampling (each uncertain input's draws fall one in each of as many \
+             equally likely strata)"
+        } else {
+            ""
+        },
+        lhs_note = if info.sampling == "lhs" {
+            " These margins are those of plain Monte Carlo sampling, an upper bound: with Latin hypercube \
+             sampling the true error of a mean is smaller (on the reference scenario about half)."
+        } else {
+            ""
+        },
         currency = esc(&info.currency),
         capacity_rule = if s.enforce_capacity {
             "opportunities beyond a channel's capacity in a period are lost"

@@ -88,9 +88,10 @@ pub fn period_word(results: &Results) -> &str {
 pub fn run_line(results: &Results, note: &str) -> String {
     let info = &results.scenario;
     format!(
-        "{} · {} iterations · seed {} · {} {} · {}{}",
+        "{} · {} iterations{} · seed {} · {} {} · {}{}",
         info.file,
         count(info.iterations as f64),
+        if info.sampling == "lhs" { " (Latin hypercube)" } else { "" },
         info.seed,
         info.periods,
         period_word(results),
@@ -106,8 +107,17 @@ pub fn report(results: &Results, engine_note: &str) -> String {
         let text = section.terminal();
         out.push_str(if i == 0 { text.trim_start_matches('\n') } else { &text });
     }
+    if results.scenario.sampling == "lhs" {
+        out.push_str(&textwrap::fill(LHS_MARGINS, 80));
+        out.push('\n');
+    }
     out
 }
+
+/// What the ± 95 % margins of a Latin hypercube run are.
+pub const LHS_MARGINS: &str = "Latin hypercube sampling: the ± 95 % margins are those of plain Monte Carlo \
+     sampling, an upper bound; the true error of these means is smaller (on the reference scenario about \
+     half).";
 
 /// The tables of the report, in reading order.
 pub fn sections(results: &Results) -> Vec<Section> {

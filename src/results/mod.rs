@@ -100,10 +100,18 @@ pub struct RunInfo {
     pub period: String,
     /// Currency label.
     pub currency: String,
+    /// How the uncertain inputs were sampled: `mc` (plain Monte Carlo) or
+    /// `lhs` (Latin hypercube); `mc` in files written before it was recorded.
+    #[serde(default = "plain_sampling")]
+    pub sampling: String,
     /// The scenario's content fingerprint (`Scenario::content_hash`); empty in
     /// files written before it was recorded.
     #[serde(default)]
     pub scenario_hash: String,
+}
+
+fn plain_sampling() -> String {
+    "mc".to_string()
 }
 
 /// Whole-business totals over the horizon.
@@ -127,6 +135,13 @@ pub struct Totals {
     pub channel_cost: Stat,
     /// Gross margin − channel cost.
     pub contribution: Stat,
+    /// Expected revenue of the opportunities lost to capacity, in currency;
+    /// absent in files written before it was reported.
+    #[serde(default)]
+    pub lost_revenue: Option<Stat>,
+    /// Expected contribution of the opportunities lost to capacity, in currency.
+    #[serde(default)]
+    pub lost_contribution: Option<Stat>,
 }
 
 /// The probability of reaching a target.
@@ -162,6 +177,14 @@ pub struct Metrics {
     pub channel_cost: Stat,
     /// Gross margin − channel cost, in currency.
     pub contribution: Stat,
+    /// Expected revenue of the opportunities lost to capacity, in currency
+    /// (lost × hit rate × mean deal size); absent in files written before it
+    /// was reported.
+    #[serde(default)]
+    pub lost_revenue: Option<Stat>,
+    /// Expected contribution of the opportunities lost to capacity, in currency.
+    #[serde(default)]
+    pub lost_contribution: Option<Stat>,
     /// Channel cost / revenue, over iterations with revenue > 0.
     #[serde(default)]
     pub cost_to_serve: Option<Stat>,

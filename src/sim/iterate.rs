@@ -117,6 +117,7 @@ impl Workspace {
             let layout = &plan.layout;
             rec[layout.cell(k, m::GROSS_MARGIN)] = rec[layout.cell(k, m::REVENUE)] * theta[cell.gross_margin.0];
         }
+        channels::price_lost(s, plan, theta, rec);
         self.theta = theta_owned;
     }
 

@@ -26,8 +26,13 @@ pub mod cell_metric {
     pub const GROSS_MARGIN: usize = 5;
     /// Channel cost allocated to the cell.
     pub const CHANNEL_COST: usize = 6;
+    /// Expected revenue of the opportunities lost to capacity (during the
+    /// periods it holds their expected wins; priced at the end).
+    pub const LOST_REVENUE: usize = 7;
+    /// Expected contribution of the opportunities lost to capacity.
+    pub const LOST_CONTRIBUTION: usize = 8;
     /// Number of raw metrics per cell.
-    pub const COUNT: usize = 7;
+    pub const COUNT: usize = 9;
 }
 
 /// Where each quantity sits in the flat record of one iteration.

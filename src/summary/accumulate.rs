@@ -68,6 +68,10 @@ pub enum Figure {
     ChannelCost,
     /// Gross margin − channel cost.
     Contribution,
+    /// Expected revenue of opportunities lost to capacity.
+    LostRevenue,
+    /// Expected contribution of opportunities lost to capacity.
+    LostContribution,
     /// Opportunities no channel covers.
     Uncovered,
     /// Fixed cost no cell carries.

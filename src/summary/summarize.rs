@@ -88,6 +88,8 @@ fn metrics(
         gross_margin: sink.stat(k(F::GrossMargin), gross_margin),
         channel_cost: sink.stat(k(F::ChannelCost), cost),
         contribution: sink.stat(k(F::Contribution), contribution),
+        lost_revenue: Some(sink.stat(k(F::LostRevenue), sum(m::LOST_REVENUE))),
+        lost_contribution: Some(sink.stat(k(F::LostContribution), sum(m::LOST_CONTRIBUTION))),
     }
 }
 
@@ -269,6 +271,7 @@ impl Results {
                 periods: s.periods,
                 period: s.period.as_str().to_string(),
                 currency: s.currency.clone(),
+                sampling: s.sampling.as_str().to_string(),
                 scenario_hash: s.content_hash(),
             },
             totals: Totals {
@@ -281,6 +284,8 @@ impl Results {
                 gross_margin: all.gross_margin,
                 channel_cost: all.channel_cost,
                 contribution: all.contribution,
+                lost_revenue: all.lost_revenue,
+                lost_contribution: all.lost_contribution,
             },
             targets,
             cells,

@@ -62,8 +62,11 @@ impl Workspace {
                 let w = won[j];
                 j += 1;
                 let kept = if f < 1.0 { binomial(&mut self.serve_rngs[k], w, f) } else { w };
-                // Orders lost to the limit are taken off served.
+                // Orders lost to the limit are taken off served; they were won.
                 super::add_counts(rec, layout, k, opps, opps - (w - kept), kept);
+                if kept < w {
+                    super::add_lost_wins(rec, layout, k, (w - kept) as f64);
+                }
                 kept_orders += kept;
             }
             rec[layout.cell(k, m::CHANNEL_COST)] += o.cost_per_order * kept_orders as f64;

@@ -73,7 +73,7 @@ impl Workspace {
         t: usize,
         rec: &mut [f64],
     ) -> f64 {
-        let Context { s, plan, .. } = *cx;
+        let Context { s, plan, theta } = *cx;
         let layout = &plan.layout;
         let ppy = s.ppy() as f64;
         let cells = &plan.channel_cells[c];
@@ -97,7 +97,7 @@ impl Workspace {
         let f = super::fraction(s.enforce_capacity, required, self.capacity[c].available[t]);
         let fixed = self.capacity[c].fixed_cost[t];
         for &k in cells {
-            let served = self.serve(plan, k, f, rec);
+            let served = self.serve(plan, theta, k, f, rec);
             let mut cost = p.cost_per_opportunity * served as f64;
             if required > 0.0 {
                 cost += fixed * self.cell_hours[k] / required;
@@ -111,15 +111,19 @@ impl Workspace {
     }
 
     /// Serves the lanes of cell `k` of a people channel at capacity fraction `f`:
-    /// records opportunities and served, and adds served to the lanes' totals for
-    /// the end-of-iteration win draw. Returns the opportunities served.
-    fn serve(&mut self, plan: &Plan, k: usize, f: f64, rec: &mut [f64]) -> u64 {
+    /// records opportunities, served and the expected wins of the lost ones, and
+    /// adds served to the lanes' totals for the end-of-iteration win draw.
+    /// Returns the opportunities served.
+    fn serve(&mut self, plan: &Plan, theta: &[f64], k: usize, f: f64, rec: &mut [f64]) -> u64 {
         let cell = &plan.cells[k];
         let rng = &mut self.serve_rngs[k];
         let (mut opps_sum, mut served_sum) = (0u64, 0u64);
         for &l in &cell.lanes {
             let opps = self.lane_opps[l];
             let served = if f < 1.0 { binomial(rng, opps, f) } else { opps };
+            if served < opps {
+                super::add_lost_wins(rec, &plan.layout, k, (opps - served) as f64 * theta[plan.lanes[l].hit_rate.0]);
+            }
             self.lane_served[l] += served;
             opps_sum += opps;
             served_sum += served;

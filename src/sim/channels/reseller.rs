@@ -72,7 +72,11 @@ impl Workspace {
         for &l in &cell.lanes {
             let opps = self.lane_opps[l];
             let served = if f < 1.0 { binomial(&mut self.serve_rngs[k], opps, f) } else { opps };
-            let wins = binomial(&mut self.win_rngs[k], served, theta[plan.lanes[l].hit_rate.0]);
+            let h = theta[plan.lanes[l].hit_rate.0];
+            let wins = binomial(&mut self.win_rngs[k], served, h);
+            if served < opps {
+                super::add_lost_wins(rec, &plan.layout, k, (opps - served) as f64 * h);
+            }
             opps_sum += opps;
             served_sum += served;
             wins_sum += wins;
