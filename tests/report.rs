@@ -435,7 +435,7 @@ fn the_reports_tornado_equals_the_sensitivity_commands() {
     // Prose spells utilisation one way (JSON and CSV keys keep `utilization`).
     assert!(html.contains("utilisation") && !html.to_lowercase().contains("utilization"));
     let section = &html[html.find("<h2>What matters most</h2>").unwrap()..html.find("<h2>Results in figures").unwrap()];
-    assert!(section.contains("2,000 iterations per run, seed 7"), "{section}");
+    assert!(section.contains("2,000 iterations per run, seed 7; means and swings in USD."), "{section}");
     let top = &sens.inputs[0];
     assert_eq!(top.input, "coverage.smb.inside.hit_rate");
     assert!(section.contains("Small businesses · inside · hit rate (USD "), "{section}");
