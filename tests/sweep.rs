@@ -134,6 +134,19 @@ fn shards_merge_into_the_same_bytes_as_one_sweep() {
     for name in names {
         assert!(read(&whole, &name) == read(&merged, &name), "{name} differs between the whole sweep and the merge");
     }
+    // Shard files work as well as their folders, and a file named twice
+    // (`merge s0/* s0 …`) counts once.
+    let files = tmp.path().join("files");
+    chancap()
+        .args(["merge", "-q", "--out"])
+        .arg(&files)
+        .arg(tmp.path().join("s0/shard-0-of-3.json"))
+        .arg(tmp.path().join("s0"))
+        .arg(tmp.path().join("s1/shard-1-of-3.json"))
+        .arg(tmp.path().join("s2"))
+        .assert()
+        .success();
+    assert!(read(&files, "sweep.json") == read(&merged, "sweep.json"));
     // A missing shard is named.
     chancap()
         .args(["merge", "--out"])

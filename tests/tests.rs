@@ -2,6 +2,7 @@
 
 mod architecture;
 mod bad_input;
+mod chart_layout;
 mod charts;
 mod cli;
 mod compare;

@@ -316,8 +316,9 @@ fn parse_confidence(text: &str) -> Result<f64, String> {
 /// `chancap merge`: its output directory is required, so it has its own.
 #[derive(Args)]
 pub(crate) struct MergeArgs {
-    /// Directories holding shard-K-of-N.json files (from `chancap sweep --shard`).
-    #[arg(required = true, value_name = "DIR")]
+    /// Shard files (shard-K-of-N.json, from `chancap sweep --shard`), or
+    /// directories holding them; each file is read once however it is named.
+    #[arg(required = true, value_name = "SHARD|DIR")]
     pub(crate) dirs: Vec<PathBuf>,
     /// Output directory.
     #[arg(short, long, value_name = "DIR")]

@@ -10,18 +10,39 @@ use chancap::analysis::sweep::shard::{self, ShardFile};
 use chancap::model::{MAX_DATA_BYTES, read_bounded};
 use std::path::PathBuf;
 
-/// `chancap merge DIR… --out DIR`
+/// The shard files named by `paths`: a file as given, a directory's
+/// `shard-K-of-N.json` files in name order; each file once, however often it
+/// is named (`merge shards/* shards/`).
+fn shard_paths(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Failure> {
+    let mut out: Vec<PathBuf> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for path in paths {
+        let meta = std::fs::metadata(path).map_err(|e| input(format!("reading {}: {e}", path.display())))?;
+        let mut names: Vec<PathBuf> = if meta.is_dir() {
+            let entries = std::fs::read_dir(path).map_err(|e| input(format!("reading {}: {e}", path.display())))?;
+            entries
+                .flatten()
+                .map(|e| e.path())
+                .filter(|p| p.file_name().and_then(|n| n.to_str()).is_some_and(ShardFile::is_shard_name))
+                .collect()
+        } else {
+            vec![path.clone()]
+        };
+        names.sort();
+        for name in names {
+            if seen.insert(std::fs::canonicalize(&name).unwrap_or_else(|_| name.clone())) {
+                out.push(name);
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// `chancap merge SHARD|DIR… --out DIR`
 pub(crate) fn merge(opts: &MergeArgs) -> Result<(), Failure> {
     let mut shards: Vec<(String, ShardFile)> = Vec::new();
-    for dir in &opts.dirs {
-        let entries = std::fs::read_dir(dir).map_err(|e| input(format!("reading {}: {e}", dir.display())))?;
-        let mut names: Vec<PathBuf> = entries
-            .flatten()
-            .map(|e| e.path())
-            .filter(|p| p.file_name().and_then(|n| n.to_str()).is_some_and(ShardFile::is_shard_name))
-            .collect();
-        names.sort();
-        for path in names {
+    {
+        for path in shard_paths(&opts.dirs)? {
             let bytes =
                 read_bounded(&path, MAX_DATA_BYTES).map_err(|e| input(format!("reading {}: {e}", path.display())))?;
             let shard: ShardFile = serde_json::from_slice(&bytes)

@@ -204,7 +204,7 @@ pub(crate) fn report(ctx: &Context, opts: &ReportArgs) -> Result<(), Failure> {
             analyse(&scenario, &Metric::Contribution, &sens_opts, &|_| {})
         }
     };
-    charts.push(report::charts::tornado(&sensitivity, &scenario.name).map_err(runtime)?);
+    charts.push(report::charts::tornado(&sensitivity, &scenario).map_err(runtime)?);
     let html = report::html::html(&report::html::Report {
         scenario: &scenario,
         results: &results,

@@ -33,7 +33,7 @@ pub(crate) fn sensitivity(ctx: &Context, opts: &SensitivityArgs) -> Result<(), F
     let elapsed = start.elapsed();
     let mut files = report::sensitivity::files(&result);
     if !opts.output.no_plots {
-        files.extend(chart_files(report::charts::tornado(&result, &scenario.name).map(|c| vec![c]))?);
+        files.extend(chart_files(report::charts::tornado(&result, &scenario).map(|c| vec![c]))?);
     }
     // One set per metric, so that the analyses of several metrics of the plan share a directory.
     out_dir.write_set_of(&set_name(&result.metric), Some(&scenario.content_hash()), &files).map_err(runtime)?;

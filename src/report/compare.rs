@@ -44,7 +44,7 @@ pub fn csv(c: &Comparison) -> Vec<u8> {
             w.write_record([e.name.clone(), e.file.clone(), name, f(value), f(diff)]).expect("in memory");
         }
     }
-    w.into_inner().expect("writing to memory cannot fail")
+    super::csv::finish(w)
 }
 
 /// `compare.json`, pretty-printed, ending in a newline.

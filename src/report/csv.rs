@@ -19,7 +19,7 @@ fn stat_fields(s: Option<&Stat>) -> Vec<String> {
 }
 
 /// The metrics of a cell, segment or channel in output order, with their names.
-pub fn metric_rows(m: &Metrics) -> [(&'static str, Option<&Stat>); 10] {
+pub fn metric_rows(m: &Metrics) -> [(&'static str, Option<&Stat>); 12] {
     [
         ("opportunities", Some(&m.opportunities)),
         ("served", Some(&m.served)),
@@ -30,12 +30,19 @@ pub fn metric_rows(m: &Metrics) -> [(&'static str, Option<&Stat>); 10] {
         ("gross_margin", Some(&m.gross_margin)),
         ("channel_cost", Some(&m.channel_cost)),
         ("contribution", Some(&m.contribution)),
+        ("lost_revenue", m.lost_revenue.as_ref()),
+        ("lost_contribution", m.lost_contribution.as_ref()),
         ("cost_to_serve", m.cost_to_serve.as_ref()),
     ]
 }
 
-fn finish(w: csv::Writer<Vec<u8>>) -> Vec<u8> {
-    w.into_inner().expect("writing to memory cannot fail")
+/// The bytes of a CSV file written to memory, ready for Excel: a file whose
+/// text is all ASCII (ids, numbers: the usual case) stays plain, and one with
+/// other characters (labels such as "Müller & Söhne", "≥") starts with the
+/// UTF-8 byte-order mark, without which Excel reads UTF-8 as mojibake.
+pub fn finish(w: csv::Writer<Vec<u8>>) -> Vec<u8> {
+    let bytes = w.into_inner().expect("writing to memory cannot fail");
+    if bytes.is_ascii() { bytes } else { [&b"\xEF\xBB\xBF"[..], &bytes].concat() }
 }
 
 /// `cells.csv`: segment, channel, metric, then the Stat columns.
@@ -111,4 +118,25 @@ pub fn capacity(results: &Results) -> Vec<u8> {
         }
     }
     finish(w)
+}
+
+#[cfg(test)]
+mod excel_tests {
+    use super::finish;
+
+    fn written(rows: &[[&str; 2]]) -> Vec<u8> {
+        let mut w = csv::Writer::from_writer(Vec::new());
+        rows.iter().for_each(|r| w.write_record(r).unwrap());
+        finish(w)
+    }
+
+    /// ASCII stays plain; other text gets the byte-order mark Excel needs,
+    /// once, and the rest of the bytes unchanged.
+    #[test]
+    fn non_ascii_csv_starts_with_the_utf8_byte_order_mark() {
+        assert_eq!(written(&[["segment", "p50"], ["key", "1.5"]]), b"segment,p50\nkey,1.5\n");
+        let text = written(&[["segment", "p50"], ["Müller & Söhne", "≥ 125 %"]]);
+        assert_eq!(&text[..3], b"\xEF\xBB\xBF");
+        assert_eq!(std::str::from_utf8(&text[3..]).unwrap(), "segment,p50\nMüller & Söhne,≥ 125 %\n");
+    }
 }

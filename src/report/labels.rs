@@ -27,6 +27,16 @@ impl Labels {
         }
     }
 
+    /// The labels of a scenario's segments and channels, for what is drawn
+    /// without a run of it (a tornado, a sweep).
+    pub fn of_scenario(s: &crate::model::Scenario) -> Labels {
+        let pick = |name: &str, label: &str| if label.is_empty() { name.to_string() } else { label.to_string() };
+        Labels {
+            segments: s.segments.iter().map(|x| (x.name.clone(), pick(&x.name, &x.label))).collect(),
+            channels: s.channels.iter().map(|x| (x.name.clone(), pick(&x.name, &x.label))).collect(),
+        }
+    }
+
     /// A segment's label; an unknown name reads as itself.
     pub fn segment<'a>(&'a self, name: &'a str) -> &'a str {
         self.segments.get(name).map_or(name, String::as_str)

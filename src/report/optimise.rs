@@ -103,7 +103,7 @@ pub fn csv(out: &Outcome, s: &Setting<'_>) -> Vec<u8> {
         }
         w.write_record(&row).expect("in memory");
     }
-    w.into_inner().expect("writing to memory cannot fail")
+    super::csv::finish(w)
 }
 
 /// What a metric's numbers are, for showing them.

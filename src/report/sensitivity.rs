@@ -118,7 +118,7 @@ pub fn csv(s: &Sensitivity) -> Vec<u8> {
         ])
         .expect("in memory");
     }
-    w.into_inner().expect("writing to memory cannot fail")
+    super::csv::finish(w)
 }
 
 /// `sensitivity-METRIC.json`, pretty-printed, ending in a newline.

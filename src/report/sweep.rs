@@ -22,7 +22,7 @@ pub fn csv(out: &SweepOutput) -> Vec<u8> {
         row.extend(p.figures.columns().into_iter().map(|(_, v)| v.map_or(String::new(), |x| x.to_string())));
         w.write_record(&row).expect("in memory");
     }
-    w.into_inner().expect("writing to memory cannot fail")
+    super::csv::finish(w)
 }
 
 /// `sweep.json`, pretty-printed, ending in a newline.

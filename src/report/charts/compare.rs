@@ -1,13 +1,18 @@
 //! The charts of a comparison of scenarios.
 
 use super::axis;
-use super::style::{GRID, font, fonts, legend, money_label, render, scenario_colour};
-use super::style::{row_label, share_mesh};
+use super::layout;
+use super::style::share_mesh;
+use super::style::{
+    GRID, Key, Swatch, draw_lines, fit, font, fonts, legend_above, money_label, render, scenario_colour,
+};
 use super::{Chart, ChartError, Drawn, Figure};
 use crate::analysis::compare::Comparison;
 use crate::report::format::count;
+use crate::report::labels::Labels;
 use plotters::coord::Shift;
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 use rayon::prelude::*;
 
 /// The charts of a comparison: contribution distributions overlaid, and the key
@@ -88,14 +93,29 @@ where
             counts.iter().map(|n| n / v.len().max(1) as f64 * 100.0).collect()
         })
         .collect();
-    let top = shares.iter().flatten().fold(0.0f64, |a, b| a.max(*b)).max(1.0) * 1.3;
+    let top = shares.iter().flatten().fold(0.0f64, |a, b| a.max(*b)).max(1.0) * 1.08;
     let pad = (hi - lo) * 0.03;
     let cur = &c.currency;
-    let mut chart = ChartBuilder::on(body)
+    let keys: Vec<Key> = c
+        .scenarios
+        .iter()
+        .enumerate()
+        .map(|(i, entry)| {
+            let beats = entry
+                .versus_first
+                .as_ref()
+                .map_or(String::new(), |v| format!(", P(beats first) {:.1} %", v.p_beats_first * 100.0));
+            let p50 = money_label(entry.figures.contribution.p50);
+            (Swatch::Line(scenario_colour(i).stroke_width(4)), format!("{}: P50 {cur} {p50}{beats}", entry.name))
+        })
+        .collect();
+    let body = legend_above(body, &keys, 19, 100)?;
+    let mut chart = ChartBuilder::on(&body)
         .margin(10)
         .x_label_area_size(70)
         .y_label_area_size(90)
         .build_cartesian_2d(axis((lo - pad)..(hi + pad))?, axis(0.0..top)?)?;
+    layout::plot_of(&chart);
     share_mesh(&mut chart, 8, format!("contribution over the horizon ({cur})"))?;
     for (i, (entry, share)) in c.scenarios.iter().zip(&shares).enumerate() {
         let colour = scenario_colour(i);
@@ -108,20 +128,9 @@ where
         outline.push((hi, 0.0));
         chart.draw_series(std::iter::once(Polygon::new(outline.clone(), colour.mix(0.10))))?;
         let p50 = entry.figures.contribution.p50;
-        let beats = entry
-            .versus_first
-            .as_ref()
-            .map_or(String::new(), |v| format!(", P(beats first) {:.1} %", v.p_beats_first * 100.0));
-        chart
-            .draw_series(LineSeries::new(outline, colour.stroke_width(3)))?
-            .label(format!("{}: P50 {cur} {}{beats}", entry.name, money_label(p50)))
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], colour.stroke_width(4)));
-        chart.draw_series(std::iter::once(PathElement::new(
-            vec![(p50, 0.0), (p50, top * 0.72)],
-            colour.stroke_width(2),
-        )))?;
+        chart.draw_series(LineSeries::new(outline, colour.stroke_width(3)))?;
+        chart.draw_series(std::iter::once(PathElement::new(vec![(p50, 0.0), (p50, top)], colour.stroke_width(2))))?;
     }
-    legend(&mut chart, SeriesLabelPosition::UpperLeft, 19, Some(10))?;
     Ok(())
 }
 
@@ -145,8 +154,12 @@ where
             }
         }
     }
-    for ch in channels.into_iter().take(4) {
-        let name = ch.clone();
+    for ch in channels {
+        let name = c
+            .results
+            .iter()
+            .find_map(|r| r.channels.iter().find(|x| x.channel == ch).map(|_| Labels::of(r).channel(&ch).to_string()))
+            .unwrap_or_else(|| ch.clone());
         panels.push((
             format!("{name}: utilisation (%)"),
             Box::new(move |k| {
@@ -161,6 +174,7 @@ where
         ));
     }
     let cols = if panels.len() > 4 { 3 } else { 2 };
+    let label_area = 200;
     let rows = panels.len().div_ceil(cols);
     let areas = body.split_evenly((rows, cols));
     let n = c.scenarios.len();
@@ -177,8 +191,9 @@ where
             .margin(12)
             .caption(title, font(22))
             .x_label_area_size(40)
-            .y_label_area_size(200)
+            .y_label_area_size(label_area)
             .build_cartesian_2d(axis((lo - pad)..(hi + pad))?, axis(-0.5..(n as f64 - 0.5))?)?;
+        layout::plot_of(&chart);
         chart
             .configure_mesh()
             .disable_y_mesh()
@@ -186,10 +201,20 @@ where
             .light_line_style(WHITE)
             .x_labels(5)
             .x_label_formatter(&|x| fmt(*x))
-            .y_labels(n)
-            .y_label_formatter(&|y| row_label(&names, *y))
+            .y_labels(0)
             .label_style(font(17))
             .draw()?;
+        let (x_axis, _) = chart.plotting_area().get_pixel_range();
+        let row_px = chart.backend_coord(&(lo, 0.0)).1 - chart.backend_coord(&(lo, 1.0)).1;
+        for (i, name) in names.iter().enumerate() {
+            let (_, py) = chart.backend_coord(&(lo, (n - 1 - i) as f64));
+            let max_lines = ((row_px - 2) / 17).clamp(1, 3) as usize;
+            let (style, lines) = fit(name, &font, 17, 11, label_area - 30, max_lines);
+            let gap = style.font.get_size() as i32 + 3;
+            let (bx, by) = area.get_base_pixel();
+            let at = (x_axis.start - 10 - bx, py - by);
+            draw_lines(area, &lines, at, &style.pos(Pos::new(HPos::Right, VPos::Center)), gap)?;
+        }
         for (i, b) in bands.iter().enumerate() {
             let Some(b) = b else { continue };
             let y = (n - 1 - i) as f64;

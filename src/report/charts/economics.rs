@@ -3,10 +3,12 @@
 
 use super::Drawn;
 use super::axis;
+use super::layout::{self, Rect};
 use super::style::{
-    GRID, INK, MUTED, NEUTRAL, SHORT, bold, centred, channel_colour, colour_scale, font, ink_on, legend, money_colour,
-    money_label,
+    GRID, INK, Key, MUTED, NEUTRAL, SHORT, Swatch, bold, centred, channel_colour, colour_scale, draw_lines, fit, font,
+    ink_on, legend_above, money_colour, money_label, text_width,
 };
+use crate::report::labels::Labels;
 use crate::results::Results;
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -18,8 +20,10 @@ where
     DB::ErrorType: 'static,
 {
     let cur = &r.scenario.currency;
+    let labels = Labels::of(r);
     let (w, h) = body.dim_in_pixel();
-    let (left, top, bottom) = (260i32, 70i32, 110i32);
+    let label_w = r.segments.iter().map(|s| text_width(&s.label, &bold(22))).max().unwrap_or(0);
+    let (left, top, bottom) = ((label_w + 30).clamp(200, w as i32 * 3 / 10), 84i32, 110i32);
     let cols = r.channels.len().max(1) as i32;
     let rows = r.segments.len().max(1) as i32;
     let cell_w = ((w as i32 - left - 20) / cols).clamp(10, 360);
@@ -30,19 +34,28 @@ where
     for (j, ch) in r.channels.iter().enumerate() {
         let x = left + j as i32 * cell_w;
         body.draw(&Rectangle::new([(x + 6, top - 14), (x + cell_w - 6, top - 6)], channel_colour(j).filled()))?;
-        body.draw(&Text::new(ch.channel.clone(), (x + cell_w / 2, top - 38), centred(bold(22))))?;
+        let (style, lines) = fit(labels.channel(&ch.channel), &bold, 22, 13, cell_w - 12, 2);
+        let gap = style.font.get_size() as i32 + 4;
+        draw_lines(
+            body,
+            &lines,
+            (x + cell_w / 2, top - 26 - gap * (lines.len() as i32 - 1) / 2),
+            &centred(style),
+            gap,
+        )?;
     }
     for (i, seg) in r.segments.iter().enumerate() {
         let y = top + i as i32 * cell_h;
-        body.draw(&Text::new(
-            seg.label.clone(),
-            (10, y + cell_h / 2),
-            bold(22).pos(Pos::new(HPos::Left, VPos::Center)),
-        ))?;
+        let (style, lines) = fit(&seg.label, &bold, 22, 13, left - 20, ((cell_h - 6) / 20).max(1) as usize);
+        let gap = style.font.get_size() as i32 + 4;
+        draw_lines(body, &lines, (10, y + cell_h / 2), &style.pos(Pos::new(HPos::Left, VPos::Center)), gap)?;
         for (j, ch) in r.channels.iter().enumerate() {
             let x = left + j as i32 * cell_w;
             let cell = r.cells.iter().find(|c| c.segment == seg.segment && c.channel == ch.channel);
             let area = [(x + 3, y + 3), (x + cell_w - 3, y + cell_h - 3)];
+            let (bx, by) = body.get_base_pixel();
+            layout::plot(Rect::new((bx + x + 3, by + y + 3), (bx + x + cell_w - 3, by + y + cell_h - 3)));
+            layout::slot(Rect::new((bx + x + 3, by + y + 3), (bx + x + cell_w - 3, by + y + cell_h - 3)));
             let cx = x + cell_w / 2;
             let cy = y + cell_h / 2;
             match cell {
@@ -93,11 +106,22 @@ fn category_labels<DB: DrawingBackend, Y: Ranged<ValueType = f64>>(
 where
     DB::ErrorType: 'static,
 {
+    let (x0, _) = chart.backend_coord(&(0.0, y_axis));
+    let (x1, _) = chart.backend_coord(&(1.0, y_axis));
+    let width = (x1 - x0 - 8).max(40);
     for (i, label) in labels.iter().enumerate() {
         let (px, py) = chart.backend_coord(&(i as f64, y_axis));
-        for (k, line) in label.split('\n').enumerate() {
-            let style = if k == 0 { bold(20) } else { font(18).color(&MUTED) };
-            root.draw(&Text::new(line.to_string(), (px, py + 22 + 24 * k as i32), centred(style)))?;
+        let mut y = py + 22;
+        for (k, part) in label.split('\n').enumerate() {
+            let (style, lines) = if k == 0 {
+                fit(part, &bold, 20, 12, width, 2)
+            } else {
+                fit(part, &|s| font(s).color(&MUTED), 18, 11, width, 1)
+            };
+            for line in lines {
+                root.draw(&Text::new(line, (px, y), centred(style.clone())))?;
+                y += style.font.get_size() as i32 + 4;
+            }
         }
     }
     Ok(())
@@ -113,6 +137,7 @@ where
     DB::ErrorType: 'static,
 {
     let cur = &r.scenario.currency;
+    let labels = Labels::of(r);
     let revenue = r.totals.revenue.p50;
     let margin = r.totals.gross_margin.p50;
     // (label, start, end, colour): a step from start to end.
@@ -124,7 +149,7 @@ where
     let mut level = margin;
     for (j, ch) in r.channels.iter().enumerate() {
         let cost = ch.metrics.channel_cost.p50;
-        steps.push((format!("{}\ncost", ch.channel), level, level - cost, channel_colour(j)));
+        steps.push((format!("{}\ncost", labels.channel(&ch.channel)), level, level - cost, channel_colour(j)));
         level -= cost;
     }
     let contribution = r.totals.contribution.p50;
@@ -138,9 +163,10 @@ where
     let (plot, note) = body.split_vertically(body.dim_in_pixel().1 - 50);
     let mut chart = ChartBuilder::on(&plot)
         .margin(10)
-        .x_label_area_size(80)
+        .x_label_area_size(110)
         .y_label_area_size(130)
         .build_cartesian_2d(axis(-0.6..(n as f64 - 0.4))?, axis((lowest - span * 0.05)..(highest + span * 0.12))?)?;
+    layout::plot_of(&chart);
     chart
         .configure_mesh()
         .disable_x_mesh()
@@ -171,6 +197,7 @@ where
         };
         let (px, py) = chart.backend_coord(&(i as f64, a.max(*b)));
         root.draw(&Text::new(text, (px, py - 18), centred(bold(20))))?;
+        label_slot(&chart, i as f64, a.max(*b));
     }
     let labels: Vec<String> = steps.iter().map(|s| s.0.clone()).collect();
     category_labels(root, &chart, &labels, lowest - span * 0.05)?;
@@ -180,6 +207,19 @@ where
         font(20).color(&MUTED),
     ))?;
     Ok(())
+}
+
+/// Notes the slot of a value label over the bar at `x` whose top is `y`: the
+/// bar's column (its width), from above that top to the plot's top.
+fn label_slot<DB: DrawingBackend, Y: Ranged<ValueType = f64>>(
+    chart: &ChartContext<DB, Cartesian2d<plotters::coord::types::RangedCoordf64, Y>>,
+    x: f64,
+    y: f64,
+) {
+    let (left, top) = chart.backend_coord(&(x - 0.5, y));
+    let (right, _) = chart.backend_coord(&(x + 0.5, y));
+    let (_, plot_y) = chart.plotting_area().get_pixel_range();
+    layout::slot(Rect::new((left, plot_y.start), (right, top - 6)));
 }
 
 /// Cost-to-serve by segment, with each serving channel's own as a dot.
@@ -192,6 +232,7 @@ where
     DB::ErrorType: 'static,
 {
     let n = r.segments.len();
+    let labels = Labels::of(r);
     let top = r
         .segments
         .iter()
@@ -202,11 +243,23 @@ where
         .max(0.01)
         * 100.0
         * 1.2;
-    let mut chart = ChartBuilder::on(body)
+    let mut keys: Vec<Key> = r
+        .channels
+        .iter()
+        .enumerate()
+        .filter(|(_, ch)| r.cells.iter().any(|c| c.channel == ch.channel && c.metrics.cost_to_serve.is_some()))
+        .map(|(j, ch)| {
+            (Swatch::Dot(channel_colour(j).filled()), format!("{} (P50 of its pairs)", labels.channel(&ch.channel)))
+        })
+        .collect();
+    keys.push((Swatch::Fill(NEUTRAL.mix(0.75).filled()), "segment: P50 bar, P10–P90 whisker".into()));
+    let plot = legend_above(body, &keys, 19, 120)?;
+    let mut chart = ChartBuilder::on(&plot)
         .margin(10)
-        .x_label_area_size(80)
+        .x_label_area_size(110)
         .y_label_area_size(110)
         .build_cartesian_2d(axis(-0.6..(n as f64 - 0.4))?, axis(0.0..top)?)?;
+    layout::plot_of(&chart);
     chart
         .configure_mesh()
         .disable_x_mesh()
@@ -233,8 +286,17 @@ where
                 INK.stroke_width(3),
             )))?;
         }
-        let (px, py) = chart.backend_coord(&(x, p90));
-        root.draw(&Text::new(format!("{p50:.1} %"), (px, py - 20), centred(bold(20))))?;
+        // Above the whisker and above every channel's dot of the segment.
+        let dots = r
+            .cells
+            .iter()
+            .filter(|c| c.segment == seg.segment)
+            .filter_map(|c| c.metrics.cost_to_serve.as_ref().map(|s| s.p50 * 100.0))
+            .filter(|v| v.is_finite());
+        let high = dots.fold(p90, f64::max);
+        let (px, py) = chart.backend_coord(&(x, high));
+        root.draw(&Text::new(format!("{p50:.1} %"), (px, py - 24), centred(bold(20))))?;
+        label_slot(&chart, x, high);
     }
     // Each serving channel's own cost-to-serve in the segment, as a dot in its colour.
     for (j, ch) in r.channels.iter().enumerate() {
@@ -253,16 +315,8 @@ where
             continue;
         }
         let colour = channel_colour(j);
-        chart
-            .draw_series(dots.into_iter().map(|p| Circle::new(p, 9, colour.filled())))?
-            .label(format!("{} (P50 of its pairs)", ch.channel))
-            .legend(move |(x, y)| Circle::new((x + 10, y), 8, colour.filled()));
+        chart.draw_series(dots.into_iter().map(|p| Circle::new(p, 9, colour.filled())))?;
     }
-    chart
-        .draw_series(std::iter::once(PathElement::new(vec![(0.0, 0.0), (0.0, 0.0)], INK.stroke_width(3))))?
-        .label("segment: P50 bar, P10–P90 whisker")
-        .legend(|(x, y)| Rectangle::new([(x, y - 9), (x + 22, y + 9)], NEUTRAL.mix(0.75).filled()));
-    legend(&mut chart, SeriesLabelPosition::UpperLeft, 19, Some(10))?;
     let labels: Vec<String> = r
         .segments
         .iter()

@@ -18,6 +18,7 @@
 mod capacity;
 mod compare;
 mod economics;
+pub mod layout;
 mod optimise;
 mod run;
 mod style;
@@ -46,6 +47,8 @@ pub struct Chart {
     pub svg: String,
     /// PNG bytes.
     pub png: Vec<u8>,
+    /// Where its texts, plot areas and slots landed (the PNG's layout).
+    pub layout: layout::Layout,
 }
 
 /// A chart could not be drawn.
@@ -125,7 +128,13 @@ mod tests {
     /// Issue 15, item 8: generated chart names never collide.
     #[test]
     fn chart_names_are_made_unique_in_order() {
-        let chart = |name: &str| Chart { name: name.into(), title: String::new(), svg: String::new(), png: Vec::new() };
+        let chart = |name: &str| Chart {
+            name: name.into(),
+            title: String::new(),
+            svg: String::new(),
+            png: Vec::new(),
+            layout: Default::default(),
+        };
         let names: Vec<String> = unique(vec![chart("a"), chart("a-2"), chart("a"), chart("b"), chart("a")])
             .into_iter()
             .map(|c| c.name)

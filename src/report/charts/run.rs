@@ -6,10 +6,12 @@
 use super::axis;
 use super::capacity::{capacity, utilisation};
 use super::economics::{bridge, concept, cost_to_serve};
+use super::layout;
 use super::style::share_mesh;
-use super::style::{GRID, INK, MUTED, NEUTRAL, SHORT, font, fonts, legend, money_label, render};
+use super::style::{GRID, INK, Key, MUTED, NEUTRAL, SHORT, Swatch, font, fonts, legend_above, money_label, render};
 use super::{Chart, ChartError, Drawn, Figure, file_safe};
 use crate::report::format::count;
+use crate::report::labels::Labels;
 use crate::results::{Histogram, Results, Stat};
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -112,7 +114,8 @@ impl Spec {
             Spec::Capacity(c) => {
                 let ch = &r.channels[c];
                 let unit = ch.capacity.as_ref().map_or("", |k| k.unit.as_str());
-                format!("Capacity of {}: required vs available {unit} per {}", ch.channel, period_name(r))
+                let name = Labels::of(r).channel(&ch.channel).to_string();
+                format!("Capacity of {name}: required vs available {unit} per {}", period_name(r))
             }
             Spec::Utilisation => {
                 format!("Utilisation by channel and {} (median; P(shortfall) in each cell)", period_name(r))
@@ -166,35 +169,40 @@ where
         hi = hi.max(t.value);
     }
     let pad = ((hi - lo) * 0.04).max(1.0);
-    let top = hist.counts.iter().map(|c| *c as f64 / total * 100.0).fold(0.0, f64::max).max(1.0) * 1.35;
-    let mut chart = ChartBuilder::on(area)
+    let top = hist.counts.iter().map(|c| *c as f64 / total * 100.0).fold(0.0, f64::max).max(1.0) * 1.08;
+    let marks = [("P10", stat.p10, MUTED, 2), ("P50", stat.p50, INK, 3), ("P90", stat.p90, MUTED, 2)];
+    let mut keys: Vec<Key> = marks
+        .iter()
+        .map(|(name, x, c, w)| (Swatch::Line(c.stroke_width(*w)), format!("{name} {cur} {}", money_label(*x))))
+        .collect();
+    if let Some(t) = target {
+        keys.push((
+            Swatch::Line(SHORT.stroke_width(4)),
+            format!("target {cur} {}: P(≥ target) {:.1} %", money_label(t.value), t.probability * 100.0),
+        ));
+    }
+    let area = area.titled(metric, font(28))?;
+    let area = legend_above(&area, &keys, 19, 100)?;
+    let mut chart = ChartBuilder::on(&area)
         .margin(15)
-        .caption(metric, font(28))
         .x_label_area_size(70)
         .y_label_area_size(90)
         .build_cartesian_2d(axis((lo - pad)..(hi + pad))?, axis(0.0..top)?)?;
+    layout::plot_of(&chart);
     share_mesh(&mut chart, 6, format!("{metric} over the horizon ({cur})"))?;
     chart.draw_series(hist.counts.iter().enumerate().map(|(k, n)| {
         let x0 = hist.lo + k as f64 * width;
         Rectangle::new([(x0, 0.0), (x0 + width, *n as f64 / total * 100.0)], colour.mix(0.55).filled())
     }))?;
-    let marks = [("P10", stat.p10, MUTED, 2), ("P50", stat.p50, INK, 3), ("P90", stat.p90, MUTED, 2)];
-    for (name, x, c, w) in marks {
-        chart
-            .draw_series(std::iter::once(PathElement::new(vec![(x, 0.0), (x, top * 0.74)], c.stroke_width(w))))?
-            .label(format!("{name} {cur} {}", money_label(x)))
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], c.stroke_width(w)));
+    for (_, x, c, w) in marks {
+        chart.draw_series(std::iter::once(PathElement::new(vec![(x, 0.0), (x, top)], c.stroke_width(w))))?;
     }
     if let Some(t) = target {
-        chart
-            .draw_series(std::iter::once(PathElement::new(
-                vec![(t.value, 0.0), (t.value, top * 0.74)],
-                SHORT.stroke_width(4),
-            )))?
-            .label(format!("target {cur} {}: P(≥ target) {:.1} %", money_label(t.value), t.probability * 100.0))
-            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], SHORT.stroke_width(4)));
+        chart.draw_series(std::iter::once(PathElement::new(
+            vec![(t.value, 0.0), (t.value, top)],
+            SHORT.stroke_width(4),
+        )))?;
     }
-    legend(&mut chart, SeriesLabelPosition::UpperLeft, 19, Some(10))?;
     Ok(())
 }
 
@@ -226,6 +234,7 @@ where
             .x_label_area_size(60)
             .y_label_area_size(100)
             .build_cartesian_2d(axis(0.0..n)?, axis((lo - pad)..(hi + pad))?)?;
+        layout::plot_of(&chart);
         chart
             .configure_mesh()
             .bold_line_style(GRID)
@@ -238,8 +247,13 @@ where
             .label_style(font(18))
             .axis_desc_style(font(20))
             .draw()?;
-        let mut band: Vec<(f64, f64)> = points.iter().map(|p| (p.0, p.1 + p.2)).collect();
-        band.extend(points.iter().rev().map(|p| (p.0, p.1 - p.2)));
+        // The first iterations swing beyond the axis: held at its edges, so
+        // nothing is drawn outside the plot.
+        let (y0, y1) = (lo - pad, hi + pad);
+        let clamp = |y: f64| y.clamp(y0, y1);
+        let points: Vec<(f64, f64, f64)> = points.iter().map(|p| (p.0, clamp(p.1), p.2)).collect();
+        let mut band: Vec<(f64, f64)> = points.iter().map(|p| (p.0, clamp(p.1 + p.2))).collect();
+        band.extend(points.iter().rev().map(|p| (p.0, clamp(p.1 - p.2))));
         chart.draw_series(std::iter::once(Polygon::new(band, colour.mix(0.18))))?;
         chart.draw_series(LineSeries::new(points.iter().map(|p| (p.0, p.1)), colour.stroke_width(3)))?;
     }

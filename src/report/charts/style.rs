@@ -1,12 +1,15 @@
 //! The house style of every chart: canvas size, fonts, colours, tick labels and
 //! colour scales, and the rendering of a chart to SVG and PNG.
 
+use super::layout::{self, Layout, Recorder};
 use super::{Chart, ChartError, Drawn, Figure};
 use crate::report::format::money_compact;
 use plotters::coord::types::RangedCoordf64;
 use plotters::coord::{CoordTranslate, Shift};
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
+use std::cell::RefCell;
+use std::rc::Rc;
 use std::sync::OnceLock;
 
 /// Width of every chart, in pixels.
@@ -85,13 +88,19 @@ pub(super) fn render<F: Figure>(figure: &F) -> Result<Chart, ChartError> {
         root.present().map_err(|e| fail(e.to_string()))?;
     }
     let mut pixels = vec![255u8; (WIDTH * HEIGHT * 3) as usize];
-    {
-        let root = BitMapBackend::with_buffer(&mut pixels, (WIDTH, HEIGHT)).into_drawing_area();
+    let texts = Rc::new(RefCell::new(Vec::new()));
+    layout::start();
+    let drawn = (|| {
+        let backend = BitMapBackend::with_buffer(&mut pixels, (WIDTH, HEIGHT));
+        let root = Recorder::new(backend, texts.clone()).into_drawing_area();
         draw(figure, &title, &root).map_err(|e| fail(e.to_string()))?;
-        root.present().map_err(|e| fail(e.to_string()))?;
-    }
+        root.present().map_err(|e| fail(e.to_string()))
+    })();
+    let (plots, slots) = layout::finish();
+    drawn?;
     let png = encode_png(&pixels).map_err(|e| fail(e.to_string()))?;
-    Ok(Chart { name, title, svg, png })
+    let layout = Layout { canvas: (WIDTH, HEIGHT), texts: texts.take(), plots, slots };
+    Ok(Chart { name, title, svg, png, layout })
 }
 
 /// The PNG file of an RGB canvas of the chart size.
@@ -107,7 +116,6 @@ fn encode_png(rgb: &[u8]) -> Result<Vec<u8>, png::EncodingError> {
     Ok(out)
 }
 
-/// Regular text of `size` px in the ink colour.
 /// Draws a chart's legend in the house style: a framed white box at `position`
 /// with labels of `size` pixels and, when given, an inner margin.
 pub(super) fn legend<'a, DB, CT>(
@@ -157,17 +165,7 @@ where
     Ok(())
 }
 
-/// The label of a category axis at `y`: rows are drawn top down, so row k of
-/// `labels` sits at y = len − 1 − k; between rows, nothing.
-pub(super) fn row_label(labels: &[String], y: f64) -> String {
-    let k = y.round();
-    if (y - k).abs() < 1e-6 && k >= 0.0 {
-        labels.get(labels.len().wrapping_sub(1).wrapping_sub(k as usize)).cloned().unwrap_or_default()
-    } else {
-        String::new()
-    }
-}
-
+/// Regular text of `size` px in the ink colour.
 pub(super) fn font(size: u32) -> TextStyle<'static> {
     TextStyle::from((FONT, size).into_font()).color(&INK)
 }
@@ -188,7 +186,14 @@ where
     DB::ErrorType: 'static,
 {
     root.fill(&WHITE)?;
-    root.draw(&Text::new(title.to_string(), (40, 28), bold(34)))?;
+    // One line, smaller if need be; two lines of the smallest size past that.
+    let (mut style, mut lines) = fit(title, &bold, 34, 22, WIDTH as i32 - 80, 1);
+    if lines.len() > 1 {
+        (style, lines) = fit(title, &bold, 22, 22, WIDTH as i32 - 80, 2);
+    }
+    for (k, line) in lines.iter().enumerate() {
+        root.draw(&Text::new(line.clone(), (40, 28 + 26 * k as i32), style.clone()))?;
+    }
     root.draw(&Text::new(figure.source(), (40, HEIGHT as i32 - 34), font(20).color(&MUTED)))?;
     let body = root.margin(80, 50, 20, 30);
     figure.body(root, &body)
@@ -270,4 +275,149 @@ where
         area.draw(&Text::new(label.clone(), (px, y + 44), centred(font(18))))?;
     }
     Ok(())
+}
+
+/// The width in pixels of `text` set in `style`.
+pub(super) fn text_width(text: &str, style: &TextStyle<'_>) -> i32 {
+    style.font.box_size(text).map_or(0, |(w, _)| w as i32)
+}
+
+/// `text` broken into lines no wider than `width` px in `style`: at spaces, and
+/// after hyphens of a long name. A word wider than `width` keeps its own line.
+pub(super) fn wrap(text: &str, style: &TextStyle<'_>, width: i32) -> Vec<String> {
+    let mut words: Vec<String> = Vec::new();
+    for word in text.split(' ') {
+        if text_width(word, style) <= width {
+            words.push(word.to_string());
+            continue;
+        }
+        // A long hyphenated name: its parts, each keeping its hyphen.
+        let mut part = String::new();
+        for c in word.chars() {
+            part.push(c);
+            if c == '-' {
+                words.push(std::mem::take(&mut part));
+            }
+        }
+        if !part.is_empty() {
+            words.push(part);
+        }
+    }
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in words {
+        let joined = match (line.is_empty(), line.ends_with('-')) {
+            (true, _) => word.clone(),
+            (false, true) => format!("{line}{word}"),
+            (false, false) => format!("{line} {word}"),
+        };
+        if line.is_empty() || text_width(&joined, style) <= width {
+            line = joined;
+        } else {
+            lines.push(std::mem::replace(&mut line, word));
+        }
+    }
+    if !line.is_empty() || lines.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
+/// The largest size from `size` down to `min` at which `text` wraps into at
+/// most `max_lines` lines of `width` px, and those lines; at `min`, the text
+/// as it wraps there.
+pub(super) fn fit(
+    text: &str,
+    make: &dyn Fn(u32) -> TextStyle<'static>,
+    size: u32,
+    min: u32,
+    width: i32,
+    max_lines: usize,
+) -> (TextStyle<'static>, Vec<String>) {
+    let mut s = size;
+    loop {
+        let style = make(s);
+        let lines = wrap(text, &style, width);
+        let fits = lines.len() <= max_lines && lines.iter().all(|l| text_width(l, &style) <= width);
+        if fits || s <= min {
+            return (style, lines);
+        }
+        s -= 1;
+    }
+}
+
+/// Draws `lines` centred on `(x, y)` (the block's middle), `gap` px apart; the
+/// style's own anchor decides the horizontal alignment.
+pub(super) fn draw_lines<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    lines: &[String],
+    (x, y): (i32, i32),
+    style: &TextStyle<'static>,
+    gap: i32,
+) -> Drawn
+where
+    DB::ErrorType: 'static,
+{
+    let n = lines.len() as i32;
+    for (k, line) in lines.iter().enumerate() {
+        let dy = (2 * k as i32 - (n - 1)) * gap / 2;
+        area.draw(&Text::new(line.clone(), (x, y + dy), style.clone()))?;
+    }
+    Ok(())
+}
+
+/// What a legend entry shows beside its label.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Swatch {
+    /// A line in this style.
+    Line(ShapeStyle),
+    /// A filled box.
+    Fill(ShapeStyle),
+    /// A filled dot.
+    Dot(ShapeStyle),
+}
+
+/// A legend entry: its swatch and label.
+pub(super) type Key = (Swatch, String);
+
+/// Draws a legend across the top of `area`, beside the data and never on it:
+/// entries left to right, a new row when one is full. Returns the rest of the
+/// area, below the legend (all of it when there are no entries).
+pub(super) fn legend_above<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    keys: &[Key],
+    size: u32,
+    indent: i32,
+) -> Result<DrawingArea<DB, Shift>, Box<dyn std::error::Error>>
+where
+    DB::ErrorType: 'static,
+{
+    if keys.is_empty() {
+        return Ok(area.clone());
+    }
+    let style = font(size);
+    let (w, _) = area.dim_in_pixel();
+    let row_h = size as i32 + 12;
+    let (mut x, mut row) = (indent, 0);
+    let mut placed = Vec::new();
+    for (swatch, label) in keys {
+        let entry_w = 30 + text_width(label, &style) + 26;
+        if x > indent && x + entry_w > w as i32 {
+            (x, row) = (indent, row + 1);
+        }
+        placed.push((x, row, swatch, label));
+        x += entry_w;
+    }
+    let height = (row + 1) * row_h + 8;
+    let (strip, rest) = area.split_vertically(height);
+    for (x, row, swatch, label) in placed {
+        let y = row * row_h + row_h / 2;
+        match swatch {
+            Swatch::Line(s) => strip.draw(&PathElement::new(vec![(x, y), (x + 22, y)], *s))?,
+            Swatch::Fill(s) => strip.draw(&Rectangle::new([(x, y - 8), (x + 22, y + 8)], *s))?,
+            Swatch::Dot(s) => strip.draw(&Circle::new((x + 11, y), 8, *s))?,
+        }
+        strip.draw(&Text::new(label.clone(), (x + 30, y), style.pos(Pos::new(HPos::Left, VPos::Center))))?;
+    }
+    Ok(rest)
 }

@@ -2,13 +2,15 @@
 //! over a two-parameter grid.
 
 use super::axis;
+use super::layout::{self, Rect};
 use super::style::{
-    GRID, MUTED, NEUTRAL, centred, channel_colour, colour_scale, font, fonts, ink_on, legend, money_colour,
-    money_label, ramp, render, tidy_tick,
+    GRID, Key, MUTED, NEUTRAL, Swatch, centred, channel_colour, colour_scale, fit, font, fonts, ink_on, legend_above,
+    money_colour, money_label, ramp, render, tidy_tick,
 };
 use super::{Chart, ChartError, Drawn, Figure, file_safe, unique};
 use crate::analysis::sweep::{PointResult, SweepOutput};
 use crate::report::format::count;
+use crate::report::labels::Labels;
 use crate::results::ChannelFigures;
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -69,10 +71,11 @@ impl Figure for SweepChart<'_> {
     fn title(&self) -> String {
         let p = &self.out.parameters;
         match self.kind {
-            SweepKind::Param(j) => format!("Key figures against {}", p[j]),
-            SweepKind::HeatContribution => format!("Mean contribution by {} and {}", p[0], p[1]),
+            SweepKind::Param(j) => format!("Key figures against {}", words(&p[j])),
+            SweepKind::HeatContribution => format!("Mean contribution by {} and {}", words(&p[0]), words(&p[1])),
             SweepKind::HeatShortfall(c) => {
-                format!("P(shortfall) of {} by {} and {}", self.out.points[0].figures.channels[c].channel, p[0], p[1])
+                let channel = &self.out.points[0].figures.channels[c].channel;
+                format!("P(shortfall) of {channel} by {} and {}", words(&p[0]), words(&p[1]))
             }
         }
     }
@@ -94,12 +97,13 @@ impl Figure for SweepChart<'_> {
         match self.kind {
             SweepKind::Param(j) => sweep_param(self.out, j, body),
             SweepKind::HeatContribution => {
-                let scale = self.out.points.iter().map(|p| p.figures.contribution.mean.abs()).fold(0.0, f64::max);
+                let values = self.out.points.iter().map(|p| p.figures.contribution.mean);
+                let (lo, hi) = values.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| (a.min(v), b.max(v)));
                 sweep_heat(
                     self.out,
                     body,
                     &|p| Some(p.figures.contribution.mean),
-                    &|v| money_colour(v, scale),
+                    &|v| contribution_colour(v, lo, hi),
                     &|v| money_label(v),
                     "mean contribution",
                 )
@@ -121,6 +125,13 @@ impl Figure for SweepChart<'_> {
     }
 }
 
+/// A parameter path in words ("Medium · direct · share"). A sweep's files
+/// carry no labels, so segments and channels read as their names here: the
+/// charts of a merged sweep are then those of the sweep run in one go.
+fn words(path: &str) -> String {
+    Labels::default().parameter(path)
+}
+
 /// Points grouped by the values of every axis but `j`, each group sorted by axis `j`.
 fn lines_along(out: &SweepOutput, j: usize) -> Vec<Vec<&PointResult>> {
     let mut groups: Vec<(Vec<u64>, Vec<&PointResult>)> = Vec::new();
@@ -140,14 +151,34 @@ fn lines_along(out: &SweepOutput, j: usize) -> Vec<Vec<&PointResult>> {
 /// Picks (low, middle, high) of one series from a point, if it has them.
 type Pick = dyn Fn(&PointResult) -> Option<(f64, f64, f64)>;
 
-/// One panel of key figures against parameter `j`: a line per series and per
-/// combination of the other parameters, with its band.
+/// One series of a panel: its name, colour and values.
+type Series = (String, RGBColor, Box<Pick>);
+
+/// The colour of the `g`-th of `n` lines of a multi-parameter grid: light to
+/// dark blue, so that the order of the other parameter's values reads.
+fn group_colour(g: usize, n: usize) -> RGBColor {
+    let f = if n > 1 { g as f64 / (n - 1) as f64 } else { 1.0 };
+    ramp(&[(0.0, RGBColor(130, 190, 230)), (0.5, RGBColor(33, 113, 181)), (1.0, RGBColor(8, 38, 84))], f)
+}
+
+/// What tells the lines along parameter `j` apart: the other parameters' values.
+fn group_name(out: &SweepOutput, j: usize, p: &PointResult) -> String {
+    let parts: Vec<String> = (0..out.parameters.len())
+        .filter(|k| *k != j)
+        .map(|k| format!("{} = {}", words(&out.parameters[k]), crate::report::format::plain(tidy_tick(p.values[k]))))
+        .collect();
+    parts.join(", ")
+}
+
+/// One panel of key figures against parameter `j`: a line per series, or, when
+/// the grid has other parameters, a line per combination of their values (the
+/// figure's own axis range, not forced to zero), each with its band.
 fn sweep_panel<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     caption: &str,
     out: &SweepOutput,
     j: usize,
-    series: &[(String, RGBColor, Box<Pick>)],
+    series: &[Series],
     y_label: &dyn Fn(&f64) -> String,
     reference_line: Option<f64>,
 ) -> Drawn
@@ -168,23 +199,26 @@ where
             }
         }
     }
-    if let Some(r) = reference_line {
-        y_lo = y_lo.min(r);
-        y_hi = y_hi.max(r);
-    }
     if !y_lo.is_finite() {
         (y_lo, y_hi) = (0.0, 1.0);
     }
     let y_pad = ((y_hi - y_lo) * 0.08).max(y_hi.abs().max(1e-9) * 0.02);
-    let mut chart = ChartBuilder::on(area)
+    let (y0, y1) = (y_lo - y_pad, y_hi + y_pad);
+    let area = area.titled(caption, font(22))?;
+    let keys: Vec<Key> = if groups.len() == 1 && series.len() > 1 {
+        series.iter().map(|(name, colour, _)| (Swatch::Line(colour.stroke_width(3)), name.clone())).collect()
+    } else {
+        Vec::new()
+    };
+    let area = legend_above(&area, &keys, 16, 100)?;
+    let mut chart = ChartBuilder::on(&area)
         .margin(12)
-        .caption(caption, font(24))
         .x_label_area_size(55)
         .y_label_area_size(95)
-        .build_cartesian_2d(
-            axis((x_lo - pad)..(x_hi + pad))?,
-            axis((y_lo - y_pad).min(if y_lo >= 0.0 { 0.0 } else { y_lo - y_pad })..(y_hi + y_pad))?,
-        )?;
+        .build_cartesian_2d(axis((x_lo - pad)..(x_hi + pad))?, axis(y0..y1)?)?;
+    layout::plot_of(&chart);
+    let x_name = words(&out.parameters[j]);
+    let (x_desc, _) = fit(&x_name, &font, 18, 12, area.dim_in_pixel().0 as i32 - 120, 1);
     chart
         .configure_mesh()
         .bold_line_style(GRID)
@@ -192,20 +226,19 @@ where
         .x_labels(8)
         .x_label_formatter(&|x| crate::report::format::plain(tidy_tick(*x)))
         .y_label_formatter(y_label)
-        .x_desc(out.parameters[j].as_str())
+        .x_desc(x_name.as_str())
         .label_style(font(17))
-        .axis_desc_style(font(18))
+        .axis_desc_style(x_desc)
         .draw()?;
-    if let Some(r) = reference_line {
+    if let Some(r) = reference_line.filter(|r| (y0..=y1).contains(r)) {
         chart.draw_series(std::iter::once(PathElement::new(
             vec![(x_lo - pad, r), (x_hi + pad, r)],
             MUTED.stroke_width(2),
         )))?;
     }
-    let alpha = if groups.len() > 1 { 0.45 } else { 1.0 };
-    for (name, colour, pick) in series {
-        let colour = *colour;
+    for (_, colour, pick) in series {
         for (g, group) in groups.iter().enumerate() {
+            let colour = if groups.len() > 1 { group_colour(g, groups.len()) } else { *colour };
             let pts: Vec<(f64, (f64, f64, f64))> =
                 group.iter().filter_map(|p| pick(p).map(|v| (p.values[j], v))).collect();
             if pts.is_empty() {
@@ -214,32 +247,23 @@ where
             if pts.iter().any(|(_, (lo, _, hi))| hi > lo) {
                 let mut band: Vec<(f64, f64)> = pts.iter().map(|(x, (_, _, hi))| (*x, *hi)).collect();
                 band.extend(pts.iter().rev().map(|(x, (lo, _, _))| (*x, *lo)));
-                chart.draw_series(std::iter::once(Polygon::new(band, colour.mix(0.15 * alpha))))?;
+                chart.draw_series(std::iter::once(Polygon::new(band, colour.mix(0.12))))?;
             }
-            let line = chart.draw_series(LineSeries::new(
-                pts.iter().map(|(x, (_, m, _))| (*x, *m)),
-                colour.mix(alpha).stroke_width(3),
-            ))?;
-            if g == 0 && series.len() > 1 {
-                line.label(name.clone())
-                    .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], colour.stroke_width(3)));
-            }
-            chart.draw_series(pts.iter().map(|(x, (_, m, _))| Circle::new((*x, *m), 4, colour.mix(alpha).filled())))?;
+            chart.draw_series(LineSeries::new(pts.iter().map(|(x, (_, m, _))| (*x, *m)), colour.stroke_width(3)))?;
+            chart.draw_series(pts.iter().map(|(x, (_, m, _))| Circle::new((*x, *m), 4, colour.filled())))?;
         }
-    }
-    if series.len() > 1 {
-        legend(&mut chart, SeriesLabelPosition::LowerLeft, 16, None)?;
     }
     Ok(())
 }
 
 /// The key figures against parameter `j`: revenue, contribution, utilisation and
-/// P(shortfall), one panel each.
+/// P(shortfall). With one parameter, one panel each (a line per channel); with
+/// more, a line per value of the others (legend on top) and a panel per channel.
 fn sweep_param<DB: DrawingBackend>(out: &SweepOutput, j: usize, body: &DrawingArea<DB, Shift>) -> Drawn
 where
     DB::ErrorType: 'static,
 {
-    let panels = body.split_evenly((2, 2));
+    let groups = lines_along(out, j);
     let band = |f: fn(&PointResult) -> &crate::results::Band| -> Box<Pick> {
         Box::new(move |p: &PointResult| {
             let b = f(p);
@@ -247,45 +271,57 @@ where
         })
     };
     let money_axis = |y: &f64| money_label(*y);
-    sweep_panel(
-        &panels[0],
-        "revenue: P50 with P10–P90 band",
-        out,
-        j,
-        &[("revenue".into(), NEUTRAL, band(|p| &p.figures.revenue))],
-        &money_axis,
-        None,
-    )?;
-    sweep_panel(
-        &panels[1],
-        "contribution: P50 with P10–P90 band",
-        out,
-        j,
-        &[("contribution".into(), RGBColor(0, 136, 55), band(|p| &p.figures.contribution))],
-        &money_axis,
-        Some(0.0),
-    )?;
+    let percent = |y: &f64| format!("{} %", crate::report::format::plain(tidy_tick(*y)));
     let channels = &out.points[0].figures.channels;
     let utilisation = per_channel(channels, |c| c.utilization.map(|b| (b.p10 * 100.0, b.p50 * 100.0, b.p90 * 100.0)));
-    sweep_panel(
-        &panels[2],
-        "utilisation per channel (%): P50, P10–P90",
-        out,
-        j,
-        &utilisation,
-        &|y| format!("{y:.0} %"),
-        Some(100.0),
-    )?;
     let shortfall = per_channel(channels, |c| c.p_shortfall.map(|v| (v * 100.0, v * 100.0, v * 100.0)));
-    sweep_panel(&panels[3], "P(shortfall) per channel (%)", out, j, &shortfall, &|y| format!("{y:.0} %"), None)
+    type Panel = (String, Vec<Series>, Option<f64>, bool);
+    let mut panels: Vec<Panel> = vec![
+        (
+            "revenue: P50 with P10–P90 band".into(),
+            vec![("revenue".into(), NEUTRAL, band(|p| &p.figures.revenue))],
+            None,
+            true,
+        ),
+        (
+            "contribution: P50 with P10–P90 band".into(),
+            vec![("contribution".into(), RGBColor(0, 136, 55), band(|p| &p.figures.contribution))],
+            Some(0.0),
+            true,
+        ),
+    ];
+    let body = if groups.len() > 1 {
+        for s in utilisation {
+            panels.push((format!("{}: utilisation (%)", s.0), vec![s], Some(100.0), false));
+        }
+        for s in shortfall {
+            panels.push((format!("{}: P(shortfall) (%)", s.0), vec![s], None, false));
+        }
+        let keys: Vec<Key> = groups
+            .iter()
+            .enumerate()
+            .map(|(g, group)| {
+                (Swatch::Line(group_colour(g, groups.len()).stroke_width(3)), group_name(out, j, group[0]))
+            })
+            .collect();
+        legend_above(body, &keys, 18, 10)?
+    } else {
+        panels.push(("utilisation per channel (%): P50, P10–P90".into(), utilisation, Some(100.0), false));
+        panels.push(("P(shortfall) per channel (%)".into(), shortfall, None, false));
+        body.clone()
+    };
+    let cols = if panels.len() > 4 { panels.len().div_ceil(2) } else { 2 };
+    let areas = body.split_evenly((panels.len().div_ceil(cols), cols));
+    for ((caption, series, reference, money), area) in panels.iter().zip(&areas) {
+        let axis_label: &dyn Fn(&f64) -> String = if *money { &money_axis } else { &percent };
+        sweep_panel(area, caption, out, j, series, axis_label, *reference)?;
+    }
+    Ok(())
 }
 
 /// One series per channel that has the figure `pick` reads (at the first point),
 /// in the channel's colour.
-fn per_channel(
-    channels: &[ChannelFigures],
-    pick: fn(&ChannelFigures) -> Option<(f64, f64, f64)>,
-) -> Vec<(String, RGBColor, Box<Pick>)> {
+fn per_channel(channels: &[ChannelFigures], pick: fn(&ChannelFigures) -> Option<(f64, f64, f64)>) -> Vec<Series> {
     channels
         .iter()
         .enumerate()
@@ -295,6 +331,20 @@ fn per_channel(
             (c.channel.clone(), channel_colour(i), series)
         })
         .collect()
+}
+
+/// The colour of a mean contribution between `lo` and `hi`: light to dark
+/// green when all are gains (dark to light red when all are losses), so the
+/// differences show; red–white–green around zero when the grid crosses it.
+fn contribution_colour(v: f64, lo: f64, hi: f64) -> RGBColor {
+    let span = (hi - lo).max(1e-9);
+    if lo >= 0.0 {
+        ramp(&[(0.0, RGBColor(229, 245, 224)), (1.0, RGBColor(0, 109, 44))], (v - lo) / span)
+    } else if hi <= 0.0 {
+        ramp(&[(0.0, RGBColor(165, 15, 21)), (1.0, RGBColor(254, 224, 210))], (v - lo) / span)
+    } else {
+        money_colour(v, lo.abs().max(hi.abs()))
+    }
 }
 
 /// A heat map of `value` over the grid of the two swept parameters.
@@ -316,13 +366,21 @@ where
         v.dedup();
     }
     let (w, h) = body.dim_in_pixel();
-    let (left, top, bottom) = (200i32, 70i32, 120i32);
+    let (left, top, bottom) = (200i32, 84i32, 120i32);
     let cell_w = ((w as i32 - left - 20) / cols.len().max(1) as i32).max(2);
     let cell_h = ((h as i32 - top - bottom) / rows.len().max(1) as i32).clamp(2, 120);
     let size = (cell_w as f64 / 6.0).min(cell_h as f64 / 2.2).min(22.0) as u32;
     let plain = |x: f64| crate::report::format::plain(tidy_tick(x));
-    body.draw(&Text::new(out.parameters[1].clone(), (left, 0), font(20).color(&MUTED)))?;
-    body.draw(&Text::new(out.parameters[0].clone(), (0, top - 30), font(20).color(&MUTED)))?;
+    let wide = w as i32 - left - 20;
+    let (across, down) =
+        (format!("across: {}", words(&out.parameters[1])), format!("down: {}", words(&out.parameters[0])));
+    let (style, _) = fit(&across, &|s| font(s).color(&MUTED), 20, 12, wide, 1);
+    body.draw(&Text::new(across, (left, 0), style))?;
+    let (style, _) = fit(&down, &|s| font(s).color(&MUTED), 20, 12, w as i32, 1);
+    body.draw(&Text::new(down, (0, 28), style))?;
+    let (bx, by) = body.get_base_pixel();
+    let grid_h = rows.len() as i32 * cell_h;
+    layout::plot(Rect::new((bx + left, by + top), (bx + left + cols.len() as i32 * cell_w, by + top + grid_h)));
     let every = |n: usize, px: i32| (n as i32 * 60 / px.max(1)).max(1) as usize;
     let col_step = every(cols.len(), w as i32 - left);
     for (k, c) in cols.iter().enumerate().filter(|(k, _)| k % col_step == 0) {
@@ -354,14 +412,21 @@ where
         let (x, y) = (left + k as i32 * cell_w, top + i as i32 * cell_h);
         let bg = colour(v);
         body.draw(&Rectangle::new([(x, y), (x + cell_w, y + cell_h)], bg.filled()))?;
+        layout::slot(Rect::new((bx + x, by + y), (bx + x + cell_w, by + y + cell_h)));
         if size >= 11 {
             body.draw(&Text::new(label(v), (x + cell_w / 2, y + cell_h / 2), centred(font(size)).color(&ink_on(bg))))?;
         }
     }
     if lo.is_finite() {
         let legend_y = top + rows.len() as i32 * cell_h + 60;
-        let ticks: Vec<(f64, String)> =
-            (0..=4).map(|k| lo + (hi - lo) * k as f64 / 4.0).map(|v| (v, label(v))).collect();
+        // Five ticks, but never two that read the same.
+        let mut ticks: Vec<(f64, String)> = Vec::new();
+        for v in (0..=4).map(|k| lo + (hi - lo) * k as f64 / 4.0) {
+            let text = label(v);
+            if ticks.last().is_none_or(|(_, t)| *t != text) {
+                ticks.push((v, text));
+            }
+        }
         let (a, b) = if hi > lo { (lo, hi) } else { (lo - 1.0, hi + 1.0) };
         colour_scale(body, (left, legend_y, 500), what, colour, (a, b), &ticks)?;
     }

@@ -1,0 +1,169 @@
+//! Chart layout as a reader sees it: no text on top of another, none clipped by
+//! the canvas, none on a plot area outside the places meant for it (legends
+//! beside the data, not over it), for every chart of the shipped scenarios,
+//! of a scenario with 40-character labels, of a two-year weekly plan, and of a
+//! comparison, a two-parameter sweep and a tornado.
+
+use chancap::analysis::compare::compare;
+use chancap::analysis::sensitivity::{Metric, analyse};
+use chancap::analysis::sweep::{Sweep, SweepOutput, run_points};
+use chancap::model::paths::Document;
+use chancap::report::charts::{self, Chart};
+use chancap::sim::RunOptions;
+
+fn file(path: &str) -> String {
+    std::fs::read_to_string(format!("{}/{path}", env!("CARGO_MANIFEST_DIR"))).unwrap()
+}
+
+/// Fails naming every chart whose layout has problems, and what they are.
+#[track_caller]
+fn assert_clean(what: &str, charts: &[Chart]) {
+    let mut report = String::new();
+    for chart in charts {
+        let problems = chart.layout.problems();
+        if !problems.is_empty() {
+            report.push_str(&format!(
+                "\n{what}: {} ({} problems)\n  {}",
+                chart.name,
+                problems.len(),
+                problems.join("\n  ")
+            ));
+        }
+        assert!(!chart.layout.texts.is_empty(), "{what}: {} recorded no text", chart.name);
+    }
+    assert!(report.is_empty(), "{report}");
+}
+
+fn run_charts(text: &str, iterations: u64) -> Vec<Chart> {
+    let s = super::scenario(text);
+    let results = chancap::run(&s, &RunOptions { iterations, seed: 3 }, &|_| {});
+    charts::all(&results).expect("charts draw")
+}
+
+#[test]
+fn the_charts_of_the_shipped_scenarios_are_laid_out_cleanly() {
+    for name in ["reference", "dealer-network", "saas-inside-sales"] {
+        assert_clean(name, &run_charts(&file(&format!("scenarios/{name}.toml")), 400));
+    }
+}
+
+#[test]
+fn forty_character_labels_wrap_or_get_room() {
+    let drawn = run_charts(&file("tests/fixtures/long_labels.toml"), 300);
+    assert_clean("long labels", &drawn);
+    for chart in &drawn {
+        let text: String = chart.layout.texts.iter().map(|t| format!("{} ", t.text)).collect();
+        assert!(
+            !text.contains("partners") || chart.name.contains("partners"),
+            "{}: channel ids do not show",
+            chart.name
+        );
+    }
+    assert_clean("one pair", &run_charts(&file("tests/fixtures/one_pair.toml"), 300));
+}
+
+#[test]
+fn a_two_year_weekly_plan_thins_its_labels() {
+    let drawn = run_charts(&file("tests/fixtures/weekly_104.toml"), 200);
+    assert_clean("104 weeks", &drawn);
+}
+
+#[test]
+fn a_comparison_is_laid_out_cleanly_with_a_panel_per_channel() {
+    let base = super::scenario(&file("tests/fixtures/long_labels.toml"));
+    let mut doc = Document::parse(&file("tests/fixtures/long_labels.toml"), "variant.toml").unwrap();
+    doc.set(&doc.resolve("channels.inside.headcount").unwrap(), 5.0);
+    let more = doc.scenario().unwrap();
+    let c = compare(&[base, more], &RunOptions { iterations: 300, seed: 5 }, &|_| {});
+    let drawn = charts::compare(&c).unwrap();
+    assert_clean("compare", &drawn);
+    let key = drawn.iter().find(|c| c.name == "compare-key-figures").unwrap();
+    for ch in ["Regional field sales", "Inside sales", "Certified installation"] {
+        assert!(key.layout.texts.iter().any(|t| t.text.contains(ch)), "compare has a panel for {ch}");
+    }
+}
+
+fn sweep_output(text: &str, sets: &[(&str, &str)], iterations: u64) -> SweepOutput {
+    let doc = Document::parse(text, "test.toml").unwrap();
+    let sets: Vec<(String, String)> = sets.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect();
+    let sweep = Sweep::new(&doc, &sets, false, 100).unwrap();
+    let indices: Vec<usize> = (0..sweep.len()).collect();
+    let opts = RunOptions { iterations, seed: 8 };
+    let points = run_points(&sweep, &doc, &indices, &opts, &|_| {}, &|_| {}).unwrap();
+    SweepOutput {
+        scenario: "test".into(),
+        file: "test.toml".into(),
+        scenario_hash: String::new(),
+        sweep_hash: String::new(),
+        iterations,
+        seed: 8,
+        zip: false,
+        parameters: sets.iter().map(|(p, _)| p.clone()).collect(),
+        points,
+    }
+}
+
+#[test]
+fn a_two_parameter_sweep_is_laid_out_cleanly() {
+    let out = sweep_output(
+        &super::reference(),
+        &[("channels.telesales.headcount", "6..10:2"), ("coverage.medium.direct.share", "0,0.1")],
+        200,
+    );
+    assert_clean("sweep", &charts::sweep(&out).unwrap());
+}
+
+#[test]
+fn the_tornado_is_laid_out_cleanly() {
+    let s = super::scenario(&file("tests/fixtures/long_labels.toml"));
+    let t = analyse(&s, &Metric::Contribution, &RunOptions { iterations: 200, seed: 4 }, &|_| {});
+    let chart = charts::tornado(&t, &s).unwrap();
+    assert_clean("tornado", std::slice::from_ref(&chart));
+    // Rows read as labels, not parameter paths.
+    assert!(chart.svg.contains("Enterprise accounts (1,000+ staff) north"), "segment labels in the rows");
+    assert!(!chart.svg.contains("coverage.") && !chart.svg.contains("hit_rate"), "no parameter paths");
+}
+
+fn svg_of<'a>(charts: &'a [Chart], name: &str) -> &'a str {
+    &charts.iter().find(|c| c.name == name).unwrap_or_else(|| panic!("chart {name}")).svg
+}
+
+#[test]
+fn the_heat_map_shows_values_past_its_scale_and_thins_its_numbers() {
+    let months = run_charts(&file("tests/fixtures/long_labels.toml"), 200);
+    let heat = svg_of(&months, "utilisation");
+    assert!(heat.contains("≥ 125 %") && heat.contains("≤ 50 %"), "the scale's ends say that values go past them");
+    assert!(heat.contains("P 0 %") || heat.contains("P 1"), "18 months leave room for both numbers");
+    let weeks = run_charts(&file("tests/fixtures/weekly_104.toml"), 100);
+    let heat = weeks.iter().find(|c| c.name == "utilisation").unwrap();
+    assert!(heat.svg.contains("too narrow for numbers"), "104 weeks drop the cell numbers and say so");
+    let period_numbers = heat.layout.texts.iter().filter(|t| t.text.parse::<u32>().is_ok()).count();
+    assert!((10..=52).contains(&period_numbers), "104 weeks are numbered every few weeks: {period_numbers}");
+}
+
+#[test]
+fn the_tornado_leaves_out_inputs_with_no_effect_and_says_how_many() {
+    // Gross margins move contribution but not revenue.
+    let s = super::scenario(&super::reference());
+    let t = analyse(&s, &Metric::Revenue, &RunOptions { iterations: 200, seed: 4 }, &|_| {});
+    let idle = t.inputs.iter().filter(|e| e.metric_at_p10 == e.metric_at_p90).count();
+    assert!(idle > 0, "the reference has inputs with no effect on revenue");
+    let chart = charts::tornado(&t, &s).unwrap();
+    let note = format!("not shown: {idle} input{} with no effect", if idle == 1 { "" } else { "s" });
+    assert!(chart.svg.contains(&note), "{note}");
+    assert!(!chart.svg.contains("gross margin"), "a margin does not move revenue: no row");
+}
+
+#[test]
+fn a_multi_parameter_sweep_draws_a_line_per_value_of_the_other_with_a_legend() {
+    let out = sweep_output(
+        &super::reference(),
+        &[("channels.telesales.headcount", "6..10:2"), ("coverage.medium.direct.share", "0,0.1")],
+        100,
+    );
+    let drawn = charts::sweep(&out).unwrap();
+    let lines = svg_of(&drawn, "sweep-channels_telesales_headcount");
+    for value in ["Medium · direct · share = 0", "Medium · direct · share = 0.1"] {
+        assert!(lines.contains(value), "legend names {value}");
+    }
+}
