@@ -360,5 +360,5 @@ fn a_directory_holds_one_plans_outputs() {
     let mut names: Vec<String> =
         std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
     names.sort();
-    assert_eq!(names, [".chancap.lock", "manifest.json", "notes.md", "report.html"]);
+    assert_eq!(names, [".chancap.lock", "manifest.json", "notes.md", "report.html", "tornado-contribution.json"]);
 }

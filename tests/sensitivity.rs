@@ -67,20 +67,43 @@ fn the_reference_tornado_is_led_by_a_key_account_input_and_channel_metrics_work(
     assert!(e.contains("telesales.shortfall"), "{e}");
 }
 
+/// Issue 16: `sensitivity` writes `sensitivity-METRIC.csv/json` and the
+/// metric's tornado as a set of its own, so that the analyses of several
+/// metrics share a directory.
 #[test]
 fn the_command_prints_the_tornado_and_writes_its_files() {
     let tmp = tempfile::tempdir().unwrap();
     let reference = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/reference.toml");
-    assert_cmd::Command::cargo_bin("chancap")
-        .unwrap()
-        .args(["sensitivity", reference, "-n", "200", "--metric", "revenue", "--wide", "--out"])
-        .arg(tmp.path())
-        .assert()
-        .success()
-        .stdout(predicate::str::contains("Sensitivity of revenue").and(predicate::str::contains("Share of variance")));
-    for f in ["sensitivity.csv", "sensitivity.json", "tornado-revenue.svg", "tornado-revenue.png"] {
+    for metric in ["revenue", "direct.required_fte"] {
+        assert_cmd::Command::cargo_bin("chancap")
+            .unwrap()
+            .args(["sensitivity", reference, "-n", "200", "--metric", metric, "--wide", "--out"])
+            .arg(tmp.path())
+            .assert()
+            .success()
+            .stdout(
+                predicate::str::contains(format!("Sensitivity of {metric}"))
+                    .and(predicate::str::contains("Share of variance")),
+            );
+    }
+    for f in [
+        "sensitivity-revenue.csv",
+        "sensitivity-revenue.json",
+        "tornado-revenue.svg",
+        "tornado-revenue.png",
+        "sensitivity-direct_required_fte.csv",
+        "sensitivity-direct_required_fte.json",
+        "tornado-direct_required_fte.png",
+    ] {
         assert!(tmp.path().join(f).is_file(), "{f}");
     }
+    assert!(!tmp.path().join("sensitivity.json").exists(), "no file under the old name");
+    let json = std::fs::read(tmp.path().join("sensitivity-revenue.json")).unwrap();
+    let read = chancap::report::sensitivity::parse(&json).unwrap();
+    assert_eq!((read.metric.as_str(), read.iterations), ("revenue", 200));
+    assert_eq!(read.scenario_hash, super::scenario(&super::reference()).content_hash());
+    let manifest = std::fs::read_to_string(tmp.path().join("manifest.json")).unwrap();
+    assert!(manifest.contains("\"sensitivity-revenue\"") && manifest.contains("\"sensitivity-direct_required_fte\""));
     assert_cmd::Command::cargo_bin("chancap")
         .unwrap()
         .args(["sensitivity", reference, "--metric", "profit", "--out"])

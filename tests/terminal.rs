@@ -106,6 +106,7 @@ fn sweep_of(results: &chancap::results::Results, parameters: &[&str], n: usize) 
         seed: 1,
         zip: false,
         parameters: parameters.iter().map(|p| p.to_string()).collect(),
+        labels: Default::default(),
         points: (0..n)
             .map(|i| PointResult {
                 index: i,

@@ -18,6 +18,10 @@ pub use crate::summary::Metric;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
+/// Iterations per run when none are asked for: the `sensitivity` command's
+/// default, and what the report's "What matters most" runs, so the two agree.
+pub const DEFAULT_ITERATIONS: u64 = 2_000;
+
 /// One input's effect on the metric.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct InputEffect {
@@ -56,6 +60,11 @@ pub struct Sensitivity {
     pub seed: u64,
     /// True when the file correlates inputs (rank shares then overlap).
     pub correlated_inputs: bool,
+    /// The scenario's content fingerprint (`Scenario::content_hash`), so that a
+    /// report can tell whether an earlier analysis is of its scenario; empty in
+    /// files written before it was recorded.
+    #[serde(default)]
+    pub scenario_hash: String,
     /// Every uncertain input, largest swing first.
     pub inputs: Vec<InputEffect>,
 }
@@ -155,6 +164,7 @@ pub fn analyse(s: &Scenario, metric: &Metric, opts: &RunOptions, progress: &(dyn
         iterations: opts.iterations,
         seed: opts.seed,
         correlated_inputs: !s.correlations.is_empty(),
+        scenario_hash: s.content_hash(),
         inputs,
     }
 }

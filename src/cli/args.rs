@@ -193,7 +193,7 @@ pub(crate) struct ReportArgs {
     /// Output directory [default: output/<file stem>/].
     #[arg(short, long, value_name = "DIR")]
     pub(crate) out: Option<PathBuf>,
-    /// Read the results of an earlier `chancap run` of FILE from DIR instead of running it.
+    /// Read the results of an earlier `chancap run` of FILE from DIR instead of running it (and the tornado, when DIR holds an analysis of contribution).
     #[arg(long, value_name = "DIR")]
     pub(crate) from: Option<PathBuf>,
     /// Print nothing but errors.

@@ -12,14 +12,16 @@ use std::time::Instant;
 
 /// `chancap sensitivity FILE`
 pub(crate) fn sensitivity(ctx: &Context, opts: &SensitivityArgs) -> Result<(), Failure> {
-    use chancap::analysis::sensitivity::{Metric, analyse, runs};
+    use chancap::analysis::sensitivity::{DEFAULT_ITERATIONS, Metric, analyse, runs};
     let scenario = ctx.load(&opts.file)?;
     if !opts.output.quiet {
         print_warnings(&scenario);
     }
     let metric = Metric::parse(&scenario, &opts.metric).map_err(|e| Failure::Input(anyhow::anyhow!(e)))?;
-    let run_opts =
-        RunOptions { iterations: opts.run.iterations.unwrap_or(2_000), seed: opts.run.seed.unwrap_or(scenario.seed) };
+    let run_opts = RunOptions {
+        iterations: opts.run.iterations.unwrap_or(DEFAULT_ITERATIONS),
+        seed: opts.run.seed.unwrap_or(scenario.seed),
+    };
     let out_path = opts.output.out.clone().unwrap_or_else(|| default_out(&opts.file, "-sensitivity"));
     let out_dir = output_dir(&out_path)?;
     let pool = thread_pool(opts.run.threads)?;
@@ -32,14 +34,12 @@ pub(crate) fn sensitivity(ctx: &Context, opts: &SensitivityArgs) -> Result<(), F
     let result = pool.install(|| analyse(&scenario, &metric, &run_opts, &|n| bar.tick(n)));
     bar.finish();
     let elapsed = start.elapsed();
-    let mut files = vec![
-        ("sensitivity.csv".to_string(), report::sensitivity::csv(&result)),
-        ("sensitivity.json".to_string(), report::sensitivity::json(&result)),
-    ];
+    let mut files = report::sensitivity::files(&result);
     if !opts.output.no_plots {
         files.extend(chart_files(report::charts::tornado(&result, &scenario).map(|c| vec![c]))?);
     }
-    out_dir.write_set_of("sensitivity", Some(&scenario.content_hash()), &files).map_err(runtime)?;
+    // One set per metric, so that the analyses of several metrics of the plan share a directory.
+    out_dir.write_set_of(&set_name(&result.metric), Some(&scenario.content_hash()), &files).map_err(runtime)?;
     if !opts.output.quiet {
         let mut text =
             report::sensitivity::table(&result, &report::labels::Labels::of_scenario(&scenario)).fit(ctx.width);
@@ -60,4 +60,9 @@ pub(crate) fn sensitivity(ctx: &Context, opts: &SensitivityArgs) -> Result<(), F
         stdout(text.trim_start_matches('\n').as_bytes())?;
     }
     Ok(())
+}
+
+/// The output set of one metric's analysis: `sensitivity-contribution`.
+pub(crate) fn set_name(metric: &str) -> String {
+    chancap::report::sensitivity::file_name(metric, "").trim_end_matches('.').to_string()
 }

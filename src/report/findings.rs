@@ -1,13 +1,14 @@
 //! Key findings: the results said in sentences, for the top of the report.
 //!
-//! Each sentence answers one of the questions a plan is run for — what the year
+//! Each sentence answers one of the questions a plan is run for — what the horizon
 //! looks like, how likely the targets are, which channels are short of capacity
 //! (when, by how many FTE), which segment × channel pairs lose money, and what
 //! demand no channel covers. Every number carries its unit and, where it is a
 //! distribution, its spread.
 
 use super::format::{count, money_compact, pct};
-use super::table::{period_word, segment_label};
+use super::labels::Labels;
+use super::table::period_word;
 use crate::results::{ChannelResult, Results};
 
 /// A period counts as short in the findings when P(shortfall) reaches this.
@@ -51,8 +52,30 @@ fn singular(word: &str) -> &str {
     word.strip_suffix('s').unwrap_or(word)
 }
 
+/// What one iteration simulates, in prose: `year` when the horizon is one year,
+/// else the horizon as a plan: `2-year plan`, `18-month plan`, `6-quarter plan`.
+pub fn future(r: &Results) -> String {
+    let n = r.scenario.periods;
+    let per_year = match r.scenario.period.as_str() {
+        "quarter" => 4,
+        "week" => 52,
+        _ => 12,
+    };
+    match (n % per_year, n / per_year) {
+        (0, 1) => "year".into(),
+        (0, years) => format!("{years}-year plan"),
+        _ => format!("{n}-{} plan", singular(period_word(r))),
+    }
+}
+
+/// `simulated years`, `simulated 2-year plans`, `simulated 18-month plans`.
+pub fn simulated(r: &Results) -> String {
+    format!("simulated {}s", future(r))
+}
+
 /// The findings, one sentence (or two) per entry, in reading order.
 pub fn findings(r: &Results) -> Vec<String> {
+    let labels = Labels::of(r);
     let cur = r.scenario.currency.as_str();
     let t = &r.totals;
     let horizon = format!("{} {}", r.scenario.periods, period_word(r));
@@ -75,18 +98,19 @@ pub fn findings(r: &Results) -> Vec<String> {
             _ => "very unlikely",
         };
         out.push(format!(
-            "The {} target of {} is reached in {} of the simulated years: {verdict}.",
+            "The {} target of {} is reached in {} of the {}: {verdict}.",
             target.metric,
             money(target.value, cur),
-            pct(target.probability)
+            pct(target.probability),
+            simulated(r)
         ));
     }
 
     let mut comfortable = Vec::new();
     for ch in &r.channels {
-        match capacity_finding(r, ch) {
+        match capacity_finding(r, ch, labels.channel(&ch.channel)) {
             Some(sentence) => out.push(sentence),
-            None if ch.capacity.is_some() => comfortable.push(ch.channel.as_str()),
+            None if ch.capacity.is_some() => comfortable.push(labels.channel(&ch.channel)),
             None => {}
         }
     }
@@ -125,8 +149,8 @@ pub fn findings(r: &Results) -> Vec<String> {
                     .map_or(String::new(), |s| format!(", cost-to-serve {}", pct(s.p50)));
                 format!(
                     "{} via {} ({} contribution{cts})",
-                    segment_label(r, &c.segment),
-                    c.channel,
+                    labels.segment(&c.segment),
+                    labels.channel(&c.channel),
                     money(c.metrics.contribution.p50, cur)
                 )
             })
@@ -169,6 +193,12 @@ pub fn findings(r: &Results) -> Vec<String> {
     out
 }
 
+/// `label` with its first letter upper-case, to open a sentence.
+fn capitalised(label: &str) -> String {
+    let mut chars = label.chars();
+    chars.next().map_or(String::new(), |first| first.to_uppercase().chain(chars).collect())
+}
+
 fn pct0(p: f64) -> String {
     format!("{:.0} %", p * 100.0)
 }
@@ -182,7 +212,7 @@ fn join_and(items: &[String]) -> String {
 }
 
 /// A sentence on a channel likely to be short in some period; `None` when it is not.
-fn capacity_finding(r: &Results, ch: &ChannelResult) -> Option<String> {
+fn capacity_finding(r: &Results, ch: &ChannelResult, label: &str) -> Option<String> {
     let cap = ch.capacity.as_ref()?;
     let short: Vec<_> = cap.periods.iter().filter(|p| p.p_shortfall >= SHORT_PERIOD).collect();
     if short.is_empty() {
@@ -205,25 +235,31 @@ fn capacity_finding(r: &Results, ch: &ChannelResult) -> Option<String> {
         Some(fte) => format!("{:.1} FTE (P90 {:.1} FTE)", fte.p50, fte.p90),
         None => format!("{} {} (P90 {})", count(worst.shortfall.p50), cap.unit, count(worst.shortfall.p90)),
     };
-    let overall = match (&cap.required_fte, &cap.available_fte) {
+    // Over the horizon, at the medians the sentence states.
+    let (needed, available, enough) = match (&cap.required_fte, &cap.available_fte) {
         (Some(req), Some(avail)) => {
-            format!("it needs {:.1} FTE on average over the horizon against {:.1} available (P50)", req.p50, avail.p50)
+            (format!("{:.1} FTE on average", req.p50), format!("{:.1}", avail.p50), req.p50 <= avail.p50)
         }
-        _ => format!(
-            "it needs {} {} over the horizon against {} available (P50)",
-            count(cap.required.p50),
-            cap.unit,
-            count(cap.available.p50)
+        _ => (
+            format!("{} {}", count(cap.required.p50), cap.unit),
+            count(cap.available.p50),
+            cap.required.p50 <= cap.available.p50,
         ),
     };
-    Some(format!(
-        "The {} channel is short of capacity {when} (P(shortfall) ≥ {}): {overall}; the largest gap is {gap} \
-         in {} {}.",
-        ch.channel,
-        pct0(SHORT_PERIOD),
-        singular(word),
-        worst.period
-    ))
+    let rule = format!("P(shortfall) ≥ {}", pct0(SHORT_PERIOD));
+    let largest = format!("the largest gap is {gap} in {} {}", singular(word), worst.period);
+    let name = capitalised(label);
+    Some(if enough {
+        format!(
+            "{name} is short {when} ({rule}) although its capacity is enough over the horizon: it needs \
+             {needed} against {available} available (P50), but not when the demand comes; {largest}.",
+        )
+    } else {
+        format!(
+            "{name} is short of capacity {when} ({rule}) and over the horizon: it needs {needed} against \
+             {available} available (P50); {largest}.",
+        )
+    })
 }
 
 #[cfg(test)]
@@ -238,6 +274,129 @@ mod tests {
         assert_eq!(period_ranges(&[1, 2, 3, 4, 5, 6, 9, 10, 11, 12]), "1–6 and 9–12");
         assert_eq!(period_ranges(&[3, 4, 9]), "3–4 and 9");
         assert_eq!(period_ranges(&[1, 3, 5]), "1, 3 and 5");
+    }
+
+    use crate::results::{Capacity, PeriodCapacity, Stat};
+
+    /// A run of a one-channel scenario whose figures the tests then set by hand.
+    fn crafted(period: &str, periods: usize) -> Results {
+        let text = include_str!("../../tests/fixtures/one_pair.toml");
+        let s = crate::model::Scenario::from_toml_str(text, "one_pair.toml").expect("valid");
+        let mut r = crate::summary::run(&s, &crate::sim::RunOptions { iterations: 20, seed: 1 }, &|_| {});
+        r.scenario.period = period.into();
+        r.scenario.periods = periods;
+        r
+    }
+
+    fn stat(x: f64) -> Stat {
+        Stat { mean: x, sd: 0.0, se: 0.0, p5: x, p10: x, p50: x, p90: x, p95: x, min: x, max: x }
+    }
+
+    /// Capacity with the given horizon totals (P50) and the periods listed in
+    /// `short` short with probability 0.8 (the gap in period p is p units, its
+    /// P90 2p); FTE when `fte` holds (required, available) FTE.
+    fn capacity(periods: usize, short: &[usize], total: (f64, f64), fte: Option<(f64, f64)>) -> Capacity {
+        let period = |p: usize| {
+            let gap = if short.contains(&p) { p as f64 } else { 0.0 };
+            PeriodCapacity {
+                period: p,
+                required: stat(100.0 + gap),
+                available: stat(100.0),
+                utilization: None,
+                shortfall: Stat { p90: 2.0 * gap, ..stat(gap) },
+                required_fte: None,
+                available_fte: None,
+                shortfall_fte: fte.map(|_| Stat { p90: gap / 5.0, ..stat(gap / 10.0) }),
+                p_shortfall: if short.contains(&p) { 0.8 } else { 0.1 },
+            }
+        };
+        Capacity {
+            unit: if fte.is_some() { "hours" } else { "opportunities" }.into(),
+            required: stat(total.0),
+            available: stat(total.1),
+            utilization: None,
+            shortfall: stat(0.0),
+            required_fte: fte.map(|f| stat(f.0)),
+            available_fte: fte.map(|f| stat(f.1)),
+            p_shortfall: 0.9,
+            periods: (1..=periods).map(period).collect(),
+        }
+    }
+
+    fn sentence(r: &mut Results, cap: Capacity) -> String {
+        r.channels[0].label = "partner network".into();
+        r.channels[0].capacity = Some(cap);
+        let all = findings(r);
+        all.iter().find(|f| f.starts_with("Partner network is short")).unwrap_or_else(|| panic!("{all:#?}")).clone()
+    }
+
+    /// Issue 16: a channel short in some periods but with enough capacity over
+    /// the horizon says so, instead of "short of capacity … needs 4,323 against
+    /// 4,386 available"; period names follow the scenario's period length.
+    #[test]
+    fn short_periods_with_enough_capacity_over_the_horizon_read_as_such() {
+        let mut r = crafted("month", 12);
+        let cap = capacity(12, &[3, 4, 5, 9, 10, 11, 12], (4_323.0, 4_386.0), None);
+        assert_eq!(
+            sentence(&mut r, cap),
+            "Partner network is short in months 3–5 and 9–12 (P(shortfall) ≥ 50 %) although its capacity is \
+             enough over the horizon: it needs 4,323 opportunities against 4,386 available (P50), but not when the \
+             demand comes; the largest gap is 12 opportunities (P90 24) in month 12."
+        );
+        let mut r = crafted("quarter", 8);
+        let cap = capacity(8, &[2, 3, 6], (9_000.0, 8_000.0), None);
+        assert_eq!(
+            sentence(&mut r, cap),
+            "Partner network is short of capacity in quarters 2–3 and 6 (P(shortfall) ≥ 50 %) and over the \
+             horizon: it needs 9,000 opportunities against 8,000 available (P50); the largest gap is 6 \
+             opportunities (P90 12) in quarter 6."
+        );
+        let mut r = crafted("week", 26);
+        let cap = capacity(26, &[7], (100.0, 120.0), Some((7.5, 7.7)));
+        assert_eq!(
+            sentence(&mut r, cap),
+            "Partner network is short in week 7 (P(shortfall) ≥ 50 %) although its capacity is enough over the \
+             horizon: it needs 7.5 FTE on average against 7.7 available (P50), but not when the demand comes; the \
+             largest gap is 0.7 FTE (P90 1.4 FTE) in week 7."
+        );
+        let mut r = crafted("month", 3);
+        let cap = capacity(3, &[1, 2, 3], (100.0, 120.0), Some((17.9, 15.9)));
+        assert_eq!(
+            sentence(&mut r, cap),
+            "Partner network is short of capacity in every month (P(shortfall) ≥ 50 %) and over the horizon: \
+             it needs 17.9 FTE on average against 15.9 available (P50); the largest gap is 0.3 FTE (P90 0.6 FTE) \
+             in month 3."
+        );
+    }
+
+    /// Issue 16: iterations are "simulated years" only when the horizon is a
+    /// year; otherwise the horizon names them.
+    #[test]
+    fn iterations_are_named_after_the_horizon() {
+        for (period, periods, name) in [
+            ("month", 12, "simulated years"),
+            ("month", 24, "simulated 2-year plans"),
+            ("month", 18, "simulated 18-month plans"),
+            ("quarter", 8, "simulated 2-year plans"),
+            ("quarter", 4, "simulated years"),
+            ("quarter", 6, "simulated 6-quarter plans"),
+            ("week", 52, "simulated years"),
+            ("week", 26, "simulated 26-week plans"),
+        ] {
+            assert_eq!(simulated(&crafted(period, periods)), name, "{periods} {period}s");
+        }
+        let mut r = crafted("month", 18);
+        r.targets = vec![crate::results::TargetResult { metric: "revenue".into(), value: 2.0e6, probability: 0.25 }];
+        let all = findings(&r);
+        assert!(
+            all.contains(
+                &"The revenue target of USD 2.00 M is reached in 25.0 % of the simulated 18-month plans: \
+                           unlikely."
+                    .to_string()
+            ),
+            "{all:#?}"
+        );
+        assert!(all.iter().all(|f| !f.contains("years") && !f.contains("utilization")), "{all:#?}");
     }
 
     #[test]

@@ -7,6 +7,7 @@
 
 use super::charts::{Chart, channel_colour, hex};
 use super::format::count;
+use super::labels::Labels;
 use super::table::{Section, period_word, run_line};
 use super::{assumptions, findings, table};
 use crate::analysis::sensitivity::Sensitivity;
@@ -21,7 +22,7 @@ const CSS: &str = r#"
 html { font-size: 15px; }
 body { margin: 0; color: var(--ink); background: #f4f5f7;
   font-family: "DejaVu Sans", "Segoe UI", "Helvetica Neue", Arial, sans-serif; line-height: 1.5; }
-main { max-width: 1180px; margin: 0 auto; background: var(--paper); padding: 48px 64px 64px; }
+main { max-width: 1240px; margin: 0 auto; background: var(--paper); padding: 48px 64px 64px; }
 header { border-bottom: 3px solid var(--accent); padding-bottom: 18px; margin-bottom: 28px; }
 header .kicker { text-transform: uppercase; letter-spacing: .08em; font-size: .8rem; color: var(--accent); margin: 0; }
 h1 { font-size: 2.1rem; margin: 4px 0 8px; line-height: 1.2; }
@@ -38,8 +39,11 @@ figcaption { color: var(--muted); font-size: .9rem; margin-top: 6px; }
 .table-wrap { overflow-x: auto; }
 table { border-collapse: collapse; width: 100%; font-size: .82rem; font-variant-numeric: tabular-nums; margin: 6px 0 18px; }
 th, td { padding: 4px 8px; border-bottom: 1px solid var(--rule); text-align: left; vertical-align: top; }
-thead th { border-bottom: 2px solid var(--ink); font-weight: 600; white-space: nowrap; }
-td.num, th.num { text-align: right; white-space: nowrap; }
+thead th { border-bottom: 2px solid var(--ink); font-weight: 600; }
+td.num, th.num { text-align: right; }
+td.num { white-space: nowrap; }
+td.runs { white-space: normal; }
+td.runs span { white-space: nowrap; }
 table.assumptions th { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-weight: normal; font-size: .76rem; }
 p.empty, .note { color: var(--muted); }
 .methods p { max-width: 820px; }
@@ -83,25 +87,74 @@ fn table_html(out: &mut String, section: &Section, class: &str) {
     let _ = writeln!(out, "<div class=\"table-wrap\"><table class=\"{class}\"><thead><tr>");
     let num = |i: usize| if i >= section.numeric_from { " class=\"num\"" } else { "" };
     for (i, h) in section.header.iter().enumerate() {
-        let _ = write!(out, "<th{}>{}</th>", num(i), esc(h));
+        // A key such as `opportunities_per_account` may break after its underscores.
+        let _ = write!(out, "<th{}>{}</th>", num(i), esc(h).replace('_', "_<wbr>"));
     }
     out.push_str("</tr></thead>\n<tbody>\n");
     for row in &section.rows {
         out.push_str("<tr>");
         for (i, cell) in row.iter().enumerate() {
-            let _ = write!(out, "<td{}>{}</td>", num(i), esc(cell));
+            if i >= section.numeric_from {
+                figure_cell(out, cell);
+            } else {
+                let _ = write!(out, "<td>{}</td>", esc(cell));
+            }
         }
         out.push_str("</tr>\n");
     }
     out.push_str("</tbody></table></div>\n");
 }
 
-/// A caption per chart: what it shows and how to read it.
-fn caption(chart: &Chart) -> &'static str {
-    match chart.name.as_str() {
+/// The runs of a figure's text that stay on one line; a wide table may break
+/// its lines between them, so that it fits the page: before a bracketed range
+/// (`1.21 M` above `(0.82–1.73)`), after `→` and commas, between the numbers
+/// of a list (seasonality), after the family of a distribution given by its
+/// range (`triangular` above `10 – 12 – 15`) and before a distribution's second
+/// parameter (`sd`, `P90`, `within`). A number never parts from its unit.
+fn runs(text: &str) -> Vec<String> {
+    let numeric = |t: &str| t.trim_start_matches(['−', '-', '+', '(']).starts_with(|c: char| c.is_ascii_digit());
+    let mut runs: Vec<String> = Vec::new();
+    let mut prev: Option<&str> = None;
+    for token in text.split(' ') {
+        match (prev, runs.last_mut()) {
+            (Some(p), Some(run))
+                if !((token.starts_with('(') && numeric(token))
+                    || matches!(p, "→" | "triangular" | "uniform" | "PERT" | "discrete")
+                    || p.ends_with(',')
+                    || (numeric(p) && numeric(token))
+                    || matches!(token, "sd" | "P90" | "within")) =>
+            {
+                run.push(' ');
+                run.push_str(token);
+            }
+            _ => runs.push(token.to_string()),
+        }
+        prev = Some(token);
+    }
+    runs
+}
+
+/// A figure's cell: one line, or its [`runs`] each kept whole.
+fn figure_cell(out: &mut String, text: &str) {
+    let runs = runs(text);
+    if runs.len() < 2 {
+        let _ = write!(out, "<td class=\"num\">{}</td>", esc(text));
+        return;
+    }
+    out.push_str("<td class=\"num runs\">");
+    for (i, run) in runs.iter().enumerate() {
+        let _ = write!(out, "{}<span>{}</span>", if i == 0 { "" } else { " " }, esc(run));
+    }
+    out.push_str("</td>");
+}
+
+/// A caption per chart: what it shows and how to read it; `futures` names the
+/// iterations (`simulated years`, `simulated 18-month plans`).
+fn caption(chart: &Chart, futures: &str) -> String {
+    let text = match chart.name.as_str() {
         n if n.starts_with("capacity-") => {
             "Required capacity (P50 line inside its P10–P90 band) against available capacity per period; \
-             shaded periods are short in at least half of the simulated years."
+             shaded periods are short in at least half of the FUTURES."
         }
         "utilisation" => {
             "Median utilisation (required ÷ available) per channel and period; the number in each cell is the \
@@ -112,7 +165,7 @@ fn caption(chart: &Chart) -> &'static str {
              then the median hit rate and cost-to-serve; blank cells are pairs the plan does not use."
         }
         "outcomes" => {
-            "Distribution of revenue and contribution over the simulated years, with P10, P50, P90 and the \
+            "Distribution of revenue and contribution over the FUTURES, with P10, P50, P90 and the \
              target with its probability of being reached."
         }
         "margin-bridge" => "From revenue to contribution: product cost and each channel's cost, at their medians.",
@@ -129,7 +182,8 @@ fn caption(chart: &Chart) -> &'static str {
              the longer the bar, the more the assumption matters."
         }
         _ => "",
-    }
+    };
+    text.replace("FUTURES", futures)
 }
 
 /// The whole report as HTML text.
@@ -159,9 +213,9 @@ pub fn html(report: &Report<'_>) -> String {
         esc(&info.currency)
     );
     findings_html(&mut out, r);
-    charts_html(&mut out, report.charts);
+    charts_html(&mut out, report.charts, &findings::simulated(r));
     if let Some(sens) = report.sensitivity {
-        sensitivity_html(&mut out, sens, &super::labels::Labels::of(r));
+        sensitivity_html(&mut out, sens, &Labels::of(r));
     }
     tables_html(&mut out, r, s);
     method_html(&mut out, r, s);
@@ -177,6 +231,7 @@ pub fn html(report: &Report<'_>) -> String {
 
 /// Key findings and the channels' colours.
 fn findings_html(out: &mut String, r: &Results) {
+    let labels = Labels::of(r);
     out.push_str("<section class=\"findings\">\n<h2>Key findings</h2>\n<ul class=\"findings\">\n");
     for sentence in findings::findings(r) {
         let _ = writeln!(out, "<li>{}</li>", esc(&sentence));
@@ -187,7 +242,7 @@ fn findings_html(out: &mut String, r: &Results) {
             out,
             "<li><span style=\"background:{}\"></span>{} ({})</li>",
             hex(channel_colour(i)),
-            esc(&ch.channel),
+            esc(labels.channel(&ch.channel)),
             esc(&ch.kind)
         );
     }
@@ -195,7 +250,7 @@ fn findings_html(out: &mut String, r: &Results) {
 }
 
 /// Every chart as inline SVG with its caption.
-fn charts_html(out: &mut String, charts: &[Chart]) {
+fn charts_html(out: &mut String, charts: &[Chart], futures: &str) {
     if !charts.is_empty() {
         out.push_str("<section class=\"charts\">\n<h2>Charts</h2>\n");
         for chart in charts {
@@ -205,7 +260,7 @@ fn charts_html(out: &mut String, charts: &[Chart]) {
                 esc(&chart.name),
                 html_escape::encode_double_quoted_attribute(&chart.title),
                 chart.svg.trim(),
-                esc(caption(chart))
+                esc(&caption(chart, futures))
             );
         }
         out.push_str("</section>\n");
@@ -213,22 +268,25 @@ fn charts_html(out: &mut String, charts: &[Chart]) {
 }
 
 /// What matters most: the tornado's leading inputs and its table.
-fn sensitivity_html(out: &mut String, sens: &Sensitivity, labels: &super::labels::Labels) {
+fn sensitivity_html(out: &mut String, sens: &Sensitivity, labels: &Labels) {
     out.push_str("<section class=\"sensitivity\">\n<h2>What matters most</h2>\n");
     let top: Vec<String> = sens
         .inputs
         .iter()
         .take(3)
-        .map(|e| format!("{} ({} swing)", e.input, super::format::money_compact(e.swing)))
+        .map(|e| {
+            format!("{} ({} {} swing)", labels.parameter(&e.input), sens.unit, super::format::money_compact(e.swing))
+        })
         .collect();
     let _ = writeln!(
         out,
         "<p>Holding each uncertain input at its P10 and then at its P90 while the others vary, the {} moves \
-             most with {}. {} iterations per run, seed {}.</p>",
+             most with {}. {} iterations per run, seed {}; means and swings in {}.</p>",
         esc(&sens.metric),
         esc(&top.join(", ")),
         count(sens.iterations as f64),
-        sens.seed
+        sens.seed,
+        esc(&sens.unit)
     );
     let mut table = super::sensitivity::table(sens, labels);
     table.title.clear();
@@ -250,8 +308,9 @@ fn tables_html(out: &mut String, r: &Results, s: &Scenario) {
     let _ = writeln!(
         out,
         "<p class=\"note\">Every input as <code>{}</code> states it; column headings are the file's keys. \
-         Distributions are drawn once per simulated year, deal sizes once per deal.</p>",
-        esc(&s.origin)
+         Distributions are drawn once per simulated {}, deal sizes once per deal.</p>",
+        esc(&s.origin),
+        esc(&findings::future(r))
     );
     for section in assumptions::sections(s) {
         table_html(out, &section, "assumptions");
@@ -274,7 +333,7 @@ fn method_html(out: &mut String, r: &Results, s: &Scenario) {
          <p>This report rests on {iterations} iterations with seed {seed}{sampling}; the same scenario, seed and \
          iteration count give the same figures on any machine and thread count. A figure shown as \
          <em>P50 (P10–P90)</em> is the median of the iterations with the range that holds the middle 80 % \
-         of them: one year in ten falls below P10 and one in ten above P90. A probability is the share of \
+         of them: one {future} in ten falls below P10 and one in ten above P90. A probability is the share of \
          iterations in which the event happened. Means are shown with their 95 % margin of simulation error \
          (± 1.96 standard errors); more iterations make that margin smaller, not the P10–P90 range, which \
          is the uncertainty of the plan itself.{lhs_note}</p>\n\
@@ -282,6 +341,7 @@ fn method_html(out: &mut String, r: &Results, s: &Scenario) {
          (converted to FTE with each channel's productive hours per FTE), in opportunities for partners and \
          orders for the web shop. Cost-to-serve is channel cost divided by revenue.</p>\n</section>\n",
         horizon = esc(&format!("{} {}", info.periods, period_word(r))),
+        future = esc(&format!("simulated {}", findings::future(r))),
         iterations = count(info.iterations as f64),
         seed = info.seed,
         sampling = if info.sampling == "lhs" {
@@ -304,4 +364,35 @@ fn method_html(out: &mut String, r: &Results, s: &Scenario) {
              the gap is shown as a shortfall"
         },
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn figures_break_only_between_their_runs() {
+        let cases: [(&str, &[&str]); 10] = [
+            ("triangular 170 – 200 – 230", &["triangular", "170 – 200 – 230"]),
+            ("discrete 0.02 (w 0.3), 0.03 (w 0.7)", &["discrete", "0.02 (w 0.3),", "0.03 (w 0.7)"]),
+            ("1.21 M (0.82–1.73)", &["1.21 M", "(0.82–1.73)"]),
+            ("−154 k (−210 k–−93 k)", &["−154 k", "(−210 k–−93 k)"]),
+            ("38.2 %", &["38.2 %"]),
+            ("0.80 0.90 1.20", &["0.80", "0.90", "1.20"]),
+            ("lognormal median 85,000 P90 220,000", &["lognormal median 85,000", "P90 220,000"]),
+            ("normal mean 0.03 sd 0.04 within -0.2 – 0.3", &["normal mean 0.03", "sd 0.04", "within -0.2 – 0.3"]),
+            ("0.3859 → 0.5145", &["0.3859 →", "0.5145"]),
+            ("6 in month 4, 6 in month 10", &["6 in month 4,", "6 in month 10"]),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(runs(text), expected, "{text}");
+            assert_eq!(runs(text).join(" "), text, "no text lost");
+        }
+        let mut out = String::new();
+        figure_cell(&mut out, "1.21 M (0.82–1.73)");
+        assert_eq!(out, "<td class=\"num runs\"><span>1.21 M</span> <span>(0.82–1.73)</span></td>");
+        out.clear();
+        figure_cell(&mut out, "1 < 2");
+        assert_eq!(out, "<td class=\"num\">1 &lt; 2</td>");
+    }
 }

@@ -1,4 +1,5 @@
-//! `sensitivity.csv`, `sensitivity.json` and the terminal tornado table.
+//! `sensitivity-METRIC.csv`, `sensitivity-METRIC.json` and the terminal tornado
+//! table.
 
 use super::format::{count, fixed, money_compact, pct, pct_plain, plain};
 use super::labels::Labels;
@@ -106,7 +107,26 @@ pub fn table(s: &Sensitivity, labels: &Labels) -> Section {
     t
 }
 
-/// `sensitivity.csv`: one row per input, largest swing first.
+/// The file name of a metric's analysis with extension `ext`:
+/// `sensitivity-contribution.json`, `sensitivity-direct_required_fte.csv`:
+/// named like the metric's tornado chart (`tornado-direct_required_fte.png`).
+pub fn file_name(metric: &str, ext: &str) -> String {
+    let safe: String =
+        metric.chars().map(|c| if c.is_ascii_alphanumeric() || matches!(c, '-' | '_') { c } else { '_' }).collect();
+    format!("sensitivity-{safe}.{ext}")
+}
+
+/// `sensitivity-METRIC.csv` and `sensitivity-METRIC.json`.
+pub fn files(s: &Sensitivity) -> Vec<(String, Vec<u8>)> {
+    vec![(file_name(&s.metric, "csv"), csv(s)), (file_name(&s.metric, "json"), json(s))]
+}
+
+/// Reads a `sensitivity-METRIC.json` back.
+pub fn parse(bytes: &[u8]) -> Result<Sensitivity, serde_json::Error> {
+    serde_json::from_slice(bytes)
+}
+
+/// `sensitivity-METRIC.csv`: one row per input, largest swing first.
 pub fn csv(s: &Sensitivity) -> Vec<u8> {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record([
@@ -140,7 +160,7 @@ pub fn csv(s: &Sensitivity) -> Vec<u8> {
     super::csv::finish(w)
 }
 
-/// `sensitivity.json`, pretty-printed, ending in a newline.
+/// `sensitivity-METRIC.json`, pretty-printed, ending in a newline.
 pub fn json(s: &Sensitivity) -> Vec<u8> {
     let mut bytes = serde_json::to_vec_pretty(s).expect("sensitivity serialises");
     bytes.push(b'\n');
