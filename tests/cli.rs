@@ -367,3 +367,25 @@ fn a_directory_holds_one_plans_outputs() {
         [".chancap.lock", "manifest.json", "notes.md", "sensitivity-contribution.csv", "sensitivity-contribution.json"]
     );
 }
+
+/// `report --from DIR` writes report.html into DIR, beside the run it reads,
+/// unless `--out` says otherwise.
+#[test]
+fn report_from_writes_beside_the_run() {
+    let tmp = tempfile::tempdir().unwrap();
+    let run_dir = tmp.path().join("run");
+    chancap().args(["run", &reference_path(), "-n", "200", "-q", "--out"]).arg(&run_dir).assert().success();
+    chancap()
+        .args(["sensitivity", &reference_path(), "-n", "100", "-q", "--no-plots", "--out"])
+        .arg(&run_dir)
+        .assert()
+        .success();
+    chancap()
+        .current_dir(tmp.path())
+        .args(["report", &reference_path(), "-q", "--from"])
+        .arg(&run_dir)
+        .assert()
+        .success();
+    assert!(run_dir.join("report.html").is_file());
+    assert!(!tmp.path().join("output").exists(), "nothing under ./output");
+}
