@@ -245,7 +245,7 @@ fn check_describes_the_scenario_in_lines_that_fit() {
     assert_fits(&text, 80, "check with tables");
     let words = text.split_whitespace().collect::<Vec<_>>().join(" ");
     for expected in [
-        "1 correlation (rank): coverage.key.direct.hit_rate – coverage.large.direct.hit_rate (0.5)",
+        "1 correlation (rank): Key accounts · direct · hit rate – Large customers · direct · hit rate (0.5)",
         "[sweep]: channels.telesales.headcount = 6..14:2",
         "[optimise]: maximise contribution_mean over channels.telesales.headcount = 6, 8, 10, subject to \
          telesales_p_shortfall <= 0.05",
