@@ -141,5 +141,9 @@ fn compare_refuses_plans_in_other_units() {
     let a = s(std::path::Path::new(&format!("{dir}reference.toml")));
     let why = chancap::analysis::compare::incomparable(&[a.clone(), s(&b)]).expect("differs");
     assert!(why.contains("horizon: 12 months in reference.toml, 24 months in b.toml"), "{why}");
-    assert!(chancap::analysis::compare::incomparable(&[a.clone(), a]).is_none());
+    assert!(chancap::analysis::compare::incomparable(&[a.clone(), a.clone()]).is_none());
+    // The currency's spelling in another case is the same currency.
+    let mut lower = a.clone();
+    lower.currency = "eur".into();
+    assert!(chancap::analysis::compare::incomparable(&[a, lower]).is_none());
 }

@@ -316,11 +316,9 @@ fn a_precision_of_one_or_more_is_refused_with_what_it_means() {
             .code(2)
             .stderr(predicate::str::contains(says));
     }
-    chancap()
-        .args(["run", "any.toml", "--precision", "150%"])
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("the precision must lie between 0 and 100 %, found `150%`"));
+    chancap().args(["run", "any.toml", "--precision", "150%"]).assert().code(2).stderr(predicate::str::contains(
+        "the precision must be above 0 and below 100 % (e.g. 0.5% or 0.005), found `150%`",
+    ));
 }
 
 #[test]

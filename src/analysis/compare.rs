@@ -77,7 +77,7 @@ pub fn incomparable(scenarios: &[Scenario]) -> Option<String> {
     let horizon = |s: &Scenario| format!("{} {}s", s.periods, s.period.as_str());
     let mut differences = Vec::new();
     for other in &scenarios[1..] {
-        if other.currency != first.currency {
+        if !other.currency.eq_ignore_ascii_case(&first.currency) {
             differences.push(format!(
                 "currency: {} in {}, {} in {}",
                 first.currency,

@@ -172,7 +172,9 @@ pub(crate) fn report(ctx: &Context, opts: &ReportArgs) -> Result<(), Failure> {
     let date = report_date()?;
     // An earlier run's results are read and checked before anything is created.
     let earlier = opts.from.as_ref().map(|dir| read_results(dir, &scenario)).transpose()?;
-    let out_dir = output_dir(&opts.out.clone().unwrap_or_else(|| default_out(&opts.file, "")))?;
+    // The report of an earlier run goes beside it unless --out says otherwise.
+    let default = opts.from.clone().unwrap_or_else(|| default_out(&opts.file, ""));
+    let out_dir = output_dir(&opts.out.clone().unwrap_or(default))?;
     let results = match earlier {
         Some(results) => results,
         None => {

@@ -170,7 +170,7 @@ impl Grid {
             .map(|(j, h)| {
                 let cells = rows.iter().filter_map(|r| r.get(j)).map(|c| widest(c)).max().unwrap_or(0);
                 let words = h.split_whitespace().map(widest).max().unwrap_or(0);
-                textwrap::wrap(h, cells.max(words).max(1)).join("\n")
+                textwrap::wrap(h, unbroken(cells.max(words).max(1))).join("\n")
             })
             .collect();
         Grid { header, rows, keys: self.keys, tight: true }
@@ -192,7 +192,7 @@ impl Grid {
     /// their longest word.
     fn keys_wrapped(&self, limit: usize) -> Grid {
         let limit = limit.max(self.key_word()).max(1);
-        let w = |c: &String| textwrap::wrap(c, limit).join("\n");
+        let w = |c: &String| textwrap::wrap(c, unbroken(limit)).join("\n");
         let mut g = self.clone();
         for row in &mut g.rows {
             for c in row.iter_mut().take(self.keys) {
@@ -283,7 +283,7 @@ impl Grid {
                 }
                 let gap = pad.saturating_sub(widest(l));
                 let line = format!("{l}{}  {value}", " ".repeat(gap));
-                let opts = textwrap::Options::new(width).initial_indent("  ").subsequent_indent("      ");
+                let opts = unbroken(width).initial_indent("  ").subsequent_indent("      ");
                 out.push_str(&format!("{}\n", textwrap::fill(&line, opts)));
             }
         }
@@ -323,6 +323,13 @@ pub fn widest(text: &str) -> usize {
     text.lines().map(unicode_width::UnicodeWidthStr::width).max().unwrap_or(0)
 }
 
+/// Wrapping at `width` between words only: a file name such as
+/// `sensitivity-contribution.json` or a label with a hyphen stays whole (and
+/// can be copied), where textwrap's default would break it at the hyphen.
+pub fn unbroken(width: usize) -> textwrap::Options<'static> {
+    textwrap::Options::new(width).word_splitter(textwrap::WordSplitter::NoHyphenation)
+}
+
 /// Prose wrapped to `width` columns, each line on its own (`None`: as it is).
 /// A wrapped line keeps its indentation, and the continuation lines of an
 /// indented line are indented two more. A number keeps its unit (`15 %`,
@@ -336,7 +343,7 @@ pub fn wrap(text: &str, width: Option<usize>) -> String {
             }
             let indent = &line[..line.len() - line.trim_start().len()];
             let more = if indent.is_empty() { String::new() } else { format!("{indent}  ") };
-            let opts = textwrap::Options::new(width).initial_indent(indent).subsequent_indent(&more);
+            let opts = unbroken(width).initial_indent(indent).subsequent_indent(&more);
             textwrap::fill(&units_bound(line.trim_start()), opts).replace(NBSP, " ")
         })
         .collect::<Vec<_>>()
