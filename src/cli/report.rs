@@ -105,6 +105,15 @@ fn report_date() -> Result<String, Failure> {
 
 /// Reads an earlier run's results for the report, checking they belong to `scenario`.
 fn read_results(dir: &Path, scenario: &Scenario) -> Result<Results, Failure> {
+    if !dir.exists() {
+        return Err(Failure::Input(anyhow::anyhow!("no such directory: {}", dir.display())));
+    }
+    if !dir.is_dir() {
+        return Err(Failure::Input(anyhow::anyhow!(
+            "{} is a file, not a directory; --from takes the output directory of `chancap run`",
+            dir.display()
+        )));
+    }
     // Only a complete set `chancap run` wrote, file for file as its manifest
     // lists them: never a mix of two runs, or one killed half-way.
     let read = |name: &str| read_from_set(dir, "run", name, MAX_DATA_BYTES).map_err(anyhow::Error::from);
