@@ -111,8 +111,14 @@ pub fn findings(r: &Results) -> Vec<String> {
     for ch in &r.channels {
         match capacity_finding(r, ch, labels.channel(&ch.channel)) {
             Some(sentence) => out.push(sentence),
-            None if ch.capacity.is_some() => comfortable.push(labels.channel(&ch.channel)),
-            None => {}
+            None => match ch.capacity.as_ref() {
+                // No single period is likely short, yet some period usually is.
+                Some(cap) if cap.p_shortfall >= SHORT_PERIOD => {
+                    out.push(tight_finding(r, cap, labels.channel(&ch.channel)))
+                }
+                Some(_) => comfortable.push(labels.channel(&ch.channel)),
+                None => {}
+            },
         }
     }
     if !comfortable.is_empty() {
@@ -260,6 +266,23 @@ fn join_and(items: &[String]) -> String {
     }
 }
 
+/// A channel none of whose periods is short with probability 50 % or more, but
+/// which is short in some period in most iterations: tight rather than
+/// comfortable ("no month is short with probability 50 % or more, but in 96 %
+/// of the simulated years some month is").
+fn tight_finding(r: &Results, cap: &crate::results::Capacity, label: &str) -> String {
+    let word = singular(period_word(r));
+    let gap = format!("{} {} over the horizon", count(cap.shortfall.p50), cap.unit);
+    format!(
+        "{} is tight: no {word} is short with probability {} or more, but in {} of the {} some {word} is \
+         (a shortfall of {gap} at the median).",
+        capitalised(label),
+        pct0(SHORT_PERIOD),
+        pct0(cap.p_shortfall),
+        simulated(r),
+    )
+}
+
 /// A sentence on a channel likely to be short in some period; `None` when it is not.
 fn capacity_finding(r: &Results, ch: &ChannelResult, label: &str) -> Option<String> {
     let cap = ch.capacity.as_ref()?;
@@ -296,7 +319,16 @@ fn capacity_finding(r: &Results, ch: &ChannelResult, label: &str) -> Option<Stri
         ),
     };
     let rule = format!("P(shortfall) ≥ {}", pct0(SHORT_PERIOD));
-    let largest = format!("the largest gap is {gap} in {} {}", singular(word), worst.period);
+    let largest = if worst.shortfall.p50.round() <= 0.0 {
+        // Periods just past even odds: their median gap rounds to nothing.
+        let p90 = match &worst.shortfall_fte {
+            Some(fte) => format!("{:.1} FTE", fte.p90),
+            None => format!("{} {}", count(worst.shortfall.p90), cap.unit),
+        };
+        format!("each of those {word} is short only about half the time, by little (at most {p90} in nine of ten)")
+    } else {
+        format!("the largest gap is {gap} in {} {}", singular(word), worst.period)
+    };
     let name = capitalised(label);
     Some(if enough {
         format!(
@@ -415,6 +447,43 @@ mod tests {
             "Partner network is short of capacity in every month (P(shortfall) ≥ 50 %) and over the horizon: \
              it needs 17.9 FTE on average against 15.9 available (P50); the largest gap is 0.3 FTE (P90 0.6 FTE) \
              in month 3."
+        );
+    }
+
+    /// Trial of issue 16: a channel no single period of which is likely short,
+    /// but some period of which usually is, reads as tight, not as "enough
+    /// capacity"; periods just past even odds with a median gap of nothing do
+    /// not claim a "largest gap of 0".
+    #[test]
+    fn tight_and_borderline_capacity_read_as_such() {
+        let mut r = crafted("month", 18);
+        let mut cap = capacity(18, &[], (100.0, 120.0), None);
+        cap.shortfall = Stat { p50: 65.0, ..stat(65.0) };
+        cap.p_shortfall = 0.96;
+        r.channels[0].label = "partner network".into();
+        r.channels[0].capacity = Some(cap);
+        let all = findings(&r);
+        assert!(
+            all.contains(
+                &"Partner network is tight: no month is short with probability 50 % or more, but in 96 % of the \
+                  simulated 18-month plans some month is (a shortfall of 65 opportunities over the horizon at the \
+                  median)."
+                    .to_string()
+            ),
+            "{all:#?}"
+        );
+        assert!(!all.iter().any(|f| f.starts_with("Enough capacity in partner network")), "{all:#?}");
+        let mut r = crafted("week", 26);
+        let mut cap = capacity(26, &[12, 23], (100.0, 120.0), None);
+        for p in &mut cap.periods {
+            p.shortfall = Stat { p90: 6.0, ..stat(0.0) };
+        }
+        assert_eq!(
+            sentence(&mut r, cap),
+            "Partner network is short in weeks 12 and 23 (P(shortfall) ≥ 50 %) although its capacity is enough \
+             over the horizon: it needs 100 opportunities against 120 available (P50), but not when the demand \
+             comes; each of those weeks is short only about half the time, by little (at most 6 opportunities in \
+             nine of ten)."
         );
     }
 
