@@ -114,6 +114,23 @@ fn a_two_parameter_sweep_is_laid_out_cleanly() {
     assert_clean("sweep", &charts::sweep(&out).unwrap());
 }
 
+/// A sweep's charts read the labels the sweep recorded: its axis and legend
+/// name segments and channels by label, never by parameter path or id.
+#[test]
+fn a_sweep_of_long_labels_reads_as_labels() {
+    let out = sweep_output(
+        &file("tests/fixtures/long_labels.toml"),
+        &[("coverage.enterprise.field.hit_rate", "0.2,0.3"), ("channels.inside.headcount", "2,4")],
+        100,
+    );
+    let drawn = charts::sweep(&out).unwrap();
+    assert_clean("sweep of long labels", &drawn);
+    let all: String = drawn.iter().map(|c| c.svg.as_str()).collect();
+    assert!(all.contains("Enterprise accounts (1,000+ staff) north · Regional field sales"), "the swept path in words");
+    assert!(all.contains("Inside sales and customer service (EMEA)"), "channel labels");
+    assert!(!all.contains("coverage.enterprise") && !all.contains("channels.inside"), "no parameter paths");
+}
+
 #[test]
 fn the_tornado_is_laid_out_cleanly() {
     let s = super::scenario(&file("tests/fixtures/long_labels.toml"));
