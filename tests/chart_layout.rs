@@ -185,3 +185,55 @@ fn a_multi_parameter_sweep_draws_a_line_per_value_of_the_other_with_a_legend() {
         assert!(lines.contains(value), "legend names {value}");
     }
 }
+
+/// A small optimisation of the long-label scenario: `constraint` decides
+/// whether a plan is found.
+fn optimise_charts(constraint: &str) -> Vec<Chart> {
+    use chancap::analysis::optimise::{Objective, Problem, Resume, Sense, optimise, parse_constraint};
+    use chancap::report::optimise::Setting;
+    let text = file("tests/fixtures/long_labels.toml");
+    let doc = Document::parse(&text, "long_labels.toml").unwrap();
+    let grid = Sweep::new(&doc, &[("channels.inside.headcount".into(), "1..5:1".into())], false, 100).unwrap();
+    let problem = Problem {
+        grid,
+        objective: Objective { metric: "contribution_mean".into(), sense: Sense::Maximise },
+        constraints: vec![parse_constraint(constraint).unwrap()],
+        iterations: 100,
+        seed: 2,
+        budget: 10,
+        confidence: 0.95,
+    };
+    let known = std::collections::BTreeMap::new();
+    let out = optimise(&problem, &doc, 100, &Resume { known: &known, done: &|_| {} }, &|_| {}).unwrap();
+    let parameters = vec!["channels.inside.headcount".to_string()];
+    let setting = Setting {
+        scenario: "long labels",
+        parameters: &parameters,
+        objective: &problem.objective,
+        constraints: &problem.constraints,
+        iterations: problem.iterations,
+        seed: problem.seed,
+        budget: problem.budget,
+        confidence: problem.confidence,
+        grid: problem.grid.len(),
+        currency: "EUR",
+        ranges: &[(1.0, 5.0)],
+    };
+    charts::optimise(&out, &setting).unwrap()
+}
+
+/// The optimise charts keep their legends above the plot, and an optimisation
+/// that finds no plan says so above the empty plot, not on it.
+#[test]
+fn the_optimise_charts_are_laid_out_cleanly() {
+    let found = optimise_charts("inside_p_shortfall <= 0.5");
+    assert_clean("optimise", &found);
+    let trade_off = svg_of(&found, "optimise-tradeoff");
+    for key in ["meets every constraint", "chosen plan", "limit: "] {
+        assert!(trade_off.contains(key), "the trade-off's legend has {key:?}");
+    }
+    assert!(svg_of(&found, "optimise-progress").contains("so far"), "the progress line is named");
+    let none = optimise_charts("contribution_mean >= 1e12");
+    assert_clean("optimise with no feasible plan", &none);
+    assert!(svg_of(&none, "optimise-progress").contains("no feasible plan found"));
+}

@@ -2,7 +2,8 @@
 //! constraint's metric for every plan the search evaluated (feasible or not,
 //! the chosen plan marked), and the best objective found against evaluations.
 
-use super::style::{GRID, MUTED, font, fonts, legend, money_label, render};
+use super::layout;
+use super::style::{GRID, Key, MUTED, Swatch, caption_above, font, fonts, legend_above, money_label, render};
 use super::{Chart, ChartError, Drawn, Figure, axis};
 use crate::analysis::optimise::{Candidate, Outcome, Relation};
 use crate::report::format::count;
@@ -125,11 +126,30 @@ impl OptimiseChart<'_> {
         let (y_lo, y_hi) = padded(pts.iter().map(|p| p.1));
         let metric = self.s.objective.metric.clone();
         let x_metric = tight.map(|k| self.s.constraints[k].metric.clone());
-        let mut chart = ChartBuilder::on(area)
+        let chosen = self.out.best.as_ref().and_then(|b| b.point);
+        let chosen = valid.iter().find(|(_, c)| c.point == chosen && chosen.is_some());
+        let mut keys: Vec<Key> =
+            [(false, INFEASIBLE, "fails a constraint"), (true, FEASIBLE, "meets every constraint")]
+                .into_iter()
+                .filter(|(feasible, _, _)| pts.iter().any(|p| p.2 == *feasible))
+                .map(|(_, colour, label)| (Swatch::Dot(colour.filled()), label.to_string()))
+                .collect();
+        if chosen.is_some() {
+            keys.push((Swatch::Dot(CHOSEN.stroke_width(3)), "chosen plan".into()));
+        }
+        if let Some(k) = tight {
+            let c = &self.s.constraints[k];
+            let relation = if c.relation == Relation::AtMost { "≤" } else { "≥" };
+            let limit = Self::value_label(&c.metric, c.limit);
+            keys.push((Swatch::Line(MUTED.stroke_width(2)), format!("limit: {} {relation} {limit}", c.metric)));
+        }
+        let area = legend_above(area, &keys, 20, 120)?;
+        let mut chart = ChartBuilder::on(&area)
             .margin(12)
             .x_label_area_size(60)
             .y_label_area_size(110)
             .build_cartesian_2d(axis(x_lo..x_hi)?, axis(y_lo..y_hi)?)?;
+        layout::plot_of(&chart);
         chart
             .configure_mesh()
             .bold_line_style(GRID)
@@ -153,32 +173,18 @@ impl OptimiseChart<'_> {
                 MUTED.stroke_width(2),
             )))?;
         }
-        for (feasible, colour, label) in
-            [(false, INFEASIBLE, "fails a constraint"), (true, FEASIBLE, "meets every constraint")]
-        {
-            if !pts.iter().any(|p| p.2 == feasible) {
-                continue;
-            }
-            chart
-                .draw_series(
-                    pts.iter()
-                        .filter(|p| p.2 == feasible)
-                        .map(|p| Circle::new((p.0, p.1), 5, colour.mix(0.8).filled())),
-                )?
-                .label(label)
-                .legend(move |(x, y)| Circle::new((x + 8, y), 5, colour.filled()));
+        for (feasible, colour) in [(false, INFEASIBLE), (true, FEASIBLE)] {
+            chart.draw_series(
+                pts.iter().filter(|p| p.2 == feasible).map(|p| Circle::new((p.0, p.1), 5, colour.mix(0.8).filled())),
+            )?;
         }
         // The chosen plan, as the search saw it.
-        let chosen = self.out.best.as_ref().and_then(|b| b.point);
-        if let Some((i, c)) = valid.iter().find(|(_, c)| c.point == chosen && chosen.is_some())
+        if let Some((i, c)) = chosen
             && let (Some(x), Some(y)) = (x_of(*i, c), c.objective)
         {
-            chart
-                .draw_series(std::iter::once(Circle::new((x, y), 11, CHOSEN.stroke_width(4))))?
-                .label("chosen plan")
-                .legend(|(x, y)| Circle::new((x + 8, y), 7, CHOSEN.stroke_width(3)));
+            chart.draw_series(std::iter::once(Circle::new((x, y), 11, CHOSEN.stroke_width(4))))?;
         }
-        legend(&mut chart, SeriesLabelPosition::LowerRight, 20, Some(10))
+        Ok(())
     }
 
     fn progress<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Drawn
@@ -202,11 +208,19 @@ impl OptimiseChart<'_> {
         let n = self.out.trail.len().max(1) as f64;
         let (y_lo, y_hi) = padded(steps.iter().map(|p| p.1));
         let metric = self.s.objective.metric.clone();
-        let mut chart = ChartBuilder::on(area)
+        // Above the plot, never on it: what the line is, or why there is none.
+        let area = if steps.is_empty() {
+            caption_above(area, "no feasible plan found: no plan met every constraint", &font, (24, 18), 2)?
+        } else {
+            let key = (Swatch::Line(FEASIBLE.stroke_width(3)), format!("best feasible {metric} so far"));
+            legend_above(area, &[key], 20, 120)?
+        };
+        let mut chart = ChartBuilder::on(&area)
             .margin(12)
             .x_label_area_size(60)
             .y_label_area_size(110)
             .build_cartesian_2d(axis(0.0..n + 1.0)?, axis(y_lo..y_hi)?)?;
+        layout::plot_of(&chart);
         chart
             .configure_mesh()
             .bold_line_style(GRID)
@@ -220,11 +234,6 @@ impl OptimiseChart<'_> {
             .axis_desc_style(font(20))
             .draw()?;
         if steps.is_empty() {
-            chart.draw_series(std::iter::once(Text::new(
-                "no feasible plan found",
-                (n / 2.0, (y_lo + y_hi) / 2.0),
-                font(24),
-            )))?;
             return Ok(());
         }
         let mut stair: Vec<(f64, f64)> = Vec::new();

@@ -4,8 +4,8 @@
 use super::layout::{self, Layout, Recorder};
 use super::{Chart, ChartError, Drawn, Figure};
 use crate::report::format::money_compact;
+use plotters::coord::Shift;
 use plotters::coord::types::RangedCoordf64;
-use plotters::coord::{CoordTranslate, Shift};
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use std::cell::RefCell;
@@ -114,28 +114,6 @@ fn encode_png(rgb: &[u8]) -> Result<Vec<u8>, png::EncodingError> {
     writer.write_image_data(rgb)?;
     writer.finish()?;
     Ok(out)
-}
-
-/// Draws a chart's legend in the house style: a framed white box at `position`
-/// with labels of `size` pixels and, when given, an inner margin.
-pub(super) fn legend<'a, DB, CT>(
-    chart: &mut ChartContext<'a, DB, CT>,
-    position: SeriesLabelPosition,
-    size: u32,
-    margin: Option<u32>,
-) -> Drawn
-where
-    DB: DrawingBackend + 'a,
-    DB::ErrorType: 'static,
-    CT: CoordTranslate,
-{
-    let mut labels = chart.configure_series_labels();
-    labels.position(position).label_font(font(size)).background_style(WHITE.mix(0.9)).border_style(GRID);
-    if let Some(m) = margin {
-        labels.margin(m);
-    }
-    labels.draw()?;
-    Ok(())
 }
 
 /// The grid of an outcome histogram: money across with `x_labels` ticks, the
