@@ -219,7 +219,8 @@ fn optimise_charts(constraint: &str) -> Vec<Chart> {
         currency: "EUR",
         ranges: &[(1.0, 5.0)],
     };
-    charts::optimise(&out, &setting).unwrap()
+    let labels = chancap::report::labels::Labels::of_scenario(&doc.scenario().unwrap());
+    charts::optimise(&out, &setting, &labels).unwrap()
 }
 
 /// The optimise charts keep their legends above the plot, and an optimisation
@@ -236,4 +237,58 @@ fn the_optimise_charts_are_laid_out_cleanly() {
     let none = optimise_charts("contribution_mean >= 1e12");
     assert_clean("optimise with no feasible plan", &none);
     assert!(svg_of(&none, "optimise-progress").contains("no feasible plan found"));
+}
+
+/// The segment and channel ids of tests/fixtures/long_labels.toml, each with
+/// its label (which differs from it).
+const LONG_LABEL_IDS: [(&str, &str); 7] = [
+    ("enterprise", "Enterprise accounts (1,000+ staff) north"),
+    ("builders", "Small builders & landscapers (rural west)"),
+    ("public", "Public sector, schools and municipalities"),
+    ("field", "Regional field sales & key account teams"),
+    ("inside", "Inside sales and customer service (EMEA)"),
+    ("partners", "Certified installation partner network"),
+    ("counter", "Online trade counter with click & collect"),
+];
+
+/// The ids of long_labels.toml that `text` shows as names: standing alone or
+/// in a metric name (`inside_p_shortfall`), once the labels are taken out.
+pub fn raw_ids(text: &str) -> Vec<&'static str> {
+    let mut rest = text.to_string();
+    for (_, label) in LONG_LABEL_IDS {
+        rest = rest.replace(label, " ");
+    }
+    let words: Vec<&str> = rest.split(|c: char| !c.is_alphanumeric()).collect();
+    LONG_LABEL_IDS.iter().map(|(id, _)| *id).filter(|id| words.contains(id)).collect()
+}
+
+/// Every chart of the long-label scenario names its segments and channels by
+/// label: its title and every text drawn on it, for a run, a comparison, a
+/// sweep, a tornado and an optimisation.
+#[test]
+fn no_chart_names_a_segment_or_channel_by_its_id() {
+    let text = file("tests/fixtures/long_labels.toml");
+    let s = super::scenario(&text);
+    let mut drawn = run_charts(&text, 200);
+    let c = compare(&[s.clone(), s.clone()], &RunOptions { iterations: 200, seed: 5 }, &|_| {});
+    drawn.extend(charts::compare(&c).unwrap());
+    let sets = [("coverage.enterprise.field.hit_rate", "0.2,0.3"), ("channels.inside.headcount", "2,4")];
+    drawn.extend(charts::sweep(&sweep_output(&text, &sets, 100)).unwrap());
+    let t = analyse(&s, &Metric::Contribution, &RunOptions { iterations: 200, seed: 4 }, &|_| {});
+    drawn.push(charts::tornado(&t, &s).unwrap());
+    drawn.extend(optimise_charts("inside_p_shortfall <= 0.5"));
+    let mut found = Vec::new();
+    for chart in &drawn {
+        // A label wrapped onto lines reads whole again with its lines joined.
+        let drawn: Vec<&str> = chart.layout.texts.iter().map(|t| t.text.as_str()).collect();
+        for text in [chart.title.clone(), drawn.join(" ")] {
+            let ids = raw_ids(&text);
+            if !ids.is_empty() {
+                found.push(format!("{}: {text:?} shows {ids:?}", chart.name));
+            }
+        }
+    }
+    assert!(found.is_empty(), "ids instead of labels:\n{}", found.join("\n"));
+    assert_eq!(raw_ids("P(shortfall) of inside"), ["inside"], "the check finds an id");
+    assert_eq!(raw_ids("inside_p_shortfall"), ["inside"], "and one in a metric name");
 }

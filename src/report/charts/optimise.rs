@@ -7,6 +7,7 @@ use super::style::{GRID, Key, MUTED, Swatch, caption_above, font, fonts, legend_
 use super::{Chart, ChartError, Drawn, Figure, axis};
 use crate::analysis::optimise::{Candidate, Outcome, Relation};
 use crate::report::format::count;
+use crate::report::labels::Labels;
 use crate::report::optimise::{Setting, Unit, unit};
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -15,10 +16,10 @@ const FEASIBLE: RGBColor = RGBColor(31, 120, 180);
 const INFEASIBLE: RGBColor = RGBColor(190, 190, 190);
 const CHOSEN: RGBColor = RGBColor(227, 26, 28);
 
-/// The two charts of an optimisation.
-pub fn optimise(out: &Outcome, s: &Setting<'_>) -> Result<Vec<Chart>, ChartError> {
+/// The two charts of an optimisation; metrics name channels by their `labels`.
+pub fn optimise(out: &Outcome, s: &Setting<'_>, labels: &Labels) -> Result<Vec<Chart>, ChartError> {
     fonts()?;
-    [Kind::TradeOff, Kind::Progress].iter().map(|k| render(&OptimiseChart { out, s, kind: *k })).collect()
+    [Kind::TradeOff, Kind::Progress].iter().map(|k| render(&OptimiseChart { out, s, labels, kind: *k })).collect()
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -30,6 +31,7 @@ enum Kind {
 struct OptimiseChart<'a> {
     out: &'a Outcome,
     s: &'a Setting<'a>,
+    labels: &'a Labels,
     kind: Kind,
 }
 
@@ -46,6 +48,48 @@ impl OptimiseChart<'_> {
             };
             slack(a).total_cmp(&slack(b))
         })
+    }
+
+    /// A metric column in words, channels by label: `contribution_mean` →
+    /// "mean contribution", `inside_p_shortfall` → "P(shortfall) of Inside
+    /// sales"; a name of a shape this does not know comes back as it is.
+    fn words(&self, metric: &str) -> String {
+        let stat = |name: &str| -> Option<(&'static str, String)> {
+            let (base, stat) = name.rsplit_once('_')?;
+            let stat = match stat {
+                "mean" => "mean",
+                "p10" => "P10",
+                "p50" => "median",
+                "p90" => "P90",
+                _ => return None,
+            };
+            Some((stat, base.replace("_fte", " FTE").replace("utilization", "utilisation").replace('_', " ")))
+        };
+        if let Some(target) = metric.strip_prefix("p_target_") {
+            return format!("P({target} ≥ target)");
+        }
+        // The channel whose name starts the metric (the longest, as names may
+        // share a beginning).
+        let plan = self.out.best.as_ref().or(self.out.closest.as_ref()).unwrap_or(&self.out.start);
+        let channel = plan
+            .figures
+            .iter()
+            .flat_map(|f| &f.channels)
+            .map(|c| c.channel.as_str())
+            .filter(|c| metric.len() > c.len() + 1 && metric.starts_with(c) && metric.as_bytes()[c.len()] == b'_');
+        match channel.max_by_key(|c| c.len()) {
+            Some(c) => {
+                let label = self.labels.channel(c);
+                match &metric[c.len() + 1..] {
+                    "p_shortfall" => format!("P(shortfall) of {label}"),
+                    rest => match stat(rest) {
+                        Some((stat, what)) => format!("{stat} {what} of {label}"),
+                        None => metric.to_string(),
+                    },
+                }
+            }
+            None => stat(metric).map_or_else(|| metric.to_string(), |(stat, what)| format!("{stat} {what}")),
+        }
     }
 
     fn value_label(metric: &str, x: f64) -> String {
@@ -66,12 +110,13 @@ impl Figure for OptimiseChart<'_> {
     }
 
     fn title(&self) -> String {
-        let m = &self.s.objective.metric;
+        let m = self.words(&self.s.objective.metric);
         match (self.kind, self.tightest()) {
-            (Kind::TradeOff, Some(k)) => {
-                format!("{m} against {} for every plan evaluated", self.s.constraints[k].metric)
-            }
-            (Kind::TradeOff, None) => format!("{m} of every plan evaluated, in the order evaluated"),
+            (Kind::TradeOff, Some(k)) => capitalised(&format!(
+                "{m} against {} for every plan evaluated",
+                self.words(&self.s.constraints[k].metric)
+            )),
+            (Kind::TradeOff, None) => capitalised(&format!("{m} of every plan evaluated, in the order evaluated")),
             (Kind::Progress, _) => format!("Best feasible {m} found against plans evaluated"),
         }
     }
@@ -96,6 +141,13 @@ impl Figure for OptimiseChart<'_> {
             Kind::Progress => self.progress(body),
         }
     }
+}
+
+/// `text` with its first letter in upper case (a title begins with a metric's
+/// own words, never a label).
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |first| first.to_uppercase().chain(chars).collect())
 }
 
 /// (lo, hi) of `xs` padded by 6 %.
@@ -141,7 +193,10 @@ impl OptimiseChart<'_> {
             let c = &self.s.constraints[k];
             let relation = if c.relation == Relation::AtMost { "≤" } else { "≥" };
             let limit = Self::value_label(&c.metric, c.limit);
-            keys.push((Swatch::Line(MUTED.stroke_width(2)), format!("limit: {} {relation} {limit}", c.metric)));
+            keys.push((
+                Swatch::Line(MUTED.stroke_width(2)),
+                format!("limit: {} {relation} {limit}", self.words(&c.metric)),
+            ));
         }
         let area = legend_above(area, &keys, 20, 120)?;
         let mut chart = ChartBuilder::on(&area)
@@ -161,8 +216,8 @@ impl OptimiseChart<'_> {
                 None => format!("{x:.0}"),
             })
             .y_label_formatter(&|y| Self::value_label(&metric, *y))
-            .x_desc(x_metric.clone().unwrap_or_else(|| "plan evaluated (order)".into()))
-            .y_desc(metric.as_str())
+            .x_desc(x_metric.as_ref().map_or_else(|| "plan evaluated (order)".into(), |m| self.words(m)))
+            .y_desc(self.words(&metric))
             .label_style(font(18))
             .axis_desc_style(font(20))
             .draw()?;
@@ -212,7 +267,7 @@ impl OptimiseChart<'_> {
         let area = if steps.is_empty() {
             caption_above(area, "no feasible plan found: no plan met every constraint", &font, (24, 18), 2)?
         } else {
-            let key = (Swatch::Line(FEASIBLE.stroke_width(3)), format!("best feasible {metric} so far"));
+            let key = (Swatch::Line(FEASIBLE.stroke_width(3)), format!("best feasible {} so far", self.words(&metric)));
             legend_above(area, &[key], 20, 120)?
         };
         let mut chart = ChartBuilder::on(&area)
@@ -229,7 +284,7 @@ impl OptimiseChart<'_> {
             .x_label_formatter(&|x| format!("{x:.0}"))
             .y_label_formatter(&|y| if steps.is_empty() { String::new() } else { Self::value_label(&metric, *y) })
             .x_desc("plans evaluated")
-            .y_desc(format!("best feasible {metric}"))
+            .y_desc(format!("best feasible {}", self.words(&metric)))
             .label_style(font(18))
             .axis_desc_style(font(20))
             .draw()?;
