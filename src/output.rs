@@ -128,6 +128,10 @@ impl OutputDir {
     /// Creates `path` if needed and checks that files can be created in it.
     pub fn prepare(path: &Path) -> Result<OutputDir, OutputError> {
         let err = |source| OutputError { path: path.display().to_string(), source };
+        if fs::metadata(path).is_ok_and(|m| !m.is_dir()) {
+            let message = "it is a file, not a directory: name a new or existing directory";
+            return Err(err(std::io::Error::new(ErrorKind::AlreadyExists, message)));
+        }
         fs::create_dir_all(path).map_err(err)?;
         // Removed when dropped.
         tempfile::Builder::new().prefix(PROBE).tempfile_in(path).map_err(err)?;
@@ -370,6 +374,10 @@ mod tests {
         fs::write(&file, b"").unwrap();
         let e = OutputDir::prepare(&file.join("sub")).unwrap_err();
         assert!(e.to_string().contains("cannot write to output directory"));
+        // The file itself named as the directory: said plainly, and left alone.
+        let e = OutputDir::prepare(&file).unwrap_err().to_string();
+        assert!(e.ends_with("notdir: it is a file, not a directory: name a new or existing directory"), "{e}");
+        assert!(file.is_file());
     }
 
     /// Issue 15, item 7: links planted in a shared output directory at the names

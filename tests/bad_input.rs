@@ -440,3 +440,13 @@ fn inputs_that_would_overflow_are_refused_with_the_limit() {
         super::scenario(&base.replacen(from, to, 1));
     }
 }
+
+/// A misspelt `[scenario]` table is one message too, not also "missing the
+/// [scenario] table" pointing at the file's first line.
+#[test]
+fn a_misspelt_scenario_table_is_one_message() {
+    let d = diagnostics_of("[scenario]", "[scenarios]");
+    assert!(d.contains("unknown field `scenarios`") && d.contains("did you mean `scenario`?"), "{d}");
+    assert!(!d.contains("missing the [scenario] table"), "{d}");
+    assert!(d.ends_with("x.toml: 1 error, 0 warnings") || d.contains("1 error"), "{d}");
+}

@@ -342,9 +342,8 @@ fn a_run_replaces_its_output_set_whole_and_report_reads_only_complete_ones() {
     report(2, "holds no complete `chancap run` output with summary.json");
 }
 
-/// An output directory holds one plan's outputs: the report of another
-/// scenario written there removes the earlier plan's run files, and keeps the
-/// user's own.
+/// An output directory holds one plan's outputs: a set of another scenario
+/// written there removes the earlier plan's files, and keeps the user's own.
 #[test]
 fn a_directory_holds_one_plans_outputs() {
     let tmp = tempfile::tempdir().unwrap();
@@ -352,13 +351,41 @@ fn a_directory_holds_one_plans_outputs() {
     chancap().args(["run", &reference_path(), "-n", "200", "-q", "--out"]).arg(&out).assert().success();
     assert!(out.join("capacity-partners.png").is_file());
     std::fs::write(out.join("notes.md"), "mine").unwrap();
-    // The report of the same plan keeps the run it could be read from.
-    chancap().args(["report", &reference_path(), "-n", "200", "-q", "--out"]).arg(&out).assert().success();
-    assert!(out.join("summary.json").is_file() && out.join("report.html").is_file());
-    let saas = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/saas-inside-sales.toml");
-    chancap().args(["report", saas, "-n", "200", "-q", "--out"]).arg(&out).assert().success();
+    // The sensitivity of the same plan keeps the run beside it.
+    let sensitivity = |file: &str| {
+        chancap().args(["sensitivity", file, "-n", "100", "-q", "--no-plots", "--out"]).arg(&out).assert().success();
+    };
+    sensitivity(&reference_path());
+    assert!(out.join("summary.json").is_file() && out.join("sensitivity-contribution.json").is_file());
+    // That of another plan replaces both.
+    sensitivity(concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/saas-inside-sales.toml"));
     let mut names: Vec<String> =
         std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
     names.sort();
-    assert_eq!(names, [".chancap.lock", "manifest.json", "notes.md", "report.html", "tornado-contribution.json"]);
+    assert_eq!(
+        names,
+        [".chancap.lock", "manifest.json", "notes.md", "sensitivity-contribution.csv", "sensitivity-contribution.json"]
+    );
+}
+
+/// `report --from DIR` writes report.html into DIR, beside the run it reads,
+/// unless `--out` says otherwise.
+#[test]
+fn report_from_writes_beside_the_run() {
+    let tmp = tempfile::tempdir().unwrap();
+    let run_dir = tmp.path().join("run");
+    chancap().args(["run", &reference_path(), "-n", "200", "-q", "--out"]).arg(&run_dir).assert().success();
+    chancap()
+        .args(["sensitivity", &reference_path(), "-n", "100", "-q", "--no-plots", "--out"])
+        .arg(&run_dir)
+        .assert()
+        .success();
+    chancap()
+        .current_dir(tmp.path())
+        .args(["report", &reference_path(), "-q", "--from"])
+        .arg(&run_dir)
+        .assert()
+        .success();
+    assert!(run_dir.join("report.html").is_file());
+    assert!(!tmp.path().join("output").exists(), "nothing under ./output");
 }

@@ -141,5 +141,13 @@ fn compare_refuses_plans_in_other_units() {
     let a = s(std::path::Path::new(&format!("{dir}reference.toml")));
     let why = chancap::analysis::compare::incomparable(&[a.clone(), s(&b)]).expect("differs");
     assert!(why.contains("horizon: 12 months in reference.toml, 24 months in b.toml"), "{why}");
-    assert!(chancap::analysis::compare::incomparable(&[a.clone(), a]).is_none());
+    assert!(chancap::analysis::compare::incomparable(&[a.clone(), a.clone()]).is_none());
+    // Two plans of one name are told apart by their files.
+    let twin = compare(&[a.clone(), s(&b)], &RunOptions { iterations: 100, seed: 1 }, &|_| {});
+    assert_eq!(twin.scenarios[0].name, "Wholesale 2027 reference (reference.toml)");
+    assert_eq!(twin.scenarios[1].name, "Wholesale 2027 reference (b.toml)");
+    // The currency's spelling in another case is the same currency.
+    let mut lower = a.clone();
+    lower.currency = "eur".into();
+    assert!(chancap::analysis::compare::incomparable(&[a, lower]).is_none());
 }

@@ -120,6 +120,13 @@ mod latin_hypercube {
         assert_eq!(sampling, "lhs");
         assert!(text.contains("300 iterations (Latin hypercube)"), "{text}");
         assert!(text.contains("margins are those of plain Monte Carlo"), "{text}");
+        // A short tornado beside the run, for the report to read instead of running its own.
+        assert_cmd::Command::cargo_bin("chancap")
+            .unwrap()
+            .args(["sensitivity", file, "-n", "100", "-q", "--no-plots", "--out"])
+            .arg(&dir)
+            .assert()
+            .success();
         let report = tmp.path().join("report");
         assert_cmd::Command::cargo_bin("chancap")
             .unwrap()

@@ -372,6 +372,38 @@ fn report_from_refuses_another_models_results() {
     assert_ne!(s.content_hash(), u.content_hash());
 }
 
+/// Issue 16: `--from` a directory that is not there says so, rather than
+/// that it holds no complete output; a file in its place is named as one.
+#[test]
+fn report_from_a_missing_directory_says_it_is_missing() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("nosuchdir");
+    let file = dir.path().join("a-file");
+    std::fs::write(&file, "").unwrap();
+    for (from, says) in [
+        (&missing, format!("error: no such directory: {}\n", missing.display())),
+        (
+            &file,
+            format!(
+                "error: {} is a file, not a directory; --from takes the output directory of `chancap run`\n",
+                file.display()
+            ),
+        ),
+    ] {
+        Command::cargo_bin("chancap")
+            .unwrap()
+            .args(["report", one_pair(), "--quiet", "--from"])
+            .arg(from)
+            .arg("--out")
+            .arg(dir.path().join("report"))
+            .assert()
+            .code(2)
+            .stdout("")
+            .stderr(says);
+        assert!(!dir.path().join("report").exists());
+    }
+}
+
 fn one_pair() -> &'static str {
     concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/one_pair.toml")
 }

@@ -82,8 +82,11 @@ fn the_command_prints_the_tornado_and_writes_its_files() {
             .assert()
             .success()
             .stdout(
-                predicate::str::contains(format!("Sensitivity of {metric}"))
-                    .and(predicate::str::contains("Share of variance")),
+                predicate::str::contains(format!(
+                    "Sensitivity of {}",
+                    metric.replace(".required_fte", " · required FTE")
+                ))
+                .and(predicate::str::contains("Share of variance")),
             );
     }
     for f in [

@@ -214,6 +214,46 @@ fn a_table_too_narrow_for_parts_becomes_blocks() {
     assert!(text.contains("thousand staff"), "{text}");
 }
 
+/// Issue 16: a table split into parts shares its number columns evenly
+/// among as few parts as fit (3 + 3, not 5 + 1 with a lone column).
+#[test]
+fn a_split_table_shares_its_columns_evenly() {
+    use chancap::report::table::Section;
+    let names = ["Revenue", "Cost", "Margin", "Profit", "Turnover", "Share"];
+    let mut header = vec!["Channel"];
+    header.extend(names);
+    let mut t = Section::new("", &header, 1);
+    for channel in ["direct", "telesales", "partners"] {
+        let mut row = vec![channel.to_string()];
+        row.extend(names.iter().map(|_| "12.1 M (10.2–14.5)".to_string()));
+        t.rows.push(row);
+    }
+    let mut seen = Vec::new();
+    for width in 30..=120 {
+        let text = t.fit(Some(width));
+        assert_fits(&text, width, &format!("six columns at {width}"));
+        let parts: Vec<usize> = text
+            .split("(part ")
+            .skip(1)
+            .map(|part| {
+                let heading = part.lines().nth(2).unwrap();
+                names.iter().filter(|n| heading.split_whitespace().any(|w| w == **n)).count()
+            })
+            .collect();
+        if parts.is_empty() {
+            continue;
+        }
+        assert_eq!(parts.iter().sum::<usize>(), 6, "every column once at {width}:\n{text}");
+        let (most, least) = (parts.iter().max().unwrap(), parts.iter().min().unwrap());
+        assert!(most - least <= 1, "parts of {parts:?} columns at {width}:\n{text}");
+        if !seen.contains(&parts) {
+            seen.push(parts);
+        }
+    }
+    // Both two and three parts occur between 30 and 120 columns.
+    assert!(seen.contains(&vec![3, 3]) && seen.contains(&vec![2, 2, 2]), "{seen:?}");
+}
+
 #[test]
 fn check_describes_the_scenario_in_lines_that_fit() {
     let reference = format!("{}/scenarios/reference.toml", env!("CARGO_MANIFEST_DIR"));
@@ -245,7 +285,7 @@ fn check_describes_the_scenario_in_lines_that_fit() {
     assert_fits(&text, 80, "check with tables");
     let words = text.split_whitespace().collect::<Vec<_>>().join(" ");
     for expected in [
-        "1 correlation (rank): coverage.key.direct.hit_rate – coverage.large.direct.hit_rate (0.5)",
+        "1 correlation (rank): Key accounts · direct · hit rate – Large customers · direct · hit rate (0.5)",
         "[sweep]: channels.telesales.headcount = 6..14:2",
         "[optimise]: maximise contribution_mean over channels.telesales.headcount = 6, 8, 10, subject to \
          telesales_p_shortfall <= 0.05",
@@ -276,11 +316,9 @@ fn a_precision_of_one_or_more_is_refused_with_what_it_means() {
             .code(2)
             .stderr(predicate::str::contains(says));
     }
-    chancap()
-        .args(["run", "any.toml", "--precision", "150%"])
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("the precision must lie between 0 and 100 %, found `150%`"));
+    chancap().args(["run", "any.toml", "--precision", "150%"]).assert().code(2).stderr(predicate::str::contains(
+        "the precision must be above 0 and below 100 % (e.g. 0.5% or 0.005), found `150%`",
+    ));
 }
 
 #[test]

@@ -77,7 +77,7 @@ pub fn incomparable(scenarios: &[Scenario]) -> Option<String> {
     let horizon = |s: &Scenario| format!("{} {}s", s.periods, s.period.as_str());
     let mut differences = Vec::new();
     for other in &scenarios[1..] {
-        if other.currency != first.currency {
+        if !other.currency.eq_ignore_ascii_case(&first.currency) {
             differences.push(format!(
                 "currency: {} in {}, {} in {}",
                 first.currency,
@@ -106,6 +106,19 @@ pub fn incomparable(scenarios: &[Scenario]) -> Option<String> {
     })
 }
 
+/// The name scenario `i` goes by in a comparison: its own, or, when another
+/// scenario has the same name, its name with its file's name ("Plan
+/// (plan-b.toml)"), so that columns and legends can be told apart.
+fn distinct_name(scenarios: &[Scenario], i: usize) -> String {
+    let s = &scenarios[i];
+    if scenarios.iter().filter(|o| o.name == s.name).count() < 2 {
+        return s.name.clone();
+    }
+    let file =
+        std::path::Path::new(&s.origin).file_name().map_or(s.origin.clone(), |f| f.to_string_lossy().into_owned());
+    format!("{} ({file})", s.name)
+}
+
 /// Runs every scenario with `opts` and compares each with the first.
 pub fn compare(scenarios: &[Scenario], opts: &RunOptions, progress: &(dyn Fn(u64) + Sync)) -> Comparison {
     let results: Vec<Results> = scenarios.iter().map(|s| summary::run(s, opts, progress)).collect();
@@ -128,7 +141,12 @@ pub fn compare(scenarios: &[Scenario], opts: &RunOptions, progress: &(dyn Fn(u64
                     p_beats_first: wins as f64 / d.contribution_values.len().max(1) as f64,
                 }
             });
-            Entry { name: s.name.clone(), file: s.origin.clone(), figures: KeyFigures::of(r), versus_first }
+            Entry {
+                name: distinct_name(scenarios, i),
+                file: s.origin.clone(),
+                figures: KeyFigures::of(r),
+                versus_first,
+            }
         })
         .collect();
     Comparison {

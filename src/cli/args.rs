@@ -193,7 +193,7 @@ pub(crate) struct ReportArgs {
     /// Output directory [default: output/<file stem>/].
     #[arg(short, long, value_name = "DIR")]
     pub(crate) out: Option<PathBuf>,
-    /// Read the results of an earlier `chancap run` of FILE from DIR instead of running it (and the tornado, when DIR holds an analysis of contribution).
+    /// Read the results of an earlier `chancap run` of FILE from DIR instead of running it (and the tornado, when DIR holds an analysis of contribution); report.html is written into DIR unless --out is given.
     #[arg(long, value_name = "DIR")]
     pub(crate) from: Option<PathBuf>,
     /// Print nothing but errors.
@@ -375,7 +375,7 @@ fn parse_share(text: &str) -> Result<Share, String> {
     if value > 0.0 && value < 1.0 {
         Ok(Share { value, percent })
     } else {
-        Err(format!("the precision must lie between 0 and 100 %, found `{text}`"))
+        Err(format!("the precision must be above 0 and below 100 % (e.g. 0.5% or 0.005), found `{text}`"))
     }
 }
 

@@ -133,7 +133,15 @@ fn describe(s: &Scenario, path: &Path) -> String {
         let pairs: Vec<String> = s
             .correlations
             .iter()
-            .map(|c| format!("{} – {} ({})", s.param(c.a).path, s.param(c.b).path, plain(c.rank)))
+            .map(|c| {
+                let labels = chancap::report::labels::Labels::of_scenario(s);
+                format!(
+                    "{} – {} ({})",
+                    labels.parameter(&s.param(c.a).path),
+                    labels.parameter(&s.param(c.b).path),
+                    plain(c.rank)
+                )
+            })
             .collect();
         lines.push(format!(
             "{} (rank): {}",

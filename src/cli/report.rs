@@ -105,6 +105,15 @@ fn report_date() -> Result<String, Failure> {
 
 /// Reads an earlier run's results for the report, checking they belong to `scenario`.
 fn read_results(dir: &Path, scenario: &Scenario) -> Result<Results, Failure> {
+    if !dir.exists() {
+        return Err(Failure::Input(anyhow::anyhow!("no such directory: {}", dir.display())));
+    }
+    if !dir.is_dir() {
+        return Err(Failure::Input(anyhow::anyhow!(
+            "{} is a file, not a directory; --from takes the output directory of `chancap run`",
+            dir.display()
+        )));
+    }
     // Only a complete set `chancap run` wrote, file for file as its manifest
     // lists them: never a mix of two runs, or one killed half-way.
     let read = |name: &str| read_from_set(dir, "run", name, MAX_DATA_BYTES).map_err(anyhow::Error::from);
@@ -163,7 +172,9 @@ pub(crate) fn report(ctx: &Context, opts: &ReportArgs) -> Result<(), Failure> {
     let date = report_date()?;
     // An earlier run's results are read and checked before anything is created.
     let earlier = opts.from.as_ref().map(|dir| read_results(dir, &scenario)).transpose()?;
-    let out_dir = output_dir(&opts.out.clone().unwrap_or_else(|| default_out(&opts.file, "")))?;
+    // The report of an earlier run goes beside it unless --out says otherwise.
+    let default = opts.from.clone().unwrap_or_else(|| default_out(&opts.file, ""));
+    let out_dir = output_dir(&opts.out.clone().unwrap_or(default))?;
     let results = match earlier {
         Some(results) => results,
         None => {

@@ -2,14 +2,15 @@
 //!
 //! Each sentence answers one of the questions a plan is run for — what the horizon
 //! looks like, how likely the targets are, which channels are short of capacity
-//! (when, by how many FTE), which segment × channel pairs lose money, and what
-//! demand no channel covers. Every number carries its unit and, where it is a
+//! (when, by how many FTE), what missing capacity costs in opportunities and
+//! money, which segment × channel pairs lose money, and what demand no channel
+//! covers. Every number carries its unit and, where it is a
 //! distribution, its spread.
 
 use super::format::{count, money_compact, pct};
 use super::labels::Labels;
 use super::table::period_word;
-use crate::results::{ChannelResult, Results};
+use crate::results::{ChannelResult, Results, Stat};
 
 /// A period counts as short in the findings when P(shortfall) reaches this.
 pub const SHORT_PERIOD: f64 = 0.5;
@@ -123,15 +124,7 @@ pub fn findings(r: &Results) -> Vec<String> {
         ));
     }
 
-    if t.lost_to_capacity.p50 >= 0.5 {
-        out.push(format!(
-            "Missing capacity loses {} opportunities at the median (P10 {} – P90 {}), {} of those routed.",
-            count(t.lost_to_capacity.p50),
-            count(t.lost_to_capacity.p10),
-            count(t.lost_to_capacity.p90),
-            pct(t.lost_to_capacity.p50 / t.opportunities.p50.max(1.0))
-        ));
-    }
+    out.extend(lost_finding(r, &labels));
 
     let mut losing: Vec<_> = r.cells.iter().filter(|c| c.metrics.contribution.p50 < 0.0).collect();
     losing.sort_by(|a, b| a.metrics.contribution.p50.total_cmp(&b.metrics.contribution.p50));
@@ -191,6 +184,62 @@ pub fn findings(r: &Results) -> Vec<String> {
         ));
     }
     out
+}
+
+/// Lost revenue counts as material when its median passes this share of the
+/// median revenue; below it the findings only say how small it is.
+pub const MATERIAL_LOSS: f64 = 0.005;
+
+/// `EUR 3.93 M of revenue (P10 2.47 M – P90 5.65 M)`.
+fn amount(s: &Stat, what: &str, cur: &str) -> String {
+    format!("{} of {what} (P10 {} – P90 {})", money(s.p50, cur), money_compact(s.p10), money_compact(s.p90))
+}
+
+/// What missing capacity costs: the opportunities lost and, when the results
+/// hold them, the revenue and contribution they would have brought, and the
+/// channel most of it is lost in; `None` when the median loses none.
+fn lost_finding(r: &Results, labels: &Labels) -> Option<String> {
+    let cur = r.scenario.currency.as_str();
+    let t = &r.totals;
+    if t.lost_to_capacity.p50 < 0.5 {
+        return None;
+    }
+    let mut text = format!(
+        "Missing capacity loses {} opportunities at the median (P10 {} – P90 {}), {} of those routed.",
+        count(t.lost_to_capacity.p50),
+        count(t.lost_to_capacity.p10),
+        count(t.lost_to_capacity.p90),
+        pct(t.lost_to_capacity.p50 / t.opportunities.p50.max(1.0))
+    );
+    let Some(revenue) = &t.lost_revenue else { return Some(text) };
+    if revenue.p50 <= MATERIAL_LOSS * t.revenue.p50 {
+        text.push_str(&format!(
+            " At their hit rates and deal sizes they would have brought {}, less than {} of the median revenue.",
+            amount(revenue, "revenue", cur),
+            super::format::pct_plain(MATERIAL_LOSS)
+        ));
+        return Some(text);
+    }
+    let contribution =
+        t.lost_contribution.as_ref().map_or(String::new(), |c| format!(" and {}", amount(c, "contribution", cur)));
+    // The channel that loses the most revenue, and whether it loses most of it.
+    let lost = |c: &&ChannelResult| c.metrics.lost_revenue.as_ref().map_or(0.0, |s| s.p50);
+    let losing: Vec<&ChannelResult> =
+        r.channels.iter().filter(|c| c.metrics.lost_revenue.as_ref().is_some_and(|s| s.max > 0.0)).collect();
+    let place = match losing.iter().max_by(|a, b| lost(a).total_cmp(&lost(b))) {
+        Some(top) if losing.len() == 1 => format!(", all of it in {}", labels.channel(&top.channel)),
+        Some(top) => {
+            let share = if lost(top) >= 0.5 * revenue.p50 { "most of it" } else { "the largest part" };
+            let figures = top.metrics.lost_revenue.as_ref().map_or(String::new(), |s| amount(s, "revenue", cur));
+            format!(", {share} in {}: {figures}", labels.channel(&top.channel))
+        }
+        None => String::new(),
+    };
+    text.push_str(&format!(
+        " Had there been capacity for them, they would have brought {}{contribution}{place}.",
+        amount(revenue, "revenue", cur)
+    ));
+    Some(text)
 }
 
 /// `label` with its first letter upper-case, to open a sentence.
@@ -276,7 +325,7 @@ mod tests {
         assert_eq!(period_ranges(&[1, 3, 5]), "1, 3 and 5");
     }
 
-    use crate::results::{Capacity, PeriodCapacity, Stat};
+    use crate::results::{Capacity, PeriodCapacity};
 
     /// A run of a one-channel scenario whose figures the tests then set by hand.
     fn crafted(period: &str, periods: usize) -> Results {
@@ -397,6 +446,98 @@ mod tests {
             "{all:#?}"
         );
         assert!(all.iter().all(|f| !f.contains("years") && !f.contains("utilization")), "{all:#?}");
+    }
+
+    /// A spread around `p50` from `p10` to `p90`.
+    fn band(p10: f64, p50: f64, p90: f64) -> Stat {
+        Stat { p10, p90, max: p90, ..stat(p50) }
+    }
+
+    /// The findings' sentence on missing capacity, if any.
+    fn lost_sentence(r: &Results) -> Option<String> {
+        findings(r).into_iter().find(|f| f.starts_with("Missing capacity"))
+    }
+
+    /// Results with revenue 20 M, 1,500 of 15,000 opportunities lost, and
+    /// the given lost revenue and contribution in total and per channel
+    /// (`inside`, `partners`).
+    fn losing(total: Option<(Stat, Stat)>, channels: &[(&str, Stat)]) -> Results {
+        let mut r = crafted("month", 12);
+        r.totals.revenue = band(16e6, 20e6, 24e6);
+        r.totals.opportunities = stat(15_000.0);
+        r.totals.lost_to_capacity = band(1_100.0, 1_500.0, 1_900.0);
+        r.totals.lost_revenue = total.as_ref().map(|t| t.0);
+        r.totals.lost_contribution = total.map(|t| t.1);
+        let template = r.channels[0].clone();
+        r.channels = channels
+            .iter()
+            .map(|(name, lost)| {
+                let mut ch = template.clone();
+                ch.channel = name.to_string();
+                ch.label = format!("{name} team");
+                ch.metrics.lost_revenue = Some(*lost);
+                ch
+            })
+            .collect();
+        r
+    }
+
+    /// Issue 16: lost demand in money, with the channel most of it is lost in.
+    #[test]
+    fn missing_capacity_is_said_in_money() {
+        let total = (band(3.1e6, 4.0e6, 5.0e6), band(0.62e6, 0.81e6, 1.02e6));
+        let r = losing(Some(total), &[("inside", band(2.5e6, 3.1e6, 3.9e6)), ("partners", stat(0.9e6))]);
+        assert_eq!(
+            lost_sentence(&r).unwrap(),
+            "Missing capacity loses 1,500 opportunities at the median (P10 1,100 – P90 1,900), 10.0 % of those \
+             routed. Had there been capacity for them, they would have brought USD 4.00 M of revenue (P10 3.10 M \
+             – P90 5.00 M) and USD 810 k of contribution (P10 620 k – P90 1.02 M), most of it in inside team: \
+             USD 3.10 M of revenue (P10 2.50 M – P90 3.90 M)."
+        );
+        let r = losing(Some(total), &[("inside", stat(1.5e6)), ("partners", band(1.9e6, 2.5e6, 3.0e6))]);
+        assert!(
+            lost_sentence(&r).unwrap().ends_with(
+                "(P10 620 k – P90 1.02 M), most of it in partners team: USD 2.50 M of revenue (P10 1.90 M – P90 \
+                 3.00 M)."
+            ),
+            "{r:?}"
+        );
+        let r = losing(Some(total), &[("inside", stat(1.5e6)), ("partners", stat(1.0e6)), ("web", stat(1.5e6 + 1.0))]);
+        assert!(
+            lost_sentence(&r)
+                .unwrap()
+                .ends_with("the largest part in web team: USD 1.50 M of revenue (P10 1.50 M – P90 1.50 M).")
+        );
+        // One channel loses it all: no second set of the same figures.
+        let r = losing(Some(total), &[("inside", total.0), ("partners", stat(0.0))]);
+        assert!(lost_sentence(&r).unwrap().ends_with("(P10 620 k – P90 1.02 M), all of it in inside team."));
+        // A lost contribution below zero reads with its minus.
+        let r = losing(Some((total.0, band(-90e3, -40e3, 10e3))), &[("inside", total.0)]);
+        assert!(lost_sentence(&r).unwrap().contains("and −USD 40.0 k of contribution (P10 −90.0 k – P90 10.0 k)"));
+    }
+
+    /// Lost revenue of 0.5 % of the revenue or less is said as small; results
+    /// without it (older files) keep the sentence on opportunities alone, and
+    /// a median that loses nothing says nothing.
+    #[test]
+    fn small_or_unknown_losses_say_so() {
+        let small = (band(60e3, 100e3, 150e3), band(10e3, 20e3, 30e3));
+        let r = losing(Some(small), &[("inside", band(60e3, 100e3, 150e3))]);
+        assert_eq!(
+            lost_sentence(&r).unwrap(),
+            "Missing capacity loses 1,500 opportunities at the median (P10 1,100 – P90 1,900), 10.0 % of those \
+             routed. At their hit rates and deal sizes they would have brought USD 100 k of revenue (P10 60.0 k – \
+             P90 150 k), less than 0.5 % of the median revenue."
+        );
+        let r = losing(None, &[("inside", stat(0.0))]);
+        assert_eq!(
+            lost_sentence(&r).unwrap(),
+            "Missing capacity loses 1,500 opportunities at the median (P10 1,100 – P90 1,900), 10.0 % of those \
+             routed."
+        );
+        let mut r = losing(Some((stat(0.0), stat(0.0))), &[("inside", stat(0.0))]);
+        r.totals.lost_to_capacity = band(0.0, 0.0, 12.0);
+        assert_eq!(lost_sentence(&r), None);
     }
 
     #[test]

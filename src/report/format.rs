@@ -130,6 +130,14 @@ pub fn quantity(x: f64) -> String {
     if x.abs() >= 99.95 { count(x) } else { fixed(x, 1) }
 }
 
+/// Quantities read side by side (a P50 beside its P90) in one format: one
+/// decimal for all when the largest is below 100, else all whole:
+/// `[0.0, 492.4]` → `["0", "492"]`, `[55.3, 9.5]` → `["55.3", "9.5"]`.
+pub fn quantities<const N: usize>(xs: [f64; N]) -> [String; N] {
+    let biggest = xs.iter().filter(|x| x.is_finite()).fold(0.0f64, |m, x| m.max(x.abs()));
+    xs.map(|x| if biggest >= 99.95 { count(x) } else { fixed(x, 1) })
+}
+
 /// How a distribution is shown in a table cell.
 #[derive(Debug, Clone, Copy)]
 pub enum Unit {
@@ -155,11 +163,7 @@ pub fn band(b: &Band, unit: Unit) -> String {
     let (texts, suffix): ([String; 3], &str) = match unit {
         Unit::Count => (three.map(count), ""),
         Unit::Percent => (three.map(|x| fixed(x * 100.0, 1)), " %"),
-        Unit::Quantity => {
-            // One decimal for all three when the largest is below 100.
-            let biggest = three.iter().fold(0.0f64, |m, x| m.max(x.abs()));
-            (three.map(|x| if biggest >= 99.95 { count(x) } else { fixed(x, 1) }), "")
-        }
+        Unit::Quantity => (quantities(three), ""),
         Unit::Money => {
             let biggest = three.iter().fold(0.0f64, |m, x| m.max(x.abs()));
             let (d, suffix) = scale_of(biggest);
@@ -223,6 +227,14 @@ mod tests {
         assert_eq!(spread(&s.scaled(1e-7), Unit::Percent), "121.0 % (102.0–145.0)");
         assert_eq!(spread(&stat(83.7, 333.0, 674.0), Unit::Quantity), "333 (84–674)");
         assert_eq!(spread(&stat(0.0, 0.4, 2.0), Unit::Quantity), "0.4 (0.0–2.0)");
+    }
+
+    #[test]
+    fn quantities_side_by_side_share_their_decimals() {
+        assert_eq!(quantities([0.0, 492.4]), ["0", "492"]);
+        assert_eq!(quantities([1_507.2, 2_371.0]), ["1,507", "2,371"]);
+        assert_eq!(quantities([55.3, 9.5]), ["55.3", "9.5"]);
+        assert_eq!(quantities([-0.01, 0.04]), ["0.0", "0.0"]);
     }
 
     #[test]

@@ -58,6 +58,19 @@ impl Labels {
         self.channels.get(name).map_or(name, String::as_str)
     }
 
+    /// A metric name of `sensitivity --metric` in words, for the middle of a
+    /// sentence: `contribution` → "contribution", `direct.required_fte` →
+    /// "direct · required FTE", `partners.shortfall` → "Certified partners ·
+    /// shortfall".
+    pub fn metric(&self, name: &str) -> String {
+        match name.split_once('.') {
+            Some((channel, figure)) => {
+                format!("{}{DOT}{}", self.channel(channel), words(figure).replace("fte", "FTE"))
+            }
+            None => words(name),
+        }
+    }
+
     /// A parameter path in words: `coverage.key.direct.hit_rate` →
     /// "Key accounts · direct · hit rate", `channels.telesales.headcount.mean`
     /// → "Telesales · headcount (mean)". A path of a shape this does not know
@@ -130,6 +143,14 @@ mod tests {
         assert_eq!(l.parameter("targets.revenue"), "Revenue target");
         assert_eq!(l.parameter("campaigns.spring-call.reach"), "Campaign spring-call · reach");
         assert_eq!(l.parameter("something_else"), "something else");
+    }
+
+    #[test]
+    fn metrics_read_as_words_with_labels() {
+        let l = labels();
+        assert_eq!(l.metric("contribution"), "contribution");
+        assert_eq!(l.metric("web.shortfall"), "Web shop · shortfall");
+        assert_eq!(l.metric("direct.required_fte"), "direct · required FTE");
     }
 
     #[test]

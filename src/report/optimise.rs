@@ -257,7 +257,10 @@ pub fn text(out: &Outcome, s: &Setting<'_>, width: Option<usize>, labels: &Label
         }
     }
     let prose = width.map_or(80, |w| w.min(80));
-    t.push_str(&format!("\n{}\n", textwrap::fill(&format!("Answer: {}", answer(out, best, s, labels)), prose)));
+    t.push_str(&format!(
+        "\n{}\n",
+        textwrap::fill(&format!("Answer: {}", answer(out, best, s, labels)), super::table::unbroken(prose))
+    ));
     super::table::wrap(&t, width)
 }
 

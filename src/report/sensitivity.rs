@@ -69,7 +69,7 @@ pub fn table(s: &Sensitivity, labels: &Labels) -> Section {
     let mut t = Section {
         title: format!(
             "Sensitivity of {} ({unit}; mean {}): each input held at its P10 and P90 while the others vary, {} iterations per run, seed {}",
-            s.metric,
+            labels.metric(&s.metric),
             value(s, s.base_mean),
             count(s.iterations as f64),
             s.seed

@@ -2,12 +2,13 @@
 //! HTML report alike.
 //!
 //! [`sections`] builds the tables once — totals with P10 / P50 / P90 and the
-//! precision of the mean, the probability of each target, the service concept
-//! (segment × channel), the channels, capacity per channel and the periods in
-//! which a channel is likely to be short — and [`report`] sets them for the
+//! precision of the mean (lost revenue and contribution among them), the
+//! probability of each target, the service concept (segment × channel), the
+//! channels with what capacity cost them, capacity per channel and the periods
+//! in which a channel is likely to be short — and [`report`] sets them for the
 //! terminal; the HTML report sets the same sections as HTML tables.
 
-use super::format::{Unit, count, money, money_compact, pct, quantity, spread};
+use super::format::{Unit, count, money, money_compact, pct, quantities, spread};
 use super::labels::Labels;
 use crate::results::Results;
 use crate::results::Stat;
@@ -61,9 +62,9 @@ impl Section {
     /// by step, each step only if the one before does not fit: the P10–P90
     /// range of each cell moves to a second line and the headings wrap; then
     /// the row names wrap; then the [`Section::optional`] columns are left out
-    /// (a note says which); then the number columns are split into parts that
-    /// each repeat the row names; and at last each row becomes a block of
-    /// `heading  value` lines.
+    /// (a note says which); then the number columns are split into as few
+    /// parts as fit, shared evenly, each repeating the row names; and at last
+    /// each row becomes a block of `heading  value` lines.
     pub fn fit(&self, width: Option<usize>) -> String {
         let mut out = String::new();
         if !self.title.is_empty() {
@@ -169,7 +170,7 @@ impl Grid {
             .map(|(j, h)| {
                 let cells = rows.iter().filter_map(|r| r.get(j)).map(|c| widest(c)).max().unwrap_or(0);
                 let words = h.split_whitespace().map(widest).max().unwrap_or(0);
-                textwrap::wrap(h, cells.max(words).max(1)).join("\n")
+                textwrap::wrap(h, unbroken(cells.max(words).max(1))).join("\n")
             })
             .collect();
         Grid { header, rows, keys: self.keys, tight: true }
@@ -191,7 +192,7 @@ impl Grid {
     /// their longest word.
     fn keys_wrapped(&self, limit: usize) -> Grid {
         let limit = limit.max(self.key_word()).max(1);
-        let w = |c: &String| textwrap::wrap(c, limit).join("\n");
+        let w = |c: &String| textwrap::wrap(c, unbroken(limit)).join("\n");
         let mut g = self.clone();
         for row in &mut g.rows {
             for c in row.iter_mut().take(self.keys) {
@@ -226,30 +227,41 @@ impl Grid {
     }
 
     /// The table as parts that each repeat the row names and fit; `None` when
-    /// the names and one number column do not fit.
+    /// the names and one number column do not fit. The parts are as few as
+    /// fit and share the number columns as evenly as they can (3 + 3 rather
+    /// than 5 + 1), the widest part as narrow as it can be.
     fn parts(&self, width: usize) -> Option<String> {
-        let mut parts: Vec<Vec<usize>> = Vec::new();
-        let mut current: Vec<usize> = Vec::new();
-        for j in self.keys..self.header.len() {
-            let mut trial = current.clone();
-            trial.push(j);
-            if widest(&self.columns(&trial).render()) <= width {
-                current = trial;
-            } else if current.is_empty() {
-                return None;
-            } else {
-                parts.push(std::mem::replace(&mut current, vec![j]));
-                if widest(&self.columns(&current).render()) > width {
-                    return None;
-                }
+        let n = self.header.len().saturating_sub(self.keys);
+        let numbers: Vec<usize> = (self.keys..self.header.len()).collect();
+        // The width of the part holding number columns a..b, each measured once.
+        let mut widths = vec![vec![0; n + 1]; n + 1];
+        for a in 0..n {
+            for b in a + 1..=n {
+                widths[a][b] = widest(&self.columns(&numbers[a..b]).render());
             }
         }
-        parts.push(current);
-        let n = parts.len();
+        // The fewest parts: fill each as far as it fits.
+        let mut fewest = 0;
+        let mut a = 0;
+        while a < n {
+            let b = (a + 1..=n).take_while(|b| widths[a][*b] <= width).last()?;
+            fewest += 1;
+            a = b;
+        }
+        let best = splits(n, fewest.max(1))
+            .into_iter()
+            .filter(|cuts| cuts.windows(2).all(|w| widths[w[0]][w[1]] <= width))
+            .min_by_key(|cuts| {
+                let sizes = cuts.windows(2).map(|w| w[1] - w[0]);
+                let uneven = sizes.clone().max().unwrap_or(0) - sizes.min().unwrap_or(0);
+                (uneven, cuts.windows(2).map(|w| widths[w[0]][w[1]]).max().unwrap_or(0))
+            })?;
+        let parts: Vec<&[usize]> = best.windows(2).map(|w| &numbers[w[0]..w[1]]).collect();
+        let count = parts.len();
         let texts: Vec<String> = parts
             .iter()
             .enumerate()
-            .map(|(i, p)| format!("(part {} of {n})\n{}\n", i + 1, self.columns(p).render()))
+            .map(|(i, p)| format!("(part {} of {count})\n{}\n", i + 1, self.columns(p).render()))
             .collect();
         Some(texts.join("\n"))
     }
@@ -271,12 +283,30 @@ impl Grid {
                 }
                 let gap = pad.saturating_sub(widest(l));
                 let line = format!("{l}{}  {value}", " ".repeat(gap));
-                let opts = textwrap::Options::new(width).initial_indent("  ").subsequent_indent("      ");
+                let opts = unbroken(width).initial_indent("  ").subsequent_indent("      ");
                 out.push_str(&format!("{}\n", textwrap::fill(&line, opts)));
             }
         }
         out
     }
+}
+
+/// Every way to cut `n` columns into `k` non-empty runs, each as its cut
+/// points `0 = c0 < c1 < … < ck = n`; in the order of the first cut.
+fn splits(n: usize, k: usize) -> Vec<Vec<usize>> {
+    if k == 0 || k > n {
+        return Vec::new();
+    }
+    if k == 1 {
+        return vec![vec![0, n]];
+    }
+    let mut out = Vec::new();
+    for first in 1..=n - (k - 1) {
+        for rest in splits(n - first, k - 1) {
+            out.push(std::iter::once(0).chain(rest.iter().map(|c| c + first)).collect());
+        }
+    }
+    out
 }
 
 /// A number cell with its range on a second line: `12.1 M (10.2–14.5)` →
@@ -293,6 +323,13 @@ pub fn widest(text: &str) -> usize {
     text.lines().map(unicode_width::UnicodeWidthStr::width).max().unwrap_or(0)
 }
 
+/// Wrapping at `width` between words only: a file name such as
+/// `sensitivity-contribution.json` or a label with a hyphen stays whole (and
+/// can be copied), where textwrap's default would break it at the hyphen.
+pub fn unbroken(width: usize) -> textwrap::Options<'static> {
+    textwrap::Options::new(width).word_splitter(textwrap::WordSplitter::NoHyphenation)
+}
+
 /// Prose wrapped to `width` columns, each line on its own (`None`: as it is).
 /// A wrapped line keeps its indentation, and the continuation lines of an
 /// indented line are indented two more. A number keeps its unit (`15 %`,
@@ -306,7 +343,7 @@ pub fn wrap(text: &str, width: Option<usize>) -> String {
             }
             let indent = &line[..line.len() - line.trim_start().len()];
             let more = if indent.is_empty() { String::new() } else { format!("{indent}  ") };
-            let opts = textwrap::Options::new(width).initial_indent(indent).subsequent_indent(&more);
+            let opts = unbroken(width).initial_indent(indent).subsequent_indent(&more);
             textwrap::fill(&units_bound(line.trim_start()), opts).replace(NBSP, " ")
         })
         .collect::<Vec<_>>()
@@ -462,6 +499,13 @@ fn totals(results: &Results) -> Vec<Section> {
     t.rows.push(count_row("Opportunities uncovered", &tot.uncovered));
     t.rows.push(count_row("Served", &tot.served));
     t.rows.push(count_row("Lost to capacity", &tot.lost_to_capacity));
+    // What those would have brought; absent from files written before.
+    if let Some(lost) = &tot.lost_revenue {
+        t.rows.push(money_row(format!("Lost revenue ({cur})"), lost));
+    }
+    if let Some(lost) = &tot.lost_contribution {
+        t.rows.push(money_row(format!("Lost contribution ({cur})"), lost));
+    }
     t.rows.push(count_row("Wins", &tot.wins));
     out.push(t);
 
@@ -525,12 +569,17 @@ fn segments(results: &Results) -> Section {
     t
 }
 
-/// Channels: money.
+/// Channels: money, and what the opportunities they lost to capacity would
+/// have brought (when any channel lost some).
 fn channels(results: &Results) -> Section {
     let labels = Labels::of(results);
     let cur = results.scenario.currency.as_str();
     let show_unallocated = results.channels.iter().any(|c| c.unallocated_cost.max > 0.0);
+    let show_lost = results.channels.iter().any(|c| c.metrics.lost_revenue.as_ref().is_some_and(|s| s.max > 0.0));
     let mut header = vec!["Channel", "Kind", "Revenue", "Channel cost", "Contribution", "Cost-to-serve"];
+    if show_lost {
+        header.extend(["Lost revenue", "Lost contribution"]);
+    }
     if show_unallocated {
         header.push("Unallocated fixed cost");
     }
@@ -545,6 +594,10 @@ fn channels(results: &Results) -> Section {
             spread(&m.contribution, Unit::Money),
             m.cost_to_serve.as_ref().map_or("–".into(), |s| spread(s, Unit::Percent)),
         ];
+        if show_lost {
+            let money = |s: &Option<Stat>| s.as_ref().map_or("–".into(), |s| spread(s, Unit::Money));
+            row.extend([money(&m.lost_revenue), money(&m.lost_contribution)]);
+        }
         if show_unallocated {
             row.push(spread(&ch.unallocated_cost, Unit::Money));
         }
@@ -597,13 +650,15 @@ fn capacity(results: &Results) -> [Section; 2] {
                 Some(fte) => (fte, "FTE"),
                 None => (&p.shortfall, cap.unit.as_str()),
             };
+            // The P50 and P90 in one format: `0` beside `492`, not `0.0`.
+            let [p50, p90] = quantities([gap.p50, gap.p90]);
             risk.rows.push(vec![
                 labels.channel(&ch.channel).to_string(),
                 p.period.to_string(),
                 pct(p.p_shortfall),
                 p.utilization.as_ref().map_or("–".into(), |s| spread(s, Unit::Percent)),
-                quantity(gap.p50),
-                quantity(gap.p90),
+                p50,
+                p90,
             ]);
             let unit = if unit == "FTE" {
                 "extra FTE for people channels".to_string()
@@ -620,4 +675,95 @@ fn capacity(results: &Results) -> [Section; 2] {
         risk.title.push_str(&format!("; shortfall in {}", units.join(", in ")));
     }
     [t, risk]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::results::{Capacity, PeriodCapacity};
+
+    #[test]
+    fn splits_cut_columns_into_every_run_of_parts() {
+        assert_eq!(splits(3, 1), vec![vec![0, 3]]);
+        assert_eq!(splits(3, 2), vec![vec![0, 1, 3], vec![0, 2, 3]]);
+        assert_eq!(splits(4, 3), vec![vec![0, 1, 2, 4], vec![0, 1, 3, 4], vec![0, 2, 3, 4]]);
+        assert_eq!(splits(6, 3).len(), 10);
+        assert!(splits(2, 3).is_empty() && splits(2, 0).is_empty());
+    }
+
+    /// A short run of a one-channel scenario whose figures the tests set by hand.
+    fn crafted() -> Results {
+        let text = include_str!("../../tests/fixtures/one_pair.toml");
+        let s = crate::model::Scenario::from_toml_str(text, "one_pair.toml").expect("valid");
+        crate::summary::run(&s, &crate::sim::RunOptions { iterations: 20, seed: 1 }, &|_| {})
+    }
+
+    fn stat(p10: f64, p50: f64, p90: f64) -> Stat {
+        Stat { mean: p50, sd: 0.0, se: 0.0, p5: p10, p10, p50, p90, p95: p90, min: p10, max: p90 }
+    }
+
+    fn section<'a>(all: &'a [Section], title: &str) -> &'a Section {
+        all.iter().find(|s| s.title.starts_with(title)).unwrap_or_else(|| panic!("no {title}: {all:#?}"))
+    }
+
+    /// Issue 16: the periods at risk show a shortfall's P50 and P90 in one
+    /// format, grouped: `0` beside `492`, `1,507` beside `2,371`.
+    #[test]
+    fn periods_at_risk_show_their_shortfalls_in_one_format() {
+        let mut r = crafted();
+        let period = |p: usize, gap: (f64, f64)| PeriodCapacity {
+            period: p,
+            required: stat(0.0, 100.0, 0.0),
+            available: stat(0.0, 100.0, 0.0),
+            utilization: None,
+            shortfall: stat(0.0, gap.0, gap.1),
+            required_fte: None,
+            available_fte: None,
+            shortfall_fte: None,
+            p_shortfall: 0.6,
+        };
+        r.channels[0].capacity = Some(Capacity {
+            unit: "opportunities".into(),
+            required: stat(0.0, 1.0, 2.0),
+            available: stat(0.0, 1.0, 2.0),
+            utilization: None,
+            shortfall: stat(0.0, 1.0, 2.0),
+            required_fte: None,
+            available_fte: None,
+            p_shortfall: 0.9,
+            periods: vec![period(1, (0.0, 492.4)), period(2, (1_507.2, 2_371.0)), period(3, (55.3, 9.5))],
+        });
+        let all = sections(&r);
+        let risk = section(&all, "Periods at risk");
+        let gaps: Vec<&[String]> = risk.rows.iter().map(|row| &row[4..]).collect();
+        assert_eq!(gaps, [["0", "492"], ["1,507", "2,371"], ["55.3", "9.5"]]);
+    }
+
+    /// Issue 16: lost demand in money, in the totals and per channel; a file
+    /// written before it was reported shows neither, and a run that lost
+    /// nothing shows no columns of zeros.
+    #[test]
+    fn lost_revenue_and_contribution_are_shown_in_totals_and_channels() {
+        let mut r = crafted();
+        r.totals.lost_revenue = Some(stat(2.5e6, 4.0e6, 5.6e6));
+        r.totals.lost_contribution = Some(stat(-52e3, 810e3, 1.12e6));
+        r.channels[0].metrics.lost_revenue = Some(stat(2.5e6, 4.0e6, 5.6e6));
+        r.channels[0].metrics.lost_contribution = None;
+        let all = sections(&r);
+        let totals = &all[0].rows;
+        let at = totals.iter().position(|row| row[0] == "Lost to capacity").unwrap();
+        assert_eq!(totals[at + 1], ["Lost revenue (USD)", "2.50 M", "4.00 M", "5.60 M", "4.00 M ± 0"]);
+        assert_eq!(totals[at + 2], ["Lost contribution (USD)", "−52.0 k", "810 k", "1.12 M", "810 k ± 0"]);
+        let channels = section(&all, "Channels");
+        assert_eq!(channels.header[6..8], ["Lost revenue", "Lost contribution"]);
+        assert_eq!(channels.rows[0][6..8], ["4.00 M (2.50–5.60)", "–"]);
+
+        r.channels[0].metrics.lost_revenue = Some(stat(0.0, 0.0, 0.0));
+        let all = sections(&r);
+        assert!(!section(&all, "Channels").header.iter().any(|h| h.starts_with("Lost")));
+        r.totals.lost_revenue = None;
+        r.totals.lost_contribution = None;
+        let all = sections(&r);
+        assert!(!all[0].rows.iter().any(|row| row[0].starts_with("Lost revenue")), "{:?}", all[0]);
+    }
 }

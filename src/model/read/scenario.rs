@@ -93,6 +93,8 @@ impl Reader {
     fn head(&mut self, root: &Tbl<'_, '_>) -> Head {
         let head = match root.get("scenario") {
             Some(v) => self.table(v, "scenario".into()),
+            // A misspelt [scenarios] has its one message already ("did you mean").
+            None if self.misspelt(root, "scenario") => None,
             None => {
                 self.error(Some(0..0), "scenario", "missing the [scenario] table").help =
                     Some("start the file with [scenario] and name = \"…\"".into());
