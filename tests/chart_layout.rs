@@ -114,6 +114,23 @@ fn a_two_parameter_sweep_is_laid_out_cleanly() {
     assert_clean("sweep", &charts::sweep(&out).unwrap());
 }
 
+/// A sweep's charts read the labels the sweep recorded: its axis and legend
+/// name segments and channels by label, never by parameter path or id.
+#[test]
+fn a_sweep_of_long_labels_reads_as_labels() {
+    let out = sweep_output(
+        &file("tests/fixtures/long_labels.toml"),
+        &[("coverage.enterprise.field.hit_rate", "0.2,0.3"), ("channels.inside.headcount", "2,4")],
+        100,
+    );
+    let drawn = charts::sweep(&out).unwrap();
+    assert_clean("sweep of long labels", &drawn);
+    let all: String = drawn.iter().map(|c| c.svg.as_str()).collect();
+    assert!(all.contains("Enterprise accounts (1,000+ staff) north · Regional field sales"), "the swept path in words");
+    assert!(all.contains("Inside sales and customer service (EMEA)"), "channel labels");
+    assert!(!all.contains("coverage.enterprise") && !all.contains("channels.inside"), "no parameter paths");
+}
+
 #[test]
 fn the_tornado_is_laid_out_cleanly() {
     let s = super::scenario(&file("tests/fixtures/long_labels.toml"));
@@ -167,4 +184,111 @@ fn a_multi_parameter_sweep_draws_a_line_per_value_of_the_other_with_a_legend() {
     for value in ["Medium customers · direct · share = 0", "Medium customers · direct · share = 0.1"] {
         assert!(lines.contains(value), "legend names {value}");
     }
+}
+
+/// A small optimisation of the long-label scenario: `constraint` decides
+/// whether a plan is found.
+fn optimise_charts(constraint: &str) -> Vec<Chart> {
+    use chancap::analysis::optimise::{Objective, Problem, Resume, Sense, optimise, parse_constraint};
+    use chancap::report::optimise::Setting;
+    let text = file("tests/fixtures/long_labels.toml");
+    let doc = Document::parse(&text, "long_labels.toml").unwrap();
+    let grid = Sweep::new(&doc, &[("channels.inside.headcount".into(), "1..5:1".into())], false, 100).unwrap();
+    let problem = Problem {
+        grid,
+        objective: Objective { metric: "contribution_mean".into(), sense: Sense::Maximise },
+        constraints: vec![parse_constraint(constraint).unwrap()],
+        iterations: 100,
+        seed: 2,
+        budget: 10,
+        confidence: 0.95,
+    };
+    let known = std::collections::BTreeMap::new();
+    let out = optimise(&problem, &doc, 100, &Resume { known: &known, done: &|_| {} }, &|_| {}).unwrap();
+    let parameters = vec!["channels.inside.headcount".to_string()];
+    let setting = Setting {
+        scenario: "long labels",
+        parameters: &parameters,
+        objective: &problem.objective,
+        constraints: &problem.constraints,
+        iterations: problem.iterations,
+        seed: problem.seed,
+        budget: problem.budget,
+        confidence: problem.confidence,
+        grid: problem.grid.len(),
+        currency: "EUR",
+        ranges: &[(1.0, 5.0)],
+    };
+    let labels = chancap::report::labels::Labels::of_scenario(&doc.scenario().unwrap());
+    charts::optimise(&out, &setting, &labels).unwrap()
+}
+
+/// The optimise charts keep their legends above the plot, and an optimisation
+/// that finds no plan says so above the empty plot, not on it.
+#[test]
+fn the_optimise_charts_are_laid_out_cleanly() {
+    let found = optimise_charts("inside_p_shortfall <= 0.5");
+    assert_clean("optimise", &found);
+    let trade_off = svg_of(&found, "optimise-tradeoff");
+    for key in ["meets every constraint", "chosen plan", "limit: "] {
+        assert!(trade_off.contains(key), "the trade-off's legend has {key:?}");
+    }
+    assert!(svg_of(&found, "optimise-progress").contains("so far"), "the progress line is named");
+    let none = optimise_charts("contribution_mean >= 1e12");
+    assert_clean("optimise with no feasible plan", &none);
+    assert!(svg_of(&none, "optimise-progress").contains("no feasible plan found"));
+}
+
+/// The segment and channel ids of tests/fixtures/long_labels.toml, each with
+/// its label (which differs from it).
+const LONG_LABEL_IDS: [(&str, &str); 7] = [
+    ("enterprise", "Enterprise accounts (1,000+ staff) north"),
+    ("builders", "Small builders & landscapers (rural west)"),
+    ("public", "Public sector, schools and municipalities"),
+    ("field", "Regional field sales & key account teams"),
+    ("inside", "Inside sales and customer service (EMEA)"),
+    ("partners", "Certified installation partner network"),
+    ("counter", "Online trade counter with click & collect"),
+];
+
+/// The ids of long_labels.toml that `text` shows as names: standing alone or
+/// in a metric name (`inside_p_shortfall`), once the labels are taken out.
+pub fn raw_ids(text: &str) -> Vec<&'static str> {
+    let mut rest = text.to_string();
+    for (_, label) in LONG_LABEL_IDS {
+        rest = rest.replace(label, " ");
+    }
+    let words: Vec<&str> = rest.split(|c: char| !c.is_alphanumeric()).collect();
+    LONG_LABEL_IDS.iter().map(|(id, _)| *id).filter(|id| words.contains(id)).collect()
+}
+
+/// Every chart of the long-label scenario names its segments and channels by
+/// label: its title and every text drawn on it, for a run, a comparison, a
+/// sweep, a tornado and an optimisation.
+#[test]
+fn no_chart_names_a_segment_or_channel_by_its_id() {
+    let text = file("tests/fixtures/long_labels.toml");
+    let s = super::scenario(&text);
+    let mut drawn = run_charts(&text, 200);
+    let c = compare(&[s.clone(), s.clone()], &RunOptions { iterations: 200, seed: 5 }, &|_| {});
+    drawn.extend(charts::compare(&c).unwrap());
+    let sets = [("coverage.enterprise.field.hit_rate", "0.2,0.3"), ("channels.inside.headcount", "2,4")];
+    drawn.extend(charts::sweep(&sweep_output(&text, &sets, 100)).unwrap());
+    let t = analyse(&s, &Metric::Contribution, &RunOptions { iterations: 200, seed: 4 }, &|_| {});
+    drawn.push(charts::tornado(&t, &s).unwrap());
+    drawn.extend(optimise_charts("inside_p_shortfall <= 0.5"));
+    let mut found = Vec::new();
+    for chart in &drawn {
+        // A label wrapped onto lines reads whole again with its lines joined.
+        let drawn: Vec<&str> = chart.layout.texts.iter().map(|t| t.text.as_str()).collect();
+        for text in [chart.title.clone(), drawn.join(" ")] {
+            let ids = raw_ids(&text);
+            if !ids.is_empty() {
+                found.push(format!("{}: {text:?} shows {ids:?}", chart.name));
+            }
+        }
+    }
+    assert!(found.is_empty(), "ids instead of labels:\n{}", found.join("\n"));
+    assert_eq!(raw_ids("P(shortfall) of inside"), ["inside"], "the check finds an id");
+    assert_eq!(raw_ids("inside_p_shortfall"), ["inside"], "and one in a metric name");
 }

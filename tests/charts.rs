@@ -135,3 +135,47 @@ fn channel_colours_are_distinct_and_stable() {
     assert_eq!(colours[0], "#0072b2");
     assert_eq!(charts::channel_colour(7), charts::channel_colour(0));
 }
+
+/// report.html names segments and channels by label: in its charts' titles,
+/// their figure labels and every heading and cell of its results tables (the
+/// assumptions tables show the file's keys on purpose, each with its label).
+#[test]
+fn the_report_names_segments_and_channels_by_label() {
+    let text =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/long_labels.toml")).unwrap();
+    let (results, drawn) = draw(&text, 200);
+    let s = super::scenario(&text);
+    let report = chancap::report::html::Report {
+        scenario: &s,
+        results: &results,
+        charts: &drawn,
+        date: "2026-12-03",
+        sensitivity: None,
+    };
+    let html = chancap::report::html::html(&report);
+    let unescape = |t: &str| t.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"");
+    let mut shown: Vec<String> = Vec::new();
+    for piece in html.split("aria-label=\"").skip(1) {
+        shown.push(unescape(piece.split('"').next().unwrap()));
+    }
+    let results_tables = html.split("<section class=\"assumptions\">").next().unwrap();
+    for table in results_tables.split("<table class=\"results\">").skip(1) {
+        let table = table.split("</table>").next().unwrap();
+        for cell in table.split(['<', '>']).step_by(2) {
+            shown.push(unescape(cell));
+        }
+    }
+    assert!(shown.len() > 50, "the report's tables were read: {} texts", shown.len());
+    assert!(
+        shown.iter().any(|t| t == "Inside sales and customer service (EMEA)"),
+        "a channel's row reads as its label"
+    );
+    let found: Vec<String> = shown
+        .iter()
+        .filter_map(|t| {
+            let ids = super::chart_layout::raw_ids(t);
+            (!ids.is_empty()).then(|| format!("{t:?} shows {ids:?}"))
+        })
+        .collect();
+    assert!(found.is_empty(), "ids instead of labels in report.html:\n{}", found.join("\n"));
+}

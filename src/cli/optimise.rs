@@ -182,7 +182,8 @@ pub(crate) fn optimise(ctx: &Context, opts: &OptimiseArgs) -> Result<(), Failure
         ("optimise.csv".to_string(), report::optimise::csv(&outcome, &setting)),
     ];
     if !opts.output.no_plots {
-        files.extend(chart_files(report::charts::optimise(&outcome, &setting))?);
+        let labels = report::labels::Labels::of_scenario(&scenario);
+        files.extend(chart_files(report::charts::optimise(&outcome, &setting, &labels))?);
     }
     if let Some(best) = outcome.best.as_ref().filter(|b| b.point.is_some()) {
         let values: Vec<_> =

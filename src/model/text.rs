@@ -1,6 +1,6 @@
 //! Numbers and distributions as a person reads them in a message: thousands
 //! separators, no trailing zeros, a distribution as written ("triangular 10 – 12
-//! – 15"). The report layer builds its formats on these.
+//! – 15", a negative number with a true minus: "−0.2"). The report layer builds its formats on these.
 
 use super::dist::{Dist, Kind, LogNormalStated};
 use std::fmt;
@@ -45,10 +45,12 @@ pub fn count(x: f64) -> String {
     group(&format!("{}", if r == 0.0 { 0.0 } else { r }))
 }
 
-/// Writes the distribution the way a person reads it: `triangular 10 – 12 – 15`.
+/// Writes the distribution the way a person reads it: `triangular 10 – 12 – 15`,
+/// a negative number with a true minus sign (`within −0.2 – 0.3`), as
+/// everything else the tool prints.
 impl fmt::Display for Dist {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let n = plain;
+        let n = |x: f64| plain(x).replacen('-', "−", 1);
         match self.kind() {
             Kind::Fixed(v) => write!(f, "{}", n(*v)),
             Kind::Uniform { min, max } => write!(f, "uniform {} – {}", n(*min), n(*max)),
@@ -82,5 +84,21 @@ impl fmt::Display for Dist {
                 Ok(())
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A negative number in a distribution reads with a true minus sign, as
+    /// the rest of the tool prints it; a positive one is as before.
+    #[test]
+    fn distributions_write_negative_numbers_with_a_minus_sign() {
+        let truncated = Dist::normal(0.03, 0.04, Some(-0.2), Some(0.3)).unwrap();
+        assert_eq!(truncated.to_string(), "normal mean 0.03 sd 0.04 within −0.2 – 0.3");
+        assert_eq!(Dist::uniform(-1_500.0, -500.0).unwrap().to_string(), "uniform −1,500 – −500");
+        assert_eq!(Dist::triangular(10.0, 12.0, 15.0).unwrap().to_string(), "triangular 10 – 12 – 15");
+        assert_eq!(plain(-0.2), "-0.2", "plain numbers keep the ASCII hyphen (files are written with them)");
     }
 }

@@ -96,6 +96,8 @@ fn table_html(out: &mut String, section: &Section, class: &str) {
         for (i, cell) in row.iter().enumerate() {
             if i >= section.numeric_from {
                 figure_cell(out, cell);
+            } else if is_distribution(cell) {
+                runs_cell(out, cell, "runs");
             } else {
                 let _ = write!(out, "<td>{}</td>", esc(cell));
             }
@@ -136,16 +138,31 @@ fn runs(text: &str) -> Vec<String> {
 
 /// A figure's cell: one line, or its [`runs`] each kept whole.
 fn figure_cell(out: &mut String, text: &str) {
-    let runs = runs(text);
-    if runs.len() < 2 {
+    if runs(text).len() < 2 {
         let _ = write!(out, "<td class=\"num\">{}</td>", esc(text));
         return;
     }
-    out.push_str("<td class=\"num runs\">");
-    for (i, run) in runs.iter().enumerate() {
+    runs_cell(out, text, "num runs");
+}
+
+/// A cell of `class` whose [`runs`] each stay on one line.
+fn runs_cell(out: &mut String, text: &str, class: &str) {
+    let _ = write!(out, "<td class=\"{class}\">");
+    for (i, run) in runs(text).iter().enumerate() {
         let _ = write!(out, "{}<span>{}</span>", if i == 0 { "" } else { " " }, esc(run));
     }
     out.push_str("</td>");
+}
+
+/// Whether a text cell is a distribution as [`Dist`](crate::model::dist::Dist)
+/// writes it (`triangular 0.3 – 0.45 – 0.6`, `beta mean 0.35 sd 0.05`): a
+/// family's name, then a number or a parameter. It then breaks only between
+/// whole parameters, never inside a number or a range.
+fn is_distribution(text: &str) -> bool {
+    let mut words = text.split(' ');
+    let family = words.next().is_some_and(|w| crate::model::schema::Family::parse(&w.to_lowercase()).is_some());
+    let numeric = |w: &str| w.trim_start_matches(['−', '-']).starts_with(|c: char| c.is_ascii_digit());
+    family && words.next().is_some_and(|w| numeric(w) || matches!(w, "mean" | "median"))
 }
 
 /// A caption per chart: what it shows and how to read it; `futures` names the
@@ -380,7 +397,7 @@ mod tests {
             ("38.2 %", &["38.2 %"]),
             ("0.80 0.90 1.20", &["0.80", "0.90", "1.20"]),
             ("lognormal median 85,000 P90 220,000", &["lognormal median 85,000", "P90 220,000"]),
-            ("normal mean 0.03 sd 0.04 within -0.2 – 0.3", &["normal mean 0.03", "sd 0.04", "within -0.2 – 0.3"]),
+            ("normal mean 0.03 sd 0.04 within −0.2 – 0.3", &["normal mean 0.03", "sd 0.04", "within −0.2 – 0.3"]),
             ("0.3859 → 0.5145", &["0.3859 →", "0.5145"]),
             ("6 in month 4, 6 in month 10", &["6 in month 4,", "6 in month 10"]),
         ];
@@ -394,5 +411,35 @@ mod tests {
         out.clear();
         figure_cell(&mut out, "1 < 2");
         assert_eq!(out, "<td class=\"num\">1 &lt; 2</td>");
+    }
+
+    /// The tornado table's Distribution column names the row and is text, yet
+    /// a distribution in it breaks only between whole parameters; a label
+    /// beside it wraps as any text does.
+    #[test]
+    fn a_distribution_in_a_text_column_breaks_only_between_its_parameters() {
+        let section = Section {
+            title: String::new(),
+            header: vec!["Input".into(), "Distribution".into(), "Swing".into()],
+            rows: vec![
+                vec!["Normal customers · hit rate".into(), "triangular 0.3 – 0.45 – 0.6".into(), "1 k".into()],
+                vec!["Beta testers".into(), "normal mean 0.03 sd 0.04 within −0.2 – 0.3".into(), "2 k".into()],
+                vec!["growth".into(), "0.02".into(), "3 k".into()],
+            ],
+            numeric_from: 2,
+            empty: String::new(),
+            optional: Vec::new(),
+        };
+        let mut out = String::new();
+        table_html(&mut out, &section, "results");
+        for cell in [
+            "<td>Normal customers · hit rate</td>",
+            "<td class=\"runs\"><span>triangular</span> <span>0.3 – 0.45 – 0.6</span></td>",
+            "<td>Beta testers</td>",
+            "<td class=\"runs\"><span>normal mean 0.03</span> <span>sd 0.04</span> <span>within −0.2 – 0.3</span></td>",
+            "<td>0.02</td>",
+        ] {
+            assert!(out.contains(cell), "{cell} in\n{out}");
+        }
     }
 }

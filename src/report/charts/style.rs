@@ -4,8 +4,8 @@
 use super::layout::{self, Layout, Recorder};
 use super::{Chart, ChartError, Drawn, Figure};
 use crate::report::format::money_compact;
+use plotters::coord::Shift;
 use plotters::coord::types::RangedCoordf64;
-use plotters::coord::{CoordTranslate, Shift};
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use std::cell::RefCell;
@@ -114,28 +114,6 @@ fn encode_png(rgb: &[u8]) -> Result<Vec<u8>, png::EncodingError> {
     writer.write_image_data(rgb)?;
     writer.finish()?;
     Ok(out)
-}
-
-/// Draws a chart's legend in the house style: a framed white box at `position`
-/// with labels of `size` pixels and, when given, an inner margin.
-pub(super) fn legend<'a, DB, CT>(
-    chart: &mut ChartContext<'a, DB, CT>,
-    position: SeriesLabelPosition,
-    size: u32,
-    margin: Option<u32>,
-) -> Drawn
-where
-    DB: DrawingBackend + 'a,
-    DB::ErrorType: 'static,
-    CT: CoordTranslate,
-{
-    let mut labels = chart.configure_series_labels();
-    labels.position(position).label_font(font(size)).background_style(WHITE.mix(0.9)).border_style(GRID);
-    if let Some(m) = margin {
-        labels.margin(m);
-    }
-    labels.draw()?;
-    Ok(())
 }
 
 /// The grid of an outcome histogram: money across with `x_labels` ticks, the
@@ -343,6 +321,79 @@ pub(super) fn fit(
             return (style, lines);
         }
         s -= 1;
+    }
+}
+
+/// Writes `text` centred across the top of `area` in the largest size from
+/// `size` down to `min` at which it takes at most `max_lines` lines (more, at
+/// `min`, rather than run off the area), and returns the area below it.
+pub(super) fn caption_above<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    text: &str,
+    make: &dyn Fn(u32) -> TextStyle<'static>,
+    sizes: (u32, u32),
+    max_lines: usize,
+) -> Result<DrawingArea<DB, Shift>, Box<dyn std::error::Error>>
+where
+    DB::ErrorType: 'static,
+{
+    let caption = Caption::of(area, text, make, sizes, max_lines);
+    let (strip, rest) = area.split_vertically(caption.height());
+    caption.draw(&strip)?;
+    Ok(rest)
+}
+
+/// Writes `text` centred across the bottom of `area` as [`caption_above`] does
+/// across its top, and returns the area above it.
+pub(super) fn caption_below<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    text: &str,
+    make: &dyn Fn(u32) -> TextStyle<'static>,
+    sizes: (u32, u32),
+    max_lines: usize,
+) -> Result<DrawingArea<DB, Shift>, Box<dyn std::error::Error>>
+where
+    DB::ErrorType: 'static,
+{
+    let caption = Caption::of(area, text, make, sizes, max_lines);
+    let (rest, strip) = area.split_vertically(area.dim_in_pixel().1 as i32 - caption.height());
+    caption.draw(&strip)?;
+    Ok(rest)
+}
+
+/// A caption fitted to an area's width: its style and lines.
+struct Caption {
+    style: TextStyle<'static>,
+    lines: Vec<String>,
+    line_h: i32,
+}
+
+impl Caption {
+    fn of<DB: DrawingBackend>(
+        area: &DrawingArea<DB, Shift>,
+        text: &str,
+        make: &dyn Fn(u32) -> TextStyle<'static>,
+        (size, min): (u32, u32),
+        max_lines: usize,
+    ) -> Caption {
+        let (style, lines) = fit(text, make, size, min, area.dim_in_pixel().0 as i32 - 16, max_lines);
+        let line_h = style.font.get_size().round() as i32 + 6;
+        Caption { style: style.pos(Pos::new(HPos::Center, VPos::Top)), lines, line_h }
+    }
+
+    fn height(&self) -> i32 {
+        self.lines.len() as i32 * self.line_h + 8
+    }
+
+    fn draw<DB: DrawingBackend>(&self, strip: &DrawingArea<DB, Shift>) -> Drawn
+    where
+        DB::ErrorType: 'static,
+    {
+        let middle = strip.dim_in_pixel().0 as i32 / 2;
+        for (k, line) in self.lines.iter().enumerate() {
+            strip.draw(&Text::new(line.clone(), (middle, 4 + k as i32 * self.line_h), self.style.clone()))?;
+        }
+        Ok(())
     }
 }
 

@@ -4,8 +4,8 @@
 use super::axis;
 use super::layout::{self, Rect};
 use super::style::{
-    GRID, Key, MUTED, NEUTRAL, Swatch, centred, channel_colour, colour_scale, fit, font, fonts, ink_on, legend_above,
-    money_colour, money_label, ramp, render, tidy_tick,
+    GRID, Key, MUTED, NEUTRAL, Swatch, caption_above, caption_below, centred, channel_colour, colour_scale, fit, font,
+    fonts, ink_on, legend_above, money_colour, money_label, ramp, render, tidy_tick,
 };
 use super::{Chart, ChartError, Drawn, Figure, file_safe, unique};
 use crate::analysis::sweep::{PointResult, SweepOutput};
@@ -207,9 +207,10 @@ where
     if !y_lo.is_finite() {
         (y_lo, y_hi) = (0.0, 1.0);
     }
-    let y_pad = ((y_hi - y_lo) * 0.08).max(y_hi.abs().max(1e-9) * 0.02);
-    let (y0, y1) = (y_lo - y_pad, y_hi + y_pad);
-    let area = area.titled(caption, font(22))?;
+    let (y0, y1) = y_range(y_lo, y_hi);
+    // A panel is a quarter of the canvas or less: its caption wraps rather than
+    // run into its neighbour's.
+    let area = caption_above(area, caption, &font, (22, 15), 2)?;
     let keys: Vec<Key> = if groups.len() == 1 && series.len() > 1 {
         series.iter().map(|(name, colour, _)| (Swatch::Line(colour.stroke_width(3)), name.clone())).collect()
     } else {
@@ -218,12 +219,10 @@ where
     let area = legend_above(&area, &keys, 16, 100)?;
     let mut chart = ChartBuilder::on(&area)
         .margin(12)
-        .x_label_area_size(55)
+        .x_label_area_size(36)
         .y_label_area_size(95)
         .build_cartesian_2d(axis((x_lo - pad)..(x_hi + pad))?, axis(y0..y1)?)?;
     layout::plot_of(&chart);
-    let x_name = words(out, &out.parameters[j]);
-    let (x_desc, _) = fit(&x_name, &font, 18, 12, area.dim_in_pixel().0 as i32 - 120, 1);
     chart
         .configure_mesh()
         .bold_line_style(GRID)
@@ -231,9 +230,7 @@ where
         .x_labels(8)
         .x_label_formatter(&|x| crate::report::format::plain(tidy_tick(*x)))
         .y_label_formatter(y_label)
-        .x_desc(x_name.as_str())
         .label_style(font(17))
-        .axis_desc_style(x_desc)
         .draw()?;
     if let Some(r) = reference_line.filter(|r| (y0..=y1).contains(r)) {
         chart.draw_series(std::iter::once(PathElement::new(
@@ -317,6 +314,8 @@ where
         panels.push(("P(shortfall) per channel (%)".into(), shortfall, None, false));
         body.clone()
     };
+    // Every panel has the same x axis: it is named once, under them all.
+    let body = caption_below(&body, &words(out, &out.parameters[j]), &font, (22, 15), 2)?;
     let cols = if panels.len() > 4 { panels.len().div_ceil(2) } else { 2 };
     let areas = body.split_evenly((panels.len().div_ceil(cols), cols));
     for ((caption, series, reference, money), area) in panels.iter().zip(&areas) {
@@ -324,6 +323,18 @@ where
         sweep_panel(area, caption, out, j, series, axis_label, *reference)?;
     }
     Ok(())
+}
+
+/// The y range of a panel whose values run from `lo` to `hi`: a little room
+/// above and below, and when all are the same, a range around them (from zero
+/// up when they are zero), so no two ticks read the same.
+fn y_range(lo: f64, hi: f64) -> (f64, f64) {
+    if hi - lo > 1e-9 * hi.abs().max(1.0) {
+        let pad = ((hi - lo) * 0.08).max(hi.abs() * 0.02);
+        return (lo - pad, hi + pad);
+    }
+    let pad = (hi.abs() * 0.1).max(1.0);
+    if lo >= 0.0 && lo - pad < 0.0 { (0.0, hi + pad) } else { (lo - pad, hi + pad) }
 }
 
 /// One series per channel that has the figure `pick` reads (at the first point),
