@@ -181,7 +181,7 @@ fn a_multi_parameter_sweep_draws_a_line_per_value_of_the_other_with_a_legend() {
     );
     let drawn = charts::sweep(&out).unwrap();
     let lines = svg_of(&drawn, "sweep-channels_telesales_headcount");
-    for value in ["Medium customers · direct · share = 0", "Medium customers · direct · share = 0.1"] {
+    for value in ["Medium customers · direct · share = 0 %", "Medium customers · direct · share = 10 %"] {
         assert!(lines.contains(value), "legend names {value}");
     }
 }
@@ -291,4 +291,148 @@ fn no_chart_names_a_segment_or_channel_by_its_id() {
     assert!(found.is_empty(), "ids instead of labels:\n{}", found.join("\n"));
     assert_eq!(raw_ids("P(shortfall) of inside"), ["inside"], "the check finds an id");
     assert_eq!(raw_ids("inside_p_shortfall"), ["inside"], "and one in a metric name");
+}
+
+/// The tick labels of every axis a chart draws, as a reader finds them: the
+/// texts right-aligned in a column just left of a plot area (its y axis) and
+/// those in a row just below it (its x axis).
+fn axes(chart: &Chart) -> Vec<(String, Vec<String>)> {
+    let texts = &chart.layout.texts;
+    let mut out = Vec::new();
+    for (k, p) in chart.layout.plots.iter().enumerate() {
+        let mut columns: Vec<(i32, Vec<String>)> = Vec::new();
+        let mut rows: Vec<(i32, Vec<String>)> = Vec::new();
+        for t in texts {
+            let r = t.rect;
+            let (cx, cy) = ((r.x0 + r.x1) / 2, (r.y0 + r.y1) / 2);
+            if (p.x0 - 30..=p.x0).contains(&r.x1) && (p.y0 - 4..=p.y1 + 4).contains(&cy) {
+                match columns.iter_mut().find(|(x, _)| *x == r.x1) {
+                    Some((_, c)) => c.push(t.text.clone()),
+                    None => columns.push((r.x1, vec![t.text.clone()])),
+                }
+            }
+            if (p.y1..=p.y1 + 30).contains(&r.y0) && (p.x0 - 4..=p.x1 + 4).contains(&cx) {
+                match rows.iter_mut().find(|(y, _)| *y == r.y0) {
+                    Some((_, c)) => c.push(t.text.clone()),
+                    None => rows.push((r.y0, vec![t.text.clone()])),
+                }
+            }
+        }
+        out.extend(columns.into_iter().map(|(_, c)| (format!("{} plot {k} y", chart.name), c)));
+        out.extend(rows.into_iter().map(|(_, c)| (format!("{} plot {k} x", chart.name), c)));
+    }
+    out
+}
+
+/// Fails naming every axis whose tick labels repeat one another.
+#[track_caller]
+fn assert_distinct_ticks(what: &str, charts: &[Chart]) {
+    let mut found = Vec::new();
+    let mut seen = 0;
+    for chart in charts {
+        for (axis, labels) in axes(chart) {
+            seen += 1;
+            let mut sorted = labels.clone();
+            sorted.sort();
+            sorted.dedup();
+            if sorted.len() < labels.len() {
+                found.push(format!("{what}: {axis}: {labels:?}"));
+            }
+        }
+    }
+    assert!(seen > 0, "{what}: no axis found");
+    assert!(found.is_empty(), "tick labels repeat:\n{}", found.join("\n"));
+}
+
+/// Issue 16: ticks rounded to whole percents read "0 %, 0 %, 1 %, 2 %, 2 %";
+/// no axis of a run's or a sweep's charts repeats a tick label.
+#[test]
+fn no_axis_repeats_a_tick_label() {
+    let mut drawn = Vec::new();
+    for name in ["reference", "dealer-network", "saas-inside-sales"] {
+        drawn.extend(run_charts(&file(&format!("scenarios/{name}.toml")), 400));
+    }
+    let out = sweep_output(
+        &super::reference(),
+        &[("channels.telesales.headcount", "4..8:1"), ("coverage.medium.direct.share", "0..0.2:0.1")],
+        100,
+    );
+    drawn.extend(charts::sweep(&out).unwrap());
+    let out = sweep_output(&super::reference(), &[("channels.telesales.headcount", "4..8:1")], 100);
+    drawn.extend(charts::sweep(&out).unwrap());
+    assert_distinct_ticks("run and sweep", &drawn);
+}
+
+/// The tick labels of the axes of `chart` whose name ends with `which` (`y`, `x`).
+fn axis_labels(chart: &Chart, which: &str) -> Vec<Vec<String>> {
+    axes(chart).into_iter().filter(|(name, _)| name.ends_with(which)).map(|(_, l)| l).collect()
+}
+
+/// Issue 16: probabilities read against 0–100 % (never 102 %, never cut off
+/// above zero); a headcount gets whole ticks only; a share reads as a
+/// percentage on axes, legends and heat maps; money names its currency.
+#[test]
+fn sweep_axes_read_probabilities_headcounts_and_shares_as_such() {
+    let heads = sweep_output(&super::reference(), &[("channels.telesales.headcount", "1..3:1")], 100);
+    let drawn = charts::sweep(&heads).unwrap();
+    let lines = drawn.iter().find(|c| c.name == "sweep-channels_telesales_headcount").unwrap();
+    let ys = axis_labels(lines, "y");
+    let probability = ys.last().unwrap();
+    assert_eq!(probability.first().map(String::as_str), Some("0 %"), "{probability:?}");
+    assert_eq!(probability.last().map(String::as_str), Some("100 %"), "{probability:?}");
+    for x in axis_labels(lines, "x") {
+        assert!(x.iter().all(|t| t.parse::<u32>().is_ok()), "whole headcounts only: {x:?}");
+    }
+    let out = sweep_output(
+        &super::reference(),
+        &[("channels.telesales.headcount", "4..8:1"), ("coverage.medium.direct.share", "0..0.2:0.1")],
+        100,
+    );
+    let drawn = charts::sweep(&out).unwrap();
+    let share = drawn.iter().find(|c| c.name == "sweep-coverage_medium_direct_share").unwrap();
+    for x in axis_labels(share, "x") {
+        assert!(x.iter().all(|t| t.ends_with(" %")), "a share in per cent: {x:?}");
+    }
+    for y in axis_labels(share, "y").iter().filter(|y| y.iter().any(|t| t.ends_with('%'))) {
+        let top: f64 = y.last().unwrap().trim_end_matches(" %").replace(',', "").parse().unwrap();
+        assert!(y.first().unwrap() != "0 %" || top == 100.0, "a probability axis ends at 100 %: {y:?}");
+    }
+    let heat = drawn.iter().find(|c| c.name == "sweep-heatmap-contribution").unwrap();
+    assert!(heat.title.contains("Mean contribution (EUR)"), "{}", heat.title);
+    let texts: Vec<&str> = heat.layout.texts.iter().map(|t| t.text.as_str()).collect();
+    for value in ["0 %", "10 %", "20 %", "mean contribution (EUR)"] {
+        assert!(texts.contains(&value), "the heat map shows {value:?}: {texts:?}");
+    }
+}
+
+/// Issue 16: a heat map whose values all read the same draws one colour and
+/// its one value, not a scale from green to red.
+#[test]
+fn a_heat_map_of_one_value_has_a_one_colour_scale() {
+    let out = sweep_output(
+        &super::reference(),
+        &[("channels.telesales.headcount", "1,2"), ("coverage.medium.direct.share", "0,0.1")],
+        100,
+    );
+    let drawn = charts::sweep(&out).unwrap();
+    let heat = drawn.iter().find(|c| c.name == "sweep-heatmap-shortfall-telesales").unwrap();
+    let texts: Vec<&str> = heat.layout.texts.iter().map(|t| t.text.as_str()).collect();
+    let caption = texts.iter().position(|t| *t == "P(shortfall in at least one period)").unwrap();
+    assert_eq!(texts[caption + 1..], ["100 %"], "one value, one tick");
+    // The scale is one colour: 120 px of it, then white, not a 500 px ramp.
+    let r = heat.layout.texts[caption].rect;
+    let mut reader = png::Decoder::new(std::io::Cursor::new(&heat.png)).read_info().unwrap();
+    let mut buf = vec![0; reader.output_buffer_size().unwrap()];
+    reader.next_frame(&mut buf).unwrap();
+    let at = |x: i32, y: i32| {
+        let i = (y as usize * charts::WIDTH as usize + x as usize) * 3;
+        (buf[i], buf[i + 1], buf[i + 2])
+    };
+    let top = (r.y1..r.y1 + 40).find(|y| at(r.x0 + 2, *y) != (255, 255, 255)).expect("the scale below its caption");
+    let px = |x: i32| at(x, top + 8);
+    let one = px(r.x0 + 2);
+    assert!((r.x0 + 2..r.x0 + 110).all(|x| px(x) == one), "one colour");
+    assert_eq!(px(r.x0 + 300), (255, 255, 255), "no ramp past the swatch");
+    let other = out.points.iter().filter_map(|p| p.figures.channels[1].p_shortfall).collect::<Vec<_>>();
+    assert!(other.iter().all(|v| *v == 1.0), "the test's premise: telesales is always short {other:?}");
 }

@@ -402,6 +402,9 @@ pub struct SweepLabels {
     pub segments: std::collections::BTreeMap<String, String>,
     /// Channel name → label.
     pub channels: std::collections::BTreeMap<String, String>,
+    /// The currency money is in; empty in files written before it was recorded.
+    #[serde(default)]
+    pub currency: String,
 }
 
 impl SweepLabels {
@@ -410,6 +413,7 @@ impl SweepLabels {
         SweepLabels {
             segments: s.segments.iter().map(|x| (x.name.clone(), x.label.clone())).collect(),
             channels: s.channels.iter().map(|x| (x.name.clone(), x.label.clone())).collect(),
+            currency: s.currency.clone(),
         }
     }
 }

@@ -7,10 +7,10 @@ use super::axis;
 use super::capacity::{capacity, utilisation};
 use super::economics::{bridge, concept, cost_to_serve};
 use super::layout;
-use super::style::share_mesh;
 use super::style::{GRID, INK, Key, MUTED, NEUTRAL, SHORT, Swatch, font, fonts, legend_above, money_label, render};
+use super::style::{Y_LABELS, distinct_ticks, money_ticks, share_mesh, ticks_of};
 use super::{Chart, ChartError, Drawn, Figure, file_safe};
-use crate::report::format::count;
+use crate::report::format::{count, fixed};
 use crate::report::labels::Labels;
 use crate::results::{Histogram, Results, Stat};
 use plotters::coord::Shift;
@@ -235,13 +235,16 @@ where
             .y_label_area_size(100)
             .build_cartesian_2d(axis(0.0..n)?, axis((lo - pad)..(hi + pad))?)?;
         layout::plot_of(&chart);
+        let x_label = distinct_ticks(&ticks_of(chart.as_coord_spec().x_spec(), 6), |x, extra| fixed(x, extra));
+        let y_label = money_ticks(&ticks_of(chart.as_coord_spec().y_spec(), Y_LABELS));
         chart
             .configure_mesh()
             .bold_line_style(GRID)
             .light_line_style(WHITE)
             .x_labels(6)
-            .x_label_formatter(&|x| count(*x))
-            .y_label_formatter(&|y| money_label(*y))
+            .y_labels(Y_LABELS)
+            .x_label_formatter(&x_label)
+            .y_label_formatter(&y_label)
             .x_desc("iterations")
             .y_desc(format!("running mean ({cur})"))
             .label_style(font(18))

@@ -3,8 +3,9 @@
 
 use super::layout::{self, Layout, Recorder};
 use super::{Chart, ChartError, Drawn, Figure};
-use crate::report::format::money_compact;
+use crate::report::format::{fixed, money_compact};
 use plotters::coord::Shift;
+use plotters::coord::ranged1d::{BoldPoints, Ranged};
 use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -127,14 +128,17 @@ where
     DB: DrawingBackend,
     DB::ErrorType: 'static,
 {
+    let x_label = money_ticks(&ticks_of(chart.as_coord_spec().x_spec(), x_labels));
+    let y_label = percent_ticks(&ticks_of(chart.as_coord_spec().y_spec(), Y_LABELS));
     chart
         .configure_mesh()
         .disable_x_mesh()
         .bold_line_style(GRID)
         .light_line_style(WHITE)
         .x_labels(x_labels)
-        .x_label_formatter(&|x| money_label(*x))
-        .y_label_formatter(&|y| format!("{y:.0} %"))
+        .y_labels(Y_LABELS)
+        .x_label_formatter(&x_label)
+        .y_label_formatter(&y_label)
         .x_desc(x_desc)
         .y_desc("share of iterations (%)")
         .label_style(font(20))
@@ -180,6 +184,67 @@ where
 /// Money with the scale that reads best and a true minus sign: `23.5 M`, `−153 k`.
 pub(super) fn money_label(x: f64) -> String {
     money_compact(x).replacen('-', "−", 1)
+}
+
+/// The most labels a y axis gets (plotters' own default), set on every mesh
+/// whose labels [`ticks_of`] reads ahead.
+pub(super) const Y_LABELS: usize = 11;
+
+/// The values plotters labels on an axis of `spec` given at most `n` labels
+/// (its bold key points, where the mesh draws its labels).
+pub(super) fn ticks_of<R: Ranged<ValueType = f64>>(spec: &R, n: usize) -> Vec<f64> {
+    spec.key_points(BoldPoints(n))
+}
+
+/// The tick labeller that reads every tick of an axis differently: `label(x,
+/// extra)` with the fewest extra decimals (up to six) at which no two of
+/// `ticks` read the same. Ticks rounded to whole percents read "0 %, 0 %, 1 %,
+/// 2 %, 2 %" on a narrow axis; with this, "0.0 %, 0.5 %, 1.0 %, 1.5 %".
+pub(super) fn distinct_ticks<L: Fn(f64, usize) -> String>(ticks: &[f64], label: L) -> impl Fn(&f64) -> String + use<L> {
+    let reads_apart = |extra: usize| {
+        let mut texts: Vec<String> = ticks.iter().map(|t| label(tidy_tick(*t), extra)).collect();
+        texts.sort();
+        texts.dedup();
+        texts.len() == ticks.len()
+    };
+    let extra = (0..=6).find(|e| reads_apart(*e)).unwrap_or(6);
+    move |x: &f64| label(tidy_tick(*x), extra)
+}
+
+/// Percentages on an axis whose ticks are `ticks` (in per cent): whole when
+/// that tells them apart (`20 %`), else with as many decimals as it takes.
+pub(super) fn percent_ticks(ticks: &[f64]) -> impl Fn(&f64) -> String + use<> {
+    distinct_ticks(ticks, |x, extra| format!("{} %", fixed(x, extra)))
+}
+
+/// Money on an axis whose ticks are `ticks`: compact (`23.5 M`), with more
+/// decimals when three significant digits would make two ticks read the same
+/// (`23.49 M`, `23.50 M`).
+pub(super) fn money_ticks(ticks: &[f64]) -> impl Fn(&f64) -> String + use<> {
+    distinct_ticks(ticks, money_tick)
+}
+
+/// Money in compact form with `extra` decimals beyond the three significant
+/// digits of [`money_label`].
+fn money_tick(x: f64, extra: usize) -> String {
+    if extra == 0 || !x.is_finite() {
+        return money_label(x);
+    }
+    let a = x.abs();
+    let (d, suffix) = match a {
+        _ if a >= 1e9 => (1e9, " bn"),
+        _ if a >= 1e6 => (1e6, " M"),
+        _ if a >= 1e4 => (1e3, " k"),
+        _ => (1.0, ""),
+    };
+    let v = x / d;
+    let base = match v.abs() {
+        _ if d == 1.0 => 0,
+        a if a >= 100.0 => 0,
+        a if a >= 10.0 => 1,
+        _ => 2,
+    };
+    format!("{}{suffix}", fixed(v, base + extra))
 }
 
 /// Tick labels only on whole numbers (periods).
@@ -471,4 +536,25 @@ where
         strip.draw(&Text::new(label.clone(), (x + 30, y), style.pos(Pos::new(HPos::Left, VPos::Center))))?;
     }
     Ok(rest)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Issue 16: ticks half a percent apart read "0.0 %, 0.5 %", not "0 %, 0 %";
+    /// money a few thousand apart on millions gets its extra digit.
+    #[test]
+    fn tick_labels_take_the_decimals_that_tell_them_apart() {
+        let spec = RangedCoordf64::from(0.0..5.4);
+        let ticks = ticks_of(&spec, Y_LABELS);
+        let label = percent_ticks(&ticks);
+        let texts: Vec<String> = ticks.iter().map(|t| label(t)).collect();
+        assert_eq!(texts[..3], ["0.0 %", "0.5 %", "1.0 %"]);
+        let whole = percent_ticks(&[0.0, 20.0, 40.0]);
+        assert_eq!(whole(&20.0), "20 %");
+        let money = money_ticks(&[23_490_000.0, 23_500_000.0, 23_510_000.0]);
+        assert_eq!([money(&23_490_000.0), money(&23_500_000.0)], ["23.49 M", "23.50 M"]);
+        assert_eq!(money_ticks(&[1e6, 2e6])(&2e6), "2.00 M");
+    }
 }

@@ -4,15 +4,18 @@
 use super::axis;
 use super::layout::{self, Rect};
 use super::style::{
-    GRID, Key, MUTED, NEUTRAL, Swatch, caption_above, caption_below, centred, channel_colour, colour_scale, fit, font,
-    fonts, ink_on, legend_above, money_colour, money_label, ramp, render, tidy_tick,
+    GRID, Key, MUTED, NEUTRAL, Swatch, Y_LABELS, caption_above, caption_below, centred, channel_colour, colour_scale,
+    distinct_ticks, fit, font, fonts, ink_on, legend_above, money_colour, money_label, money_ticks, percent_ticks,
+    ramp, render, ticks_of, tidy_tick, whole,
 };
 use super::{Chart, ChartError, Drawn, Figure, file_safe, unique};
 use crate::analysis::sweep::{PointResult, SweepOutput};
-use crate::report::format::count;
+use crate::model::schema::{self, Domain, Value};
+use crate::report::format::{count, fixed, pct_plain, plain};
 use crate::report::labels::Labels;
 use crate::results::ChannelFigures;
 use plotters::coord::Shift;
+use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use rayon::prelude::*;
@@ -72,9 +75,12 @@ impl Figure for SweepChart<'_> {
         let p = &self.out.parameters;
         match self.kind {
             SweepKind::Param(j) => format!("Key figures against {}", words(self.out, &p[j])),
-            SweepKind::HeatContribution => {
-                format!("Mean contribution by {} and {}", words(self.out, &p[0]), words(self.out, &p[1]))
-            }
+            SweepKind::HeatContribution => format!(
+                "Mean contribution{} by {} and {}",
+                currency_note(self.out),
+                words(self.out, &p[0]),
+                words(self.out, &p[1])
+            ),
             SweepKind::HeatShortfall(c) => {
                 let labels = Labels::of_sweep(self.out);
                 let channel = labels.channel(&self.out.points[0].figures.channels[c].channel);
@@ -108,7 +114,7 @@ impl Figure for SweepChart<'_> {
                     &|p| Some(p.figures.contribution.mean),
                     &|v| contribution_colour(v, lo, hi),
                     &|v| money_label(v),
-                    "mean contribution",
+                    &format!("mean contribution{}", currency_note(self.out)),
                 )
             }
             SweepKind::HeatShortfall(c) => sweep_heat(
@@ -133,6 +139,56 @@ impl Figure for SweepChart<'_> {
 /// merged sweep are those of the sweep run in one go.
 fn words(out: &SweepOutput, path: &str) -> String {
     Labels::of_sweep(out).parameter(path)
+}
+
+/// The currency of the sweep's money, as a note after a figure's name: `
+/// (EUR)`; nothing when the sweep's files do not record it (files written
+/// before they did), so the chart does not name a currency it does not know.
+fn currency_note(out: &SweepOutput) -> String {
+    let cur = out.labels.currency.trim();
+    if cur.is_empty() { String::new() } else { format!(" ({cur})") }
+}
+
+/// How the values of a swept parameter read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ParamKind {
+    /// A share in [0, 1] (a `Rate` field of the schema): a percentage.
+    Share,
+    /// A whole number (headcount, partners): never a fraction.
+    Whole,
+    /// Any other number.
+    Plain,
+}
+
+/// The kind of the field a parameter path ends in, from the schema.
+fn param_kind(path: &str) -> ParamKind {
+    let key = path.rsplit('.').next().unwrap_or(path);
+    let sections = [
+        schema::SCENARIO,
+        schema::SEGMENT,
+        schema::PEOPLE,
+        schema::RESELLER,
+        schema::ONLINE,
+        schema::COVERAGE,
+        schema::CAMPAIGN,
+    ];
+    let fields: Vec<_> = sections.iter().filter_map(|s| s.field(key)).filter(|f| f.is_number()).collect();
+    if fields.iter().any(|f| f.domain == Domain::Rate) {
+        ParamKind::Share
+    } else if !fields.is_empty() && fields.iter().all(|f| f.value == Value::Whole) {
+        ParamKind::Whole
+    } else {
+        ParamKind::Plain
+    }
+}
+
+/// A value of parameter `path` as legends and heat maps show it: `10 %` for a
+/// share, `6` for a headcount, `0.25` for any other number.
+fn value_text(path: &str, x: f64) -> String {
+    match param_kind(path) {
+        ParamKind::Share => pct_plain(tidy_tick(x)),
+        ParamKind::Whole | ParamKind::Plain => plain(tidy_tick(x)),
+    }
 }
 
 /// Points grouped by the values of every axis but `j`, each group sorted by axis `j`.
@@ -168,9 +224,7 @@ fn group_colour(g: usize, n: usize) -> RGBColor {
 fn group_name(out: &SweepOutput, j: usize, p: &PointResult) -> String {
     let parts: Vec<String> = (0..out.parameters.len())
         .filter(|k| *k != j)
-        .map(|k| {
-            format!("{} = {}", words(out, &out.parameters[k]), crate::report::format::plain(tidy_tick(p.values[k])))
-        })
+        .map(|k| format!("{} = {}", words(out, &out.parameters[k]), value_text(&out.parameters[k], p.values[k])))
         .collect();
     parts.join(", ")
 }
@@ -184,7 +238,7 @@ fn sweep_panel<DB: DrawingBackend>(
     out: &SweepOutput,
     j: usize,
     series: &[Series],
-    y_label: &dyn Fn(&f64) -> String,
+    y_axis: YAxis,
     reference_line: Option<f64>,
 ) -> Drawn
 where
@@ -207,7 +261,9 @@ where
     if !y_lo.is_finite() {
         (y_lo, y_hi) = (0.0, 1.0);
     }
-    let (y0, y1) = y_range(y_lo, y_hi);
+    // A probability reads against the whole scale: 58 % is not drawn near
+    // the bottom of an axis cut off at 55 %, nor does the axis pass 100 %.
+    let (y0, y1) = if y_axis == YAxis::Probability { (0.0, 100.0) } else { y_range(y_lo, y_hi) };
     // A panel is a quarter of the canvas or less: its caption wraps rather than
     // run into its neighbour's.
     let area = caption_above(area, caption, &font, (22, 15), 2)?;
@@ -217,19 +273,34 @@ where
         Vec::new()
     };
     let area = legend_above(&area, &keys, 16, 100)?;
+    let x_range = axis((x_lo - pad)..(x_hi + pad))?;
+    let kind = param_kind(&out.parameters[j]);
+    let x_labels = x_label_count(kind, &x_range);
     let mut chart = ChartBuilder::on(&area)
         .margin(12)
         .x_label_area_size(36)
         .y_label_area_size(95)
-        .build_cartesian_2d(axis((x_lo - pad)..(x_hi + pad))?, axis(y0..y1)?)?;
+        .build_cartesian_2d(x_range, axis(y0..y1)?)?;
     layout::plot_of(&chart);
+    let x_ticks = ticks_of(chart.as_coord_spec().x_spec(), x_labels);
+    let x_label: Box<dyn Fn(&f64) -> String> = match kind {
+        ParamKind::Share => Box::new(distinct_ticks(&x_ticks, |x, extra| format!("{} %", fixed(x * 100.0, extra)))),
+        ParamKind::Whole => Box::new(whole),
+        ParamKind::Plain => Box::new(|x: &f64| plain(tidy_tick(*x))),
+    };
+    let y_ticks = ticks_of(chart.as_coord_spec().y_spec(), Y_LABELS);
+    let y_label: Box<dyn Fn(&f64) -> String> = match y_axis {
+        YAxis::Money => Box::new(money_ticks(&y_ticks)),
+        YAxis::Percent | YAxis::Probability => Box::new(percent_ticks(&y_ticks)),
+    };
     chart
         .configure_mesh()
         .bold_line_style(GRID)
         .light_line_style(WHITE)
-        .x_labels(8)
-        .x_label_formatter(&|x| crate::report::format::plain(tidy_tick(*x)))
-        .y_label_formatter(y_label)
+        .x_labels(x_labels)
+        .y_labels(Y_LABELS)
+        .x_label_formatter(&x_label)
+        .y_label_formatter(&y_label)
         .label_style(font(17))
         .draw()?;
     if let Some(r) = reference_line.filter(|r| (y0..=y1).contains(r)) {
@@ -258,6 +329,29 @@ where
     Ok(())
 }
 
+/// What a panel's y axis shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum YAxis {
+    /// Money, compact.
+    Money,
+    /// A percentage with the data's own range (utilisation).
+    Percent,
+    /// A probability in per cent, always on 0–100 %.
+    Probability,
+}
+
+/// How many labels the x axis of a parameter of `kind` over `range` gets: up
+/// to eight, and for a whole-number parameter no more than leave every tick on
+/// a whole number (headcount 1, 2, 3, not 1.5, 2.5); the labeller shows whole
+/// ticks only, should one still fall between.
+fn x_label_count(kind: ParamKind, range: &std::ops::Range<f64>) -> usize {
+    if kind != ParamKind::Whole {
+        return 8;
+    }
+    let spec = RangedCoordf64::from(range.clone());
+    (2..=8).rev().find(|n| ticks_of(&spec, *n).iter().all(|t| (t - t.round()).abs() < 1e-9)).unwrap_or(2)
+}
+
 /// The key figures against parameter `j`: revenue, contribution, utilisation and
 /// P(shortfall). With one parameter, one panel each (a line per channel); with
 /// more, a line per value of the others (legend on top) and a panel per channel.
@@ -272,34 +366,32 @@ where
             Some((b.p10, b.p50, b.p90))
         })
     };
-    let money_axis = |y: &f64| money_label(*y);
-    let percent = |y: &f64| format!("{} %", crate::report::format::plain(tidy_tick(*y)));
     let channels = &out.points[0].figures.channels;
     let labels = Labels::of_sweep(out);
     let utilisation =
         per_channel(&labels, channels, |c| c.utilization.map(|b| (b.p10 * 100.0, b.p50 * 100.0, b.p90 * 100.0)));
     let shortfall = per_channel(&labels, channels, |c| c.p_shortfall.map(|v| (v * 100.0, v * 100.0, v * 100.0)));
-    type Panel = (String, Vec<Series>, Option<f64>, bool);
+    type Panel = (String, Vec<Series>, Option<f64>, YAxis);
     let mut panels: Vec<Panel> = vec![
         (
             "revenue: P50 with P10–P90 band".into(),
             vec![("revenue".into(), NEUTRAL, band(|p| &p.figures.revenue))],
             None,
-            true,
+            YAxis::Money,
         ),
         (
             "contribution: P50 with P10–P90 band".into(),
             vec![("contribution".into(), RGBColor(0, 136, 55), band(|p| &p.figures.contribution))],
             Some(0.0),
-            true,
+            YAxis::Money,
         ),
     ];
     let body = if groups.len() > 1 {
         for s in utilisation {
-            panels.push((format!("{}: utilisation (%)", s.0), vec![s], Some(100.0), false));
+            panels.push((format!("{}: utilisation (%)", s.0), vec![s], Some(100.0), YAxis::Percent));
         }
         for s in shortfall {
-            panels.push((format!("{}: P(shortfall) (%)", s.0), vec![s], None, false));
+            panels.push((format!("{}: P(shortfall) (%)", s.0), vec![s], None, YAxis::Probability));
         }
         let keys: Vec<Key> = groups
             .iter()
@@ -310,17 +402,16 @@ where
             .collect();
         legend_above(body, &keys, 18, 10)?
     } else {
-        panels.push(("utilisation per channel (%): P50, P10–P90".into(), utilisation, Some(100.0), false));
-        panels.push(("P(shortfall) per channel (%)".into(), shortfall, None, false));
+        panels.push(("utilisation per channel (%): P50, P10–P90".into(), utilisation, Some(100.0), YAxis::Percent));
+        panels.push(("P(shortfall) per channel (%)".into(), shortfall, None, YAxis::Probability));
         body.clone()
     };
     // Every panel has the same x axis: it is named once, under them all.
     let body = caption_below(&body, &words(out, &out.parameters[j]), &font, (22, 15), 2)?;
     let cols = if panels.len() > 4 { panels.len().div_ceil(2) } else { 2 };
     let areas = body.split_evenly((panels.len().div_ceil(cols), cols));
-    for ((caption, series, reference, money), area) in panels.iter().zip(&areas) {
-        let axis_label: &dyn Fn(&f64) -> String = if *money { &money_axis } else { &percent };
-        sweep_panel(area, caption, out, j, series, axis_label, *reference)?;
+    for ((caption, series, reference, y_axis), area) in panels.iter().zip(&areas) {
+        sweep_panel(area, caption, out, j, series, *y_axis, *reference)?;
     }
     Ok(())
 }
@@ -392,7 +483,6 @@ where
     let cell_w = ((w as i32 - left - 20) / cols.len().max(1) as i32).max(2);
     let cell_h = ((h as i32 - top - bottom) / rows.len().max(1) as i32).clamp(2, 120);
     let size = (cell_w as f64 / 6.0).min(cell_h as f64 / 2.2).min(22.0) as u32;
-    let plain = |x: f64| crate::report::format::plain(tidy_tick(x));
     let wide = w as i32 - left - 20;
     let (across, down) =
         (format!("across: {}", words(out, &out.parameters[1])), format!("down: {}", words(out, &out.parameters[0])));
@@ -407,40 +497,44 @@ where
     let col_step = every(cols.len(), w as i32 - left);
     for (k, c) in cols.iter().enumerate().filter(|(k, _)| k % col_step == 0) {
         let x = left + k as i32 * cell_w + cell_w / 2;
-        body.draw(&Text::new(plain(*c), (x, top - 16), centred(font(18))))?;
+        body.draw(&Text::new(value_text(&out.parameters[1], *c), (x, top - 16), centred(font(18))))?;
     }
     let row_step = every(rows.len(), (h as i32 - top - bottom) * 2);
     for (k, r) in rows.iter().enumerate() {
         let y = top + k as i32 * cell_h;
         if k % row_step == 0 {
             body.draw(&Text::new(
-                plain(*r),
+                value_text(&out.parameters[0], *r),
                 (left - 12, y + cell_h / 2),
                 font(18).pos(Pos::new(HPos::Right, VPos::Center)),
             ))?;
         }
     }
-    let mut lo = f64::INFINITY;
-    let mut hi = f64::NEG_INFINITY;
+    let (lo, hi) =
+        out.points.iter().filter_map(value).fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| (a.min(v), b.max(v)));
+    // Values that all read the same get one colour, not shades of one number.
+    let single = lo.is_finite() && label(lo) == label(hi);
     for p in &out.points {
         let Some(v) = value(p) else { continue };
-        lo = lo.min(v);
-        hi = hi.max(v);
         let (Some(i), Some(k)) =
             (rows.iter().position(|r| *r == p.values[0]), cols.iter().position(|c| *c == p.values[1]))
         else {
             continue;
         };
         let (x, y) = (left + k as i32 * cell_w, top + i as i32 * cell_h);
-        let bg = colour(v);
+        let bg = colour(if single { lo } else { v });
         body.draw(&Rectangle::new([(x, y), (x + cell_w, y + cell_h)], bg.filled()))?;
         layout::slot(Rect::new((bx + x, by + y), (bx + x + cell_w, by + y + cell_h)));
         if size >= 11 {
             body.draw(&Text::new(label(v), (x + cell_w / 2, y + cell_h / 2), centred(font(size)).color(&ink_on(bg))))?;
         }
     }
-    if lo.is_finite() {
-        let legend_y = top + rows.len() as i32 * cell_h + 60;
+    let legend_y = top + rows.len() as i32 * cell_h + 60;
+    if single {
+        // One value everywhere: its one colour, not a scale from green to red.
+        let one = colour(lo);
+        colour_scale(body, (left, legend_y, 120), what, &|_| one, (lo - 1.0, lo + 1.0), &[(lo, label(lo))])?;
+    } else if lo.is_finite() {
         // Five ticks, but never two that read the same.
         let mut ticks: Vec<(f64, String)> = Vec::new();
         for v in (0..=4).map(|k| lo + (hi - lo) * k as f64 / 4.0) {
