@@ -170,6 +170,16 @@ fn the_tornado_leaves_out_inputs_with_no_effect_and_says_how_many() {
     let note = format!("not shown: {idle} input{} with no effect", if idle == 1 { "" } else { "s" });
     assert!(chart.svg.contains(&note), "{note}");
     assert!(!chart.svg.contains("gross margin"), "a margin does not move revenue: no row");
+    // The rest are in the file the command writes, named as it names it.
+    let effective = t.inputs.len() - idle;
+    if effective > 15 {
+        assert!(
+            chart
+                .svg
+                .contains(&format!("{} more inputs with smaller swings in sensitivity-revenue.csv", effective - 15))
+        );
+    }
+    assert!(chart.svg.contains("What matters most for revenue (EUR)"));
 }
 
 #[test]

@@ -6,13 +6,13 @@
 //! ```
 //!
 //! and holds what `chancap ARGS…` prints at 80 columns (its first N lines
-//! when given). This test reruns every marked command and fails when a block
+//! when given), run from the repository as a user would (it writes under
+//! `output/`). This test reruns every marked command and fails when a block
 //! differs, with timings ("engine 0.38 s on 2 threads", "in 7.1 s") masked on
 //! both sides; `bash scripts/readme.sh` rewrites the blocks (and redraws the
 //! README's figures).
 
 use assert_cmd::Command;
-use std::path::Path;
 
 /// The samples of `readme`: (marker line index, args, lines kept, block range
 /// of content lines).
@@ -38,22 +38,20 @@ fn samples(readme: &[&str]) -> Vec<Sample> {
     out
 }
 
-/// What the sample's command prints now, cut to its lines.
-fn output(sample: &Sample, out_dir: &Path) -> Vec<String> {
+/// What the sample's command prints now, cut to its lines. It writes where
+/// the command writes by default (`output/…`, git-ignored), so the sample
+/// shows what a user sees, paths included.
+fn output(sample: &Sample) -> Vec<String> {
     let assert = Command::cargo_bin("chancap")
         .unwrap()
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .env("COLUMNS", "80")
         .env("SOURCE_DATE_EPOCH", "1800000000")
         .args(&sample.args)
-        .arg("--out")
-        .arg(out_dir)
         .assert()
         .success();
     let text = String::from_utf8(assert.get_output().stdout.clone()).unwrap();
     let mut lines: Vec<String> = text.lines().map(|l| l.trim_end().to_string()).collect();
-    // The file list names the temporary output directory: not part of a sample.
-    lines.retain(|l| !l.contains(&out_dir.display().to_string()));
     while lines.last().is_some_and(|l| l.is_empty()) {
         lines.pop();
     }
@@ -87,12 +85,11 @@ fn readme_samples_are_the_current_builds_output() {
     let samples = samples(&readme);
     assert!(samples.len() >= 3, "the README marks its samples");
     let update = std::env::var_os("CHANCAP_UPDATE_README").is_some();
-    let tmp = tempfile::tempdir().unwrap();
     let mut new: Vec<String> = Vec::new();
     let mut next = 0;
     let mut stale = Vec::new();
-    for (k, sample) in samples.iter().enumerate() {
-        let now = output(sample, &tmp.path().join(k.to_string()));
+    for sample in &samples {
+        let now = output(sample);
         let was = &readme[sample.body.clone()];
         if now.iter().map(|l| masked(l)).ne(was.iter().map(|l| masked(l))) {
             stale.push(format!("line {}: chancap {}", sample.body.start, sample.args.join(" ")));

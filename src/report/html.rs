@@ -299,7 +299,7 @@ fn sensitivity_html(out: &mut String, sens: &Sensitivity, labels: &Labels) {
         out,
         "<p>Holding each uncertain input at its P10 and then at its P90 while the others vary, the {} moves \
              most with {}. {} iterations per run, seed {}; means and swings in {}.</p>",
-        esc(&sens.metric),
+        esc(&labels.metric(&sens.metric)),
         esc(&top.join(", ")),
         count(sens.iterations as f64),
         sens.seed,

@@ -31,7 +31,7 @@ impl Figure for Tornado<'_> {
     }
 
     fn title(&self) -> String {
-        format!("What matters most for {} ({})", self.s.metric, self.s.unit)
+        format!("What matters most for {} ({})", self.labels.metric(&self.s.metric), self.s.unit)
     }
 
     fn source(&self) -> String {
@@ -68,7 +68,11 @@ impl Figure for Tornado<'_> {
         ];
         let mut notes = Vec::new();
         if effective.len() > shown.len() {
-            notes.push(format!("{} more inputs with smaller swings in sensitivity.csv", effective.len() - shown.len()));
+            notes.push(format!(
+                "{} more inputs with smaller swings in {}",
+                effective.len() - shown.len(),
+                crate::report::sensitivity::file_name(&s.metric, "csv")
+            ));
         }
         if idle > 0 {
             notes.push(format!("not shown: {idle} input{} with no effect", if idle == 1 { "" } else { "s" }));
@@ -91,7 +95,7 @@ impl Figure for Tornado<'_> {
             .x_labels(7)
             .x_label_formatter(&fmt)
             .y_labels(0)
-            .x_desc(format!("mean {} ({})", s.metric, s.unit))
+            .x_desc(format!("mean {} ({})", self.labels.metric(&s.metric), s.unit))
             .label_style(font(18))
             .axis_desc_style(font(22))
             .draw()?;
