@@ -235,7 +235,7 @@ where
             .y_label_area_size(100)
             .build_cartesian_2d(axis(0.0..n)?, axis((lo - pad)..(hi + pad))?)?;
         layout::plot_of(&chart);
-        let x_label = distinct_ticks(&ticks_of(chart.as_coord_spec().x_spec(), 6), |x, extra| fixed(x, extra));
+        let x_label = distinct_ticks(&ticks_of(chart.as_coord_spec().x_spec(), 6), fixed);
         let y_label = money_ticks(&ticks_of(chart.as_coord_spec().y_spec(), Y_LABELS));
         chart
             .configure_mesh()

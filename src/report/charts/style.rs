@@ -549,7 +549,7 @@ mod tests {
         let spec = RangedCoordf64::from(0.0..5.4);
         let ticks = ticks_of(&spec, Y_LABELS);
         let label = percent_ticks(&ticks);
-        let texts: Vec<String> = ticks.iter().map(|t| label(t)).collect();
+        let texts: Vec<String> = ticks.iter().map(&label).collect();
         assert_eq!(texts[..3], ["0.0 %", "0.5 %", "1.0 %"]);
         let whole = percent_ticks(&[0.0, 20.0, 40.0]);
         assert_eq!(whole(&20.0), "20 %");
