@@ -224,8 +224,8 @@ fn a_killed_sweep_resumes_to_the_uninterrupted_result() {
         .args(&resume)
         .assert()
         .success()
-        .stderr(predicate::str::contains(format!("resuming: {before} of 12 points already done")))
-        .stdout(predicate::str::contains(format!("{} points × 2000 iterations", 12 - before)));
+        .stderr(predicate::str::contains(format!("resumed: {before} of 12 points read from")))
+        .stdout(predicate::str::contains(format!("{} points × 2,000 iterations", 12 - before)));
     for name in ["sweep.csv", "sweep.json"] {
         assert!(read(&whole, name) == read(&killed, name), "{name} differs after resuming");
     }

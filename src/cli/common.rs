@@ -225,3 +225,8 @@ impl<'a> Saver<'a> {
         }
     }
 }
+
+/// "1 thread", "2 threads".
+pub(crate) fn threads(n: usize) -> String {
+    format!("{n} thread{}", if n == 1 { "" } else { "s" })
+}

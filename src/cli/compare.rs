@@ -62,10 +62,10 @@ pub(crate) fn compare(ctx: &Context, opts: &CompareArgs) -> Result<(), Failure> 
     if !opts.output.quiet {
         let mut text = report::compare::table(&comparison).fit(ctx.width);
         let done = format!(
-            "{} scenarios in {:.2} s on {} threads. {}",
+            "{} scenarios in {:.2} s on {}. {}",
             scenarios.len(),
             elapsed.as_secs_f64(),
-            pool.current_num_threads(),
+            crate::cli::common::threads(pool.current_num_threads()),
             wrote(out_dir.path(), &files.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>())
         );
         text.push_str(&format!("\n{}\n", report::table::wrap(&done, ctx.width)));

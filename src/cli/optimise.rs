@@ -202,10 +202,10 @@ pub(crate) fn optimise(ctx: &Context, opts: &OptimiseArgs) -> Result<(), Failure
         let mut t =
             report::optimise::text(&outcome, &setting, ctx.width, &report::labels::Labels::of_scenario(&scenario));
         let done = format!(
-            "{} plans in {:.1} s on {} threads. {}",
+            "{} plans in {:.1} s on {}. {}",
             outcome.candidates,
             elapsed.as_secs_f64(),
-            pool.current_num_threads(),
+            crate::cli::common::threads(pool.current_num_threads()),
             wrote(out_dir.path(), &files.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>())
         );
         t.push_str(&format!("\n{}\n", report::table::wrap(&done, ctx.width)));

@@ -50,10 +50,10 @@ pub(crate) fn sensitivity(ctx: &Context, opts: &SensitivityArgs) -> Result<(), F
         }
         let n_runs = runs(&scenario);
         let done = format!(
-            "{n_runs} run{} in {:.1} s on {} threads. {}",
+            "{n_runs} run{} in {:.1} s on {}. {}",
             if n_runs == 1 { "" } else { "s" },
             elapsed.as_secs_f64(),
-            pool.current_num_threads(),
+            crate::cli::common::threads(pool.current_num_threads()),
             wrote(out_dir.path(), &files.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>())
         );
         text.push_str(&format!("\n{}\n", report::table::wrap(&done, ctx.width)));

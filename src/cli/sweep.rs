@@ -163,12 +163,12 @@ pub(crate) fn sweep(ctx: &Context, opts: &SweepArgs) -> Result<(), Failure> {
             report::sweep::table(&output, &scenario.currency, &report::labels::Labels::of_scenario(&scenario))
                 .fit(ctx.width);
         let done = format!(
-            "{} point{} × {} iterations in {:.1} s on {} threads. Wrote {wrote} to {}",
+            "{} point{} × {} iterations in {:.1} s on {}. Wrote {wrote} to {}",
             report::format::count(todo.len() as f64),
             if todo.len() == 1 { "" } else { "s" },
             report::format::count(run_opts.iterations as f64),
             elapsed.as_secs_f64(),
-            pool.current_num_threads(),
+            crate::cli::common::threads(pool.current_num_threads()),
             out_dir.path().display()
         );
         text.push_str(&format!("\n{}\n", report::table::wrap(&done, ctx.width)));

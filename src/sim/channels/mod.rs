@@ -63,7 +63,10 @@ pub(super) fn price_lost(s: &Scenario, plan: &Plan, theta: &[f64], rec: &mut [f6
     let layout = &plan.layout;
     for (k, cell) in plan.cells.iter().enumerate() {
         let expected_wins = rec[layout.cell(k, m::LOST_REVENUE)];
-        if expected_wins <= 0.0 {
+        // Nothing lost; or a hit rate that is not a number (a degenerate input
+        // the win draw treats as no wins): no lost value either.
+        if !(expected_wins.is_finite() && expected_wins > 0.0) {
+            rec[layout.cell(k, m::LOST_REVENUE)] = 0.0;
             continue;
         }
         let factor = cell.deal_size_factor.map_or(1.0, |id| theta[id.0]);
