@@ -412,6 +412,17 @@ pub const CAMPAIGN: Section = Section {
     ],
 };
 
+/// The sections whose fields parameter paths name (`scenario.…`,
+/// `segments.NAME.…`, `channels.NAME.…`, `coverage.…`, `campaigns.NAME.…`).
+const PATH_SECTIONS: [Section; 7] = [SCENARIO, SEGMENT, PEOPLE, RESELLER, ONLINE, COVERAGE, CAMPAIGN];
+
+/// The fields of any section called `key`: what the last key of a parameter
+/// path may be (`hit_rate`, `headcount`), to show its values as the field's
+/// kind asks.
+pub fn fields_named(key: &str) -> impl Iterator<Item = &'static Field> + '_ {
+    PATH_SECTIONS.iter().filter_map(move |s| s.field(key))
+}
+
 /// `[[correlations]]`.
 pub const CORRELATION: Section = Section {
     name: "correlations",

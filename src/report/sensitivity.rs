@@ -20,18 +20,7 @@ fn value(s: &Sensitivity, x: f64) -> String {
 fn is_share(path: &str) -> bool {
     use crate::model::schema::{self, Domain};
     let key = path.rsplit('.').next().unwrap_or(path);
-    [
-        schema::SCENARIO,
-        schema::SEGMENT,
-        schema::PEOPLE,
-        schema::RESELLER,
-        schema::ONLINE,
-        schema::COVERAGE,
-        schema::CAMPAIGN,
-    ]
-    .iter()
-    .filter_map(|s| s.field(key))
-    .any(|f| matches!(f.domain, Domain::Rate | Domain::Growth))
+    schema::fields_named(key).any(|f| matches!(f.domain, Domain::Rate | Domain::Growth))
 }
 
 /// An input's value: a share in per cent with three significant digits

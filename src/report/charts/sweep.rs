@@ -163,16 +163,7 @@ enum ParamKind {
 /// The kind of the field a parameter path ends in, from the schema.
 fn param_kind(path: &str) -> ParamKind {
     let key = path.rsplit('.').next().unwrap_or(path);
-    let sections = [
-        schema::SCENARIO,
-        schema::SEGMENT,
-        schema::PEOPLE,
-        schema::RESELLER,
-        schema::ONLINE,
-        schema::COVERAGE,
-        schema::CAMPAIGN,
-    ];
-    let fields: Vec<_> = sections.iter().filter_map(|s| s.field(key)).filter(|f| f.is_number()).collect();
+    let fields: Vec<_> = schema::fields_named(key).filter(|f| f.is_number()).collect();
     if fields.iter().any(|f| f.domain == Domain::Rate) {
         ParamKind::Share
     } else if !fields.is_empty() && fields.iter().all(|f| f.value == Value::Whole) {
