@@ -20,7 +20,6 @@ impl Labels {
     /// The labels of `results`' segments and channels. A channel of a file
     /// written before channels had labels reads as its name.
     pub fn of(results: &Results) -> Labels {
-        let pick = |name: &str, label: &str| if label.is_empty() { name.to_string() } else { label.to_string() };
         Labels {
             segments: results.segments.iter().map(|s| (s.segment.clone(), pick(&s.segment, &s.label))).collect(),
             channels: results.channels.iter().map(|c| (c.channel.clone(), pick(&c.channel, &c.label))).collect(),
@@ -30,7 +29,6 @@ impl Labels {
     /// The labels of a scenario's segments and channels, for what is drawn
     /// without a run of it (a tornado, a sweep).
     pub fn of_scenario(s: &crate::model::Scenario) -> Labels {
-        let pick = |name: &str, label: &str| if label.is_empty() { name.to_string() } else { label.to_string() };
         Labels {
             segments: s.segments.iter().map(|x| (x.name.clone(), pick(&x.name, &x.label))).collect(),
             channels: s.channels.iter().map(|x| (x.name.clone(), pick(&x.name, &x.label))).collect(),
@@ -39,9 +37,7 @@ impl Labels {
 
     /// The labels a sweep recorded of its scenario.
     pub fn of_sweep(sweep: &crate::analysis::sweep::SweepOutput) -> Labels {
-        let pick = |(name, label): (&String, &String)| {
-            (name.clone(), if label.is_empty() { name.clone() } else { label.clone() })
-        };
+        let pick = |(name, label): (&String, &String)| (name.clone(), pick(name, label));
         Labels {
             segments: sweep.labels.segments.iter().map(pick).collect(),
             channels: sweep.labels.channels.iter().map(pick).collect(),
@@ -103,6 +99,12 @@ impl Labels {
         }
         capitalised(&text)
     }
+}
+
+/// The label shown for `name`: its `label`, or the name where it has none
+/// (files written before channels had labels).
+fn pick(name: &str, label: &str) -> String {
+    if label.is_empty() { name.to_string() } else { label.to_string() }
 }
 
 /// A key in words: underscores as spaces, `[2]` as " 2".
